@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// Runs every test/**/*.test.ts with node's test runner (Node 20 neither finds .ts files nor expands globs
+// itself) and fails when no test ran, so that an empty suite can never pass.
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+function find(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return find(path);
+    return path.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+const only = process.argv.slice(2);
+const files = only.length > 0 ? only : find('test').sort();
+if (files.length === 0) {
+  console.error('run-tests: no test files found under test/');
+  process.exit(1);
+}
+const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+  env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }
+});
+let output = '';
+child.stdout.on('data', (chunk) => {
+  output += chunk;
+  process.stdout.write(chunk);
+});
+child.on('close', (code) => {
+  const tests = Number(/^ℹ tests (\d+)/m.exec(output)?.[1] ?? 0);
+  if (tests === 0) {
+    console.error('run-tests: no test ran');
+    process.exit(1);
+  }
+  process.exit(code ?? 1);
+});

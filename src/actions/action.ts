@@ -1,0 +1,35 @@
+import type { Random } from '../domain/random.js';
+import type { OutputStructure } from '../protocol/output-spec.js';
+import type { StructureKind } from '../protocol/input-spec.js';
+import type { StoreTx } from '../store/store.js';
+
+/** What an action knows of its surroundings: never HTTP, never SQL. */
+export interface ActionContext {
+  readonly region: string;
+  readonly accountId: string;
+  /** The availability zones of the region, in order ("us-east-1a", …). */
+  readonly availabilityZones: readonly string[];
+  /** Address placement: a seeded generator for `random`, null for `lowest`. */
+  readonly placement: Random | null;
+  readonly random: Random;
+  /** Address slots of an interface attached to no instance (spec §3.3 [INF]; default 50). */
+  readonly unattachedAddressLimit: number;
+  readonly requestId: string;
+  readonly now: Date;
+}
+
+/** One EC2 action: its wire spec, its output shape and its run, which loads, decides and applies in one transaction. */
+export interface Action<I = Record<string, unknown>> {
+  readonly name: string;
+  readonly input: StructureKind;
+  readonly output: OutputStructure;
+  /** Read-only actions never write; they still see one consistent snapshot. */
+  readonly readOnly?: boolean;
+  /** Cross-field rules that need no state; run before the transaction. */
+  readonly check?: (input: I) => void;
+  run(tx: StoreTx, input: I, context: ActionContext): Promise<object>;
+}
+
+export function defineAction<I>(action: Action<I>): Action<I> {
+  return action;
+}

@@ -1,0 +1,24 @@
+import { errors } from '../protocol/error-codes.js';
+import { dryRun, member, string, structure } from '../protocol/input-spec.js';
+import { returnOutput } from '../protocol/output-spec.js';
+import { defineAction } from './action.js';
+import { requireSubnet } from './common.js';
+
+interface DeleteSubnetInput {
+  SubnetId: string;
+  DryRun?: boolean;
+}
+
+export const deleteSubnet = defineAction<DeleteSubnetInput>({
+  name: 'DeleteSubnet',
+  input: structure({ SubnetId: member('SubnetId', string(), true), DryRun: dryRun }),
+  output: returnOutput,
+  async run(tx, input) {
+    const subnet = await requireSubnet(tx, input.SubnetId);
+    // "You must terminate all running instances in the subnet before you can delete the subnet" (DeleteSubnet);
+    // any network interface left in it is a dependency.
+    if ((await tx.countNetworkInterfacesInSubnet(subnet.id)) > 0) throw errors.subnetHasDependencies(subnet.id);
+    await tx.deleteSubnet(subnet.id);
+    return { Return: true };
+  }
+});

@@ -1,0 +1,49 @@
+import { parseIpv4, parseCidr } from '../domain/ipv4.js';
+import { errors } from '../protocol/error-codes.js';
+import { list, member, string, structure } from '../protocol/input-spec.js';
+import { returnOutput } from '../protocol/output-spec.js';
+import { defineAction } from './action.js';
+import { requireNetworkInterface } from './common.js';
+
+interface UnassignPrivateIpAddressesInput {
+  NetworkInterfaceId: string;
+  PrivateIpAddresses?: string[];
+  Ipv4Prefixes?: string[];
+}
+
+/** UnassignPrivateIpAddresses (spec §2.1): only secondaries and prefixes the interface holds can go. */
+export const unassignPrivateIpAddresses = defineAction<UnassignPrivateIpAddressesInput>({
+  name: 'UnassignPrivateIpAddresses',
+  input: structure({
+    NetworkInterfaceId: member('NetworkInterfaceId', string(), true),
+    PrivateIpAddresses: member('PrivateIpAddress', list(string())),
+    Ipv4Prefixes: member('Ipv4Prefix', list(string()))
+  }),
+  output: returnOutput,
+  async run(tx, input) {
+    const eni = await requireNetworkInterface(tx, input.NetworkInterfaceId);
+    if (!input.PrivateIpAddresses?.length && !input.Ipv4Prefixes?.length) {
+      throw errors.missingParameter('PrivateIpAddress');
+    }
+    const held = new Map(eni.privateIpAddresses.map((a) => [a.address, a.primary]));
+    const addresses = new Set<number>();
+    for (const text of input.PrivateIpAddresses ?? []) {
+      const address = parseIpv4(text);
+      if (address === null) throw errors.invalidAddress(text);
+      if (held.get(address) === true) throw errors.cannotUnassignPrimary(text);
+      if (!held.has(address)) throw errors.addressesNotAssigned(eni.id);
+      addresses.add(address);
+    }
+    const prefixes = new Set<number>();
+    for (const text of input.Ipv4Prefixes ?? []) {
+      const cidr = parseCidr(text);
+      if (cidr === null || cidr.prefixLength !== 28 || !eni.ipv4Prefixes.includes(cidr.base)) {
+        throw errors.addressesNotAssigned(eni.id);
+      }
+      prefixes.add(cidr.base);
+    }
+    await tx.removeSecondaryAddresses(eni, [...addresses]);
+    await tx.removePrefixes(eni, [...prefixes]);
+    return { Return: true };
+  }
+});

@@ -1,0 +1,127 @@
+import { errors } from '../protocol/error-codes.js';
+import type { AddressMap } from './address-map.js';
+import { type Cidr, cidrContains, formatIpv4, isAligned, isReservedInSubnet, parseCidr, parseIpv4 } from './ipv4.js';
+import type { NetworkInterface } from './model.js';
+import type { Random } from './random.js';
+
+/**
+ * The pure decisions of address assignment: given what the action loaded (the subnet's occupancy, the
+ * interfaces involved), they return what to change or throw the EC2 error. They never write.
+ */
+
+/** Who holds an address the request names, as far as the decision needs to know. */
+export interface Holder {
+  readonly networkInterfaceId: string;
+  readonly primary: boolean;
+  readonly inPrefix: boolean;
+}
+
+/** Parses explicit addresses and checks each lies in the subnet and outside its reserved five (spec §1.3 rules 7–9). */
+export function parseSubnetAddresses(subnet: Cidr, texts: readonly string[]): number[] {
+  const seen = new Set<number>();
+  return texts.map((text) => {
+    const address = parseIpv4(text);
+    if (address === null) throw errors.invalidAddress(text);
+    if (!cidrContains(subnet, address)) throw errors.addressOutsideSubnet();
+    if (isReservedInSubnet(subnet, address)) throw errors.addressReserved(text);
+    if (seen.has(address)) throw errors.duplicateAddress(text);
+    seen.add(address);
+    return address;
+  });
+}
+
+/**
+ * Parses explicit /28 prefixes: a CIDR of length 28, aligned, inside the subnet and clear of its reserved
+ * addresses (ec2-prefix-eni.md; alignment and reserved overlap [INF]).
+ */
+export function parseSubnetPrefixes(subnet: Cidr, texts: readonly string[]): number[] {
+  const seen = new Set<number>();
+  return texts.map((text) => {
+    const slash = text.indexOf('/');
+    const cidr = parseCidr(text);
+    if (cidr === null || cidr.prefixLength !== 28 || !isAligned(parseIpv4(text.slice(0, slash)) ?? 1, 28)) {
+      throw errors.invalidParameterValue(`Invalid value '${text}' for ipv4Prefix. The prefix must be an aligned /28 IPv4 CIDR.`);
+    }
+    if (!cidrContains(subnet, cidr.base) || !cidrContains(subnet, cidr.base + 15)) throw errors.addressOutsideSubnet();
+    if (isReservedInSubnet(subnet, cidr.base) || isReservedInSubnet(subnet, cidr.base + 15)) {
+      throw errors.addressReserved(text);
+    }
+    if (seen.has(cidr.base)) throw errors.duplicateAddress(text);
+    seen.add(cidr.base);
+    return cidr.base;
+  });
+}
+
+/** How many address slots an interface uses: its addresses plus one per /28 prefix (ec2-prefix-eni.md). */
+export function slotsUsed(eni: NetworkInterface): number {
+  return eni.privateIpAddresses.length + eni.ipv4Prefixes.length;
+}
+
+export function checkSlotLimit(eni: NetworkInterface, adding: number, limit: number): void {
+  if (slotsUsed(eni) + adding > limit) throw errors.privateIpAddressLimitExceeded();
+}
+
+/** Picks `count` free addresses, or InsufficientFreeAddressesInSubnet at once: never a retry loop. */
+export function pickAddresses(map: AddressMap, count: number, placement: Random | null): number[] {
+  const picked = map.pick(count, placement);
+  if (!picked) throw errors.insufficientFreeAddresses();
+  return picked;
+}
+
+/**
+ * Picks `count` free aligned /28 blocks. A subnet without 16 × count free addresses at all answers
+ * InvalidParameterValue "There aren't sufficient free Ipv4 addresses or prefixes"; one with the addresses but
+ * no whole free block answers InsufficientCidrBlocks (AWS support, quoted in cilium PR #31016).
+ */
+export function pickPrefixes(map: AddressMap, count: number, placement: Random | null): number[] {
+  if (map.freeCount < count * 16) {
+    throw errors.invalidParameterValue("There aren't sufficient free Ipv4 addresses or prefixes");
+  }
+  const picked = map.pickBlocks16(count, placement);
+  if (!picked) throw errors.insufficientCidrBlocks();
+  return picked;
+}
+
+export interface Reassignment {
+  /** Addresses newly taken for the target, including those moved from other interfaces. */
+  readonly assign: readonly number[];
+  /** Moves grouped by the interface they leave. */
+  readonly moves: ReadonlyMap<string, readonly number[]>;
+}
+
+/**
+ * Decides explicit addresses for AssignPrivateIpAddresses (spec §1.3 rules 10–11, §3.2): an address already on
+ * the target is a no-op; a secondary of another interface moves only with AllowReassignment; a primary or an
+ * address inside another interface's prefix never moves.
+ */
+export function decideExplicitAssignment(
+  target: NetworkInterface,
+  addresses: readonly number[],
+  holders: ReadonlyMap<number, Holder>,
+  allowReassignment: boolean
+): Reassignment {
+  const assign: number[] = [];
+  const moves = new Map<string, number[]>();
+  const taken: number[] = [];
+  let primaryElsewhere = false;
+  for (const address of addresses) {
+    const holder = holders.get(address);
+    if (!holder) {
+      assign.push(address);
+    } else if (holder.networkInterfaceId === target.id) {
+      // Already here: nothing to do and nothing to report (spec §3.2 [INF]).
+    } else if (!allowReassignment || holder.inPrefix) {
+      taken.push(address);
+    } else if (holder.primary) {
+      primaryElsewhere = true;
+    } else {
+      assign.push(address);
+      const leaving = moves.get(holder.networkInterfaceId) ?? [];
+      leaving.push(address);
+      moves.set(holder.networkInterfaceId, leaving);
+    }
+  }
+  if (taken.length > 0) throw errors.moveNotAllowed(taken.map(formatIpv4));
+  if (primaryElsewhere) throw errors.primaryAddressCannotMove();
+  return { assign, moves };
+}

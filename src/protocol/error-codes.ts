@@ -1,0 +1,179 @@
+import { Ec2Error } from './errors.js';
+
+/**
+ * Every error ec2lite answers with, in one place, with EC2's exact code, text and HTTP status.
+ * Tags follow ../spec conventions: [OBS] text seen from real EC2, [DOC] AWS documentation, [INF] our inference.
+ */
+export const errors = {
+  // --- the request itself ---------------------------------------------------------------------------------
+  /** [DOC] common errors list: MissingAction, 400. Text follows EC2's MissingParameter form [INF]. */
+  missingAction: () => new Ec2Error('MissingAction', 'The request must contain the parameter Action'),
+  /** [OBS] cognitect-labs/aws-api #6, aws-sdk-cpp #306. */
+  invalidAction: (action: string) =>
+    new Ec2Error('InvalidAction', `The action ${action} is not valid for this web service.`),
+  /** [OBS] boto3 #1138: "The requested version (2010-03-31) of service AmazonEC2 does not exist". */
+  noSuchVersion: (version: string) =>
+    new Ec2Error('NoSuchVersion', `The requested version (${version}) of service AmazonEC2 does not exist`),
+  /** [OBS] aws-sdk-cpp #327, aws-cli #21: "The parameter Description is not recognized". */
+  unknownParameter: (name: string) => new Ec2Error('UnknownParameter', `The parameter ${name} is not recognized`),
+  /** [OBS pattern] "The request must contain the parameter size/snapshot" (spec §1.3 rule 2). */
+  missingParameter: (name: string) => new Ec2Error('MissingParameter', `The request must contain the parameter ${name}`),
+  /** [INF] A body larger than ec2lite accepts; EC2 fronts cut such requests off with 413. */
+  requestEntityTooLarge: (limit: number) =>
+    new Ec2Error('RequestEntityTooLarge', `The request body exceeds the maximum of ${limit} bytes.`, 413),
+  /** [INF] EC2 Query requests are GET or POST (API reference, "Query requests for Amazon EC2"). */
+  unsupportedHttpVerb: (method: string) =>
+    new Ec2Error('UnsupportedHttpVerb', `The HTTP verb ${method} is not supported. Use GET or POST.`, 405),
+  /** [INF] Only the Query (form) face and the JSON face exist. */
+  unsupportedMediaType: (contentType: string) =>
+    new Ec2Error(
+      'UnsupportedMediaType',
+      `The content type '${contentType}' is not supported. Use application/x-www-form-urlencoded or application/json.`,
+      415
+    ),
+  /** [DOC] MalformedQueryString: "The query string contains a syntax error." */
+  malformedQueryString: (detail: string) =>
+    new Ec2Error('MalformedQueryString', `The query string contains a syntax error: ${detail}`),
+  /** [OBS] aws-cli #3127. */
+  dryRunOperation: () => new Ec2Error('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412),
+  /** [DOC] server errors: InternalError, 500. Never used for a client's fault. */
+  internalError: () =>
+    new Ec2Error('InternalError', 'An internal error has occurred. Retry your request, but if the problem persists, contact us.', 500),
+
+  // --- parameter values -------------------------------------------------------------------------------------
+  /** [OBS] "Value ( 1 ) for parameter maxResults is invalid. Parameter must be between 5 and 1000." */
+  maxResultsOutOfRange: (value: number, min: number, max: number) =>
+    new Ec2Error(
+      'InvalidParameterValue',
+      `Value ( ${value} ) for parameter maxResults is invalid. Parameter must be between ${min} and ${max}.`
+    ),
+  /** [OBS] boto3 #2673: "Value (  ) for parameter NextToken is invalid. The token is invalid." */
+  invalidNextToken: (token: string) =>
+    new Ec2Error('InvalidParameterValue', `Value ( ${token} ) for parameter NextToken is invalid. The token is invalid.`),
+  /** [OBS] "The parameter volumeSet cannot be used with the parameter maxResults" (aws-cli #1976). */
+  idsWithMaxResults: (idSet: string) =>
+    new Ec2Error('InvalidParameterCombination', `The parameter ${idSet} cannot be used with the parameter maxResults`),
+  /** [OBS] "The filter 'x' is invalid" is EC2's answer to an unknown filter name. */
+  invalidFilter: (name: string) => new Ec2Error('InvalidParameterValue', `The filter '${name}' is invalid`),
+  /** [INF] EC2's "Value (x) for parameter y is invalid." family, for values of the wrong type. */
+  invalidValueType: (value: string, parameter: string, expected: string) =>
+    new Ec2Error('InvalidParameterValue', `Value (${value}) for parameter ${parameter} is invalid. Expected ${expected}.`),
+  /** [INF] "stackd" emulator text; matches AWS style. Spec §1.3 rule 6. */
+  notPositive: (value: number, parameter: string) =>
+    new Ec2Error(
+      'InvalidParameterValue',
+      `Value (${value}) for parameter ${parameter} is invalid. Value must be a positive number.`
+    ),
+  /** [INF] a string parameter longer than EC2 allows. */
+  tooLong: (parameter: string, max: number) =>
+    new Ec2Error('InvalidParameterValue', `Value for parameter ${parameter} is invalid. It must be at most ${max} characters long.`),
+  /** [INF] a list with more members than EC2 allows. */
+  tooManyItems: (parameter: string, max: number) =>
+    new Ec2Error('InvalidParameterValue', `The parameter ${parameter} has more than the maximum of ${max} items.`),
+  /** [INF] a value outside an enumeration. */
+  notOneOf: (value: string, parameter: string, allowed: readonly string[]) =>
+    new Ec2Error('InvalidParameterValue', `Value (${value}) for parameter ${parameter} is invalid. Valid values are: ${allowed.join(', ')}.`),
+  invalidParameterValue: (message: string) => new Ec2Error('InvalidParameterValue', message),
+  invalidParameterCombination: (message: string) => new Ec2Error('InvalidParameterCombination', message),
+  invalidParameter: (message: string) => new Ec2Error('InvalidParameter', message),
+
+  // --- identifiers ------------------------------------------------------------------------------------------
+  /** [OBS] F5 #150: Invalid id: "x" (expecting "eni-..."). Note `Id`, not `ID`. */
+  networkInterfaceIdMalformed: (value: string) =>
+    new Ec2Error('InvalidNetworkInterfaceId.Malformed', `Invalid id: "${value}" (expecting "eni-...")`),
+  /** [OBS] vpc-cni: "The networkInterface ID 'eni-00000088' does not exist" (clients parse the quoted id). */
+  networkInterfaceNotFound: (id: string) =>
+    new Ec2Error('InvalidNetworkInterfaceID.NotFound', `The networkInterface ID '${id}' does not exist`),
+  /** [DOC] InvalidSubnetID.Malformed; text in EC2's Invalid id form [INF]. */
+  subnetIdMalformed: (value: string) =>
+    new Ec2Error('InvalidSubnetID.Malformed', `Invalid id: "${value}" (expecting "subnet-...")`),
+  /** [OBS] "The subnet ID 'subnet-xxx' does not exist". */
+  subnetNotFound: (id: string) => new Ec2Error('InvalidSubnetID.NotFound', `The subnet ID '${id}' does not exist`),
+  /** [DOC] InvalidVpcID.Malformed; text [INF]. */
+  vpcIdMalformed: (value: string) => new Ec2Error('InvalidVpcID.Malformed', `Invalid id: "${value}" (expecting "vpc-...")`),
+  /** [INF] same family as the subnet text. */
+  vpcNotFound: (id: string) => new Ec2Error('InvalidVpcID.NotFound', `The vpc ID '${id}' does not exist`),
+  /** [DOC] InvalidGroupId.Malformed; text [INF]. */
+  securityGroupIdMalformed: (value: string) =>
+    new Ec2Error('InvalidGroupId.Malformed', `Invalid id: "${value}" (expecting "sg-...")`),
+
+  // --- VPCs and subnets ---------------------------------------------------------------------------------------
+  /** [OBS] localstack docs quoting AWS: InvalidVpc.Range "The CIDR '10.0.0.0/8' is invalid." */
+  vpcRange: (cidr: string) => new Ec2Error('InvalidVpc.Range', `The CIDR '${cidr}' is invalid.`),
+  /** [OBS] "Either 'cidrBlock' or 'ipv4IpamPoolId' should be provided." */
+  missingVpcCidr: () => new Ec2Error('MissingParameter', "Either 'cidrBlock' or 'ipv4IpamPoolId' should be provided."),
+  /** [OBS] "Value (x) for parameter cidrBlock is invalid. This is not a valid CIDR block." */
+  invalidCidrBlock: (text: string) =>
+    new Ec2Error('InvalidParameterValue', `Value (${text}) for parameter cidrBlock is invalid. This is not a valid CIDR block.`),
+  /** [INF] same text family as InvalidVpc.Range. */
+  subnetRange: (cidr: string) => new Ec2Error('InvalidSubnet.Range', `The CIDR '${cidr}' is invalid.`),
+  /** [OBS] hashicorp/terraform #33470: "The CIDR '10.0.1.0/24' conflicts with another subnet". */
+  subnetConflict: (cidr: string) => new Ec2Error('InvalidSubnet.Conflict', `The CIDR '${cidr}' conflicts with another subnet`),
+  /** [OBS] "The vpc 'vpc-…' has dependencies and cannot be deleted." */
+  vpcHasDependencies: (id: string) =>
+    new Ec2Error('DependencyViolation', `The vpc '${id}' has dependencies and cannot be deleted.`),
+  /** [OBS] "The subnet 'subnet-…' has dependencies and cannot be deleted." */
+  subnetHasDependencies: (id: string) =>
+    new Ec2Error('DependencyViolation', `The subnet '${id}' has dependencies and cannot be deleted.`),
+  /** [DOC] InvalidAvailabilityZone; text [OBS] "Value (x) for parameter availabilityZone is invalid. Subnets can currently only be created in the following availability zones: …". */
+  invalidAvailabilityZone: (zone: string, zones: readonly string[]) =>
+    new Ec2Error(
+      'InvalidParameterValue',
+      `Value (${zone}) for parameter availabilityZone is invalid. Subnets can currently only be created in the following availability zones: ${zones.join(', ')}.`
+    ),
+
+  // --- addresses ----------------------------------------------------------------------------------------------
+  /** [OBS] terraform #18764: "invalid value for parameter address: <v>". */
+  invalidAddress: (value: string) => new Ec2Error('InvalidParameterValue', `invalid value for parameter address: ${value}`),
+  /** [OBS] CreateNetworkInterface; same text for Assign [INF]. */
+  addressOutsideSubnet: () => new Ec2Error('InvalidParameterValue', "Address does not fall within the subnet's address range"),
+  /** [INF] third-party emulator text. */
+  addressReserved: (address: string) => new Ec2Error('InvalidParameterValue', `Address ${address} is in subnet's reserved range.`),
+  /** [OBS] Ansible ec2_eni docs; clients parse `^\[([^\]]*)\] assigned, but move is not allowed\.$`. */
+  moveNotAllowed: (addresses: readonly string[]) =>
+    new Ec2Error('InvalidParameterValue', `[${addresses.join(', ')}] assigned, but move is not allowed.`),
+  /** [OBS] aws-sdk-go #2864 text; mapped to "the primary address of another interface" [INF]. */
+  primaryAddressCannotMove: () => new Ec2Error('InvalidParameterValue', 'secondary-addresses'),
+  /** [OBS] pulumi #10923. */
+  addressInUse: () => new Ec2Error('InvalidIPAddress.InUse', 'The specified address is already in use.'),
+  /** [OBS] vpc-cni #1739, PR #1773. */
+  insufficientFreeAddresses: () =>
+    new Ec2Error(
+      'InsufficientFreeAddressesInSubnet',
+      'The specified subnet does not have enough free addresses to satisfy the request.'
+    ),
+  /** [OBS] cilium PR #30536. */
+  insufficientCidrBlocks: () =>
+    new Ec2Error('InsufficientCidrBlocks', 'The specified subnet does not have enough free cidr blocks to satisfy the request.'),
+  /** [OBS] vpc-cni #989, cilium #36428. */
+  privateIpAddressLimitExceeded: () =>
+    new Ec2Error('PrivateIpAddressLimitExceeded', 'Number of private addresses will exceed limit.'),
+  /** [OBS] two Go clients match this text (spec §2.1). */
+  addressesNotAssigned: (eni: string) =>
+    new Ec2Error('InvalidParameterValue', `Some of the specified addresses are not assigned to interface ${eni}`),
+  /** [INF] spec §2.1. */
+  cannotUnassignPrimary: (address: string) =>
+    new Ec2Error(
+      'InvalidParameterValue',
+      `Value (${address}) for parameter privateIpAddress is invalid. The primary IP address of an interface cannot be unassigned.`
+    ),
+  /** [DOC] one Primary=true at most in CreateNetworkInterface PrivateIpAddresses.N [INF text]. */
+  multiplePrimaries: () =>
+    new Ec2Error('InvalidParameterValue', 'Only one primary private IP address can be specified.'),
+  /** [INF] a /28 that overlaps an address or prefix already in use in the subnet (ec2-prefix-eni.md rule). */
+  prefixInUse: (prefix: string) =>
+    new Ec2Error('InvalidParameterValue', `The prefix ${prefix} overlaps an address or prefix already in use in the subnet.`),
+  /** [INF] the same address twice in one request. */
+  duplicateAddress: (address: string) =>
+    new Ec2Error('InvalidParameterValue', `The address ${address} is specified more than once.`),
+
+  // --- network interfaces -------------------------------------------------------------------------------------
+  /** [OBS] vpc-cni #1399, cloud-nuke #431. */
+  networkInterfaceInUse: (id: string) => new Ec2Error('InvalidParameterValue', `Network interface '${id}' is currently in use.`),
+  /** [DOC] IdempotentParameterMismatch; text [INF]. */
+  idempotentParameterMismatch: (token: string) =>
+    new Ec2Error(
+      'IdempotentParameterMismatch',
+      `The client token '${token}' has already been used in a request with different parameters.`
+    ),
+} as const;
