@@ -53,7 +53,7 @@ export async function startTestServer(overrides: Partial<Ec2liteConfig> = {}): P
     const response = await fetch(url + (request.path ?? '/'), {
       method: request.method ?? 'POST',
       headers: request.headers ?? {},
-      ...(request.body !== undefined ? { body: request.body } : {})
+      ...(request.body !== undefined ? { body: typeof request.body === 'string' ? request.body : new Uint8Array(request.body) } : {})
     });
     return { status: response.status, headers: response.headers, text: await response.text() };
   };
