@@ -8,11 +8,12 @@ import {
   pickPrefixes
 } from '../domain/assignment.js';
 import { formatIpv4 } from '../domain/ipv4.js';
+import { addressSlotLimit, checkPrefixDelegation } from '../domain/limits.js';
 import { errors } from '../protocol/error-codes.js';
 import { boolean, integer, list, member, string, structure } from '../protocol/input-spec.js';
 import { out } from '../protocol/output-spec.js';
 import { defineAction } from './action.js';
-import { requireNetworkInterface, requireSubnet } from './common.js';
+import { attachedInstanceType, requireNetworkInterface, requireSubnet } from './common.js';
 
 interface AssignPrivateIpAddressesInput {
   NetworkInterfaceId: string;
@@ -78,7 +79,8 @@ export const assignPrivateIpAddresses = defineAction<AssignPrivateIpAddressesInp
 
     const subnet = await requireSubnet(tx, eni.subnetId);
     const map = await tx.addressMap(subnet);
-    const limit = context.unattachedAddressLimit;
+    const type = await attachedInstanceType(tx, eni);
+    const limit = addressSlotLimit(type, context.unattachedAddressLimit);
 
     if (input.PrivateIpAddresses?.length) {
       // Rules 7–11: literal, inside the subnet, not reserved; then who holds each address.
@@ -96,6 +98,12 @@ export const assignPrivateIpAddresses = defineAction<AssignPrivateIpAddressesInp
       for (const [sourceId, moving] of decision.moves) {
         const source = await requireNetworkInterface(tx, sourceId);
         await tx.removeSecondaryAddresses(source, moving);
+        // "any Elastic IP address that is associated with the IP address is also moved" (API reference).
+        for (const eip of await tx.elasticIpsOnInterface(source.id)) {
+          if (eip.association && moving.includes(eip.association.privateIpAddress)) {
+            await tx.setElasticIpAssociation(eip.allocationId, { ...eip.association, networkInterfaceId: eni.id });
+          }
+        }
       }
       await tx.addSecondaryAddresses(eni, decision.assign);
       return {
@@ -114,6 +122,8 @@ export const assignPrivateIpAddresses = defineAction<AssignPrivateIpAddressesInp
       };
     }
 
+    // Rule 13: prefixes need a Nitro instance.
+    checkPrefixDelegation(type);
     let bases: number[];
     if (input.Ipv4Prefixes?.length) {
       bases = parseSubnetPrefixes(subnet.cidr, input.Ipv4Prefixes);

@@ -1,4 +1,5 @@
 import { isWellFormedId } from '../domain/ids.js';
+import { type InstanceTypeInfo, instanceType } from '../domain/instance-types.js';
 import type { NetworkInterface, ResourceType, Subnet, Tag, Vpc } from '../domain/model.js';
 import { errors } from '../protocol/error-codes.js';
 import type { Ec2Error } from '../protocol/errors.js';
@@ -89,4 +90,11 @@ export function checkTag(tag: { readonly Key?: string; readonly Value?: string }
   const value = tag.Value ?? '';
   if (value.length > 256) throw errors.invalidParameterValue(`Tag value must be at most 256 characters long for key '${key}'`);
   return { Key: key, Value: value };
+}
+
+/** The instance type an interface is attached to, if any: what its address limit and prefix support follow. */
+export async function attachedInstanceType(tx: StoreTx, eni: NetworkInterface): Promise<InstanceTypeInfo | undefined> {
+  if (!eni.attachment) return undefined;
+  const instance = await tx.getInstance(eni.attachment.instanceId);
+  return instance && instanceType(instance.instanceType);
 }

@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
-import { parseSubnetAddresses, parseSubnetPrefixes, pickAddresses, pickPrefixes } from '../domain/assignment.js';
-import { isWellFormedId, newId, newMacAddress } from '../domain/ids.js';
-import type { NetworkInterface, PrivateIpAddress } from '../domain/model.js';
+import { isWellFormedId } from '../domain/ids.js';
 import { errors } from '../protocol/error-codes.js';
 import {
   boolean,
@@ -17,6 +15,7 @@ import { out } from '../protocol/output-spec.js';
 import { networkInterfaceShape } from '../protocol/resource-shapes.js';
 import { defineAction } from './action.js';
 import { type TagSpecification, requireNetworkInterface, requireSubnet, tagsFromSpecifications } from './common.js';
+import { createNetworkInterfaceRecord } from './network-interface-builder.js';
 import { networkInterfaceView } from './views.js';
 
 interface CreateNetworkInterfaceInput {
@@ -103,77 +102,24 @@ export const createNetworkInterface = defineAction<CreateNetworkInterfaceInput>(
       }
     }
     const subnet = await requireSubnet(tx, request.SubnetId);
-    const vpc = (await tx.getVpc(subnet.vpcId))!;
-    const map = await tx.addressMap(subnet);
-
-    const explicitEntries = request.PrivateIpAddresses ?? [];
-    const primaryText = request.PrivateIpAddress ?? explicitEntries.find((a) => a.Primary)?.PrivateIpAddress;
-    const secondaryTexts = explicitEntries
-      .filter((a) => a.PrivateIpAddress !== undefined && a.PrivateIpAddress !== primaryText)
-      .map((a) => a.PrivateIpAddress!);
-    const explicit = parseSubnetAddresses(subnet.cidr, primaryText === undefined ? secondaryTexts : [primaryText, ...secondaryTexts]);
-    // An explicit address someone holds: InvalidIPAddress.InUse (pulumi #10923).
-    if (explicit.some((address) => !map.isFree(address))) throw errors.addressInUse();
-    const explicitPrefixes = parseSubnetPrefixes(
-      subnet.cidr,
-      (request.Ipv4Prefixes ?? []).map((p) => p.Ipv4Prefix ?? '')
-    );
-    for (const base of explicitPrefixes) {
-      for (let i = 0; i < 16; i++) {
-        if (!map.isFree(base + i) || explicit.includes(base + i)) throw errors.prefixInUse(`${request.Ipv4Prefixes?.[explicitPrefixes.indexOf(base)]?.Ipv4Prefix}`);
-      }
-    }
-
-    const autoCount = (primaryText === undefined ? 1 : 0) + (request.SecondaryPrivateIpAddressCount ?? 0);
-    const prefixCount = request.Ipv4PrefixCount ?? 0;
-    const slots = explicit.length + autoCount + explicitPrefixes.length + prefixCount;
-    if (slots > context.unattachedAddressLimit) throw errors.privateIpAddressLimitExceeded();
-
-    // Explicit addresses are held out of the picks by occupying them only after picking distinct ones.
-    const reserved = [...explicit, ...explicitPrefixes.flatMap((b) => Array.from({ length: 16 }, (_, i) => b + i))];
-    for (const address of reserved) map.occupy(address);
-    let picked: number[];
-    let pickedPrefixes: number[];
-    try {
-      pickedPrefixes = prefixCount > 0 ? pickPrefixes(map, prefixCount, context.placement) : [];
-      for (const base of pickedPrefixes) for (let i = 0; i < 16; i++) map.occupy(base + i);
-      try {
-        picked = pickAddresses(map, autoCount, context.placement);
-      } finally {
-        for (const base of pickedPrefixes) for (let i = 0; i < 16; i++) map.release(base + i);
-      }
-    } finally {
-      for (const address of reserved) map.release(address);
-    }
-
-    const addresses: PrivateIpAddress[] = [];
-    if (primaryText === undefined) {
-      addresses.push({ address: picked[0]!, primary: true }, ...picked.slice(1).map((a) => ({ address: a, primary: false })));
-      addresses.push(...explicit.map((a) => ({ address: a, primary: false })));
-    } else {
-      addresses.push({ address: explicit[0]!, primary: true }, ...explicit.slice(1).map((a) => ({ address: a, primary: false })));
-      addresses.push(...picked.map((a) => ({ address: a, primary: false })));
-    }
-    const eni: NetworkInterface = {
-      id: newId('eni'),
-      subnetId: subnet.id,
-      vpcId: subnet.vpcId,
-      availabilityZone: subnet.availabilityZone,
-      description: request.Description ?? '',
-      macAddress: newMacAddress(),
-      ownerId: context.accountId,
-      interfaceType: request.InterfaceType ?? 'interface',
-      sourceDestCheck: true,
-      requesterManaged: false,
-      // Without SecurityGroupId.N the interface gets the VPC's default group (CreateNetworkInterface doc string).
-      groups: request.Groups?.length
-        ? request.Groups.map((groupId) => (groupId === vpc.defaultSecurityGroupId ? { groupId, groupName: 'default' } : { groupId }))
-        : [{ groupId: vpc.defaultSecurityGroupId, groupName: 'default' }],
-      privateIpAddresses: addresses,
-      ipv4Prefixes: [...explicitPrefixes, ...pickedPrefixes],
-      tags: tagsFromSpecifications(request.TagSpecifications, 'network-interface')
-    };
-    await tx.insertNetworkInterface(eni);
+    const explicit = request.PrivateIpAddresses ?? [];
+    const primary = request.PrivateIpAddress ?? explicit.find((a) => a.Primary)?.PrivateIpAddress;
+    const eni = await createNetworkInterfaceRecord(tx, context, {
+      subnet,
+      ...(request.Description !== undefined ? { description: request.Description } : {}),
+      ...(request.Groups ? { groupIds: request.Groups } : {}),
+      ...(primary !== undefined ? { primary } : {}),
+      secondaries: explicit
+        .filter((a) => a.PrivateIpAddress !== undefined && a.PrivateIpAddress !== primary)
+        .map((a) => a.PrivateIpAddress!),
+      secondaryCount: request.SecondaryPrivateIpAddressCount ?? 0,
+      prefixes: (request.Ipv4Prefixes ?? []).map((p) => p.Ipv4Prefix ?? ''),
+      prefixCount: request.Ipv4PrefixCount ?? 0,
+      ...(request.InterfaceType !== undefined ? { interfaceType: request.InterfaceType } : {}),
+      tags: tagsFromSpecifications(request.TagSpecifications, 'network-interface'),
+      // An interface attached to nothing has the configured cap (spec §3.3 [INF]).
+      slotLimit: context.unattachedAddressLimit
+    });
     if (request.ClientToken !== undefined) {
       await tx.putClientToken('CreateNetworkInterface', request.ClientToken, {
         requestHash: requestHash(request),

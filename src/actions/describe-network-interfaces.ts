@@ -1,6 +1,6 @@
 import { type Filter, compileFilters } from '../domain/filters.js';
 import { formatIpv4 } from '../domain/ipv4.js';
-import type { NetworkInterface } from '../domain/model.js';
+import type { ElasticIp, NetworkInterface } from '../domain/model.js';
 import { paginate } from '../domain/paging.js';
 import { errors } from '../protocol/error-codes.js';
 import { dryRun, filters, list, maxResults, member, nextToken, string, structure } from '../protocol/input-spec.js';
@@ -18,46 +18,52 @@ interface DescribeNetworkInterfacesInput {
   DryRun?: boolean;
 }
 
-const addresses = (e: NetworkInterface) => e.privateIpAddresses.map((a) => formatIpv4(a.address));
-const none = () => [];
+/** An interface with the Elastic IPs on its addresses: what the filters and the view read. */
+type Described = NetworkInterface & { readonly elasticIps: readonly ElasticIp[] };
 
-/** DescribeNetworkInterfaces filters (EC2 model doc string, spec §2.7). Attachment and association filters match
- * nothing until interfaces can be attached or carry Elastic IPs. */
+const addresses = (e: Described) => e.privateIpAddresses.map((a) => formatIpv4(a.address));
+const attached = <T>(read: (a: NonNullable<NetworkInterface['attachment']>, e: Described) => T) => (e: Described) =>
+  e.attachment ? [String(read(e.attachment, e))] : [];
+const onPrimary = (e: Described) => {
+  const primary = e.privateIpAddresses.find((a) => a.primary)?.address;
+  return e.elasticIps.filter((eip) => eip.association?.privateIpAddress === primary);
+};
+
+/** DescribeNetworkInterfaces filters (EC2 model doc string, spec §2.7). */
 export const networkInterfaceFilters = (region: string) => ({
-  'network-interface-id': (e: NetworkInterface) => [e.id],
-  'subnet-id': (e: NetworkInterface) => [e.subnetId],
-  'vpc-id': (e: NetworkInterface) => [e.vpcId],
-  'availability-zone': (e: NetworkInterface) => [e.availabilityZone],
+  'network-interface-id': (e: Described) => [e.id],
+  'subnet-id': (e: Described) => [e.subnetId],
+  'vpc-id': (e: Described) => [e.vpcId],
+  'availability-zone': (e: Described) => [e.availabilityZone],
   'addresses.private-ip-address': addresses,
   'private-ip-address': addresses,
-  'addresses.primary': (e: NetworkInterface) => e.privateIpAddresses.map((a) => String(a.primary)),
-  'private-dns-name': (e: NetworkInterface) => e.privateIpAddresses.map((a) => privateDnsName(a.address, region)),
-  'ipv4-prefix': (e: NetworkInterface) => e.ipv4Prefixes.map((b) => `${formatIpv4(b)}/28`),
-  status: () => ['available'],
-  'interface-type': (e: NetworkInterface) => [e.interfaceType],
-  'mac-address': (e: NetworkInterface) => [e.macAddress],
-  description: (e: NetworkInterface) => [e.description],
-  'group-id': (e: NetworkInterface) => e.groups.map((g) => g.groupId),
-  'group-name': (e: NetworkInterface) => e.groups.map((g) => g.groupName),
-  'owner-id': (e: NetworkInterface) => [e.ownerId],
-  'requester-managed': (e: NetworkInterface) => [String(e.requesterManaged)],
-  'requester-id': none,
-  'source-dest-check': (e: NetworkInterface) => [String(e.sourceDestCheck)],
-  'attachment.instance-id': none,
-  'attachment.instance-owner-id': none,
-  'attachment.attachment-id': none,
-  'attachment.device-index': none,
-  'attachment.status': none,
-  'attachment.attach-time': none,
-  'attachment.delete-on-termination': none,
-  'attachment.nat-gateway-id': none,
-  'addresses.association.public-ip': none,
-  'addresses.association.owner-id': none,
-  'association.public-ip': none,
-  'association.allocation-id': none,
-  'association.association-id': none,
-  'association.ip-owner-id': none,
-  'association.public-dns-name': none
+  'addresses.primary': (e: Described) => e.privateIpAddresses.map((a) => String(a.primary)),
+  'private-dns-name': (e: Described) => e.privateIpAddresses.map((a) => privateDnsName(a.address, region)),
+  'ipv4-prefix': (e: Described) => e.ipv4Prefixes.map((b) => `${formatIpv4(b)}/28`),
+  status: (e: Described) => [e.attachment ? 'in-use' : 'available'],
+  'interface-type': (e: Described) => [e.interfaceType],
+  'mac-address': (e: Described) => [e.macAddress],
+  description: (e: Described) => [e.description],
+  'group-id': (e: Described) => e.groups.map((g) => g.groupId),
+  'group-name': (e: Described) => e.groups.map((g) => g.groupName),
+  'owner-id': (e: Described) => [e.ownerId],
+  'requester-managed': (e: Described) => [String(e.requesterManaged)],
+  'requester-id': () => [],
+  'source-dest-check': (e: Described) => [String(e.sourceDestCheck)],
+  'attachment.instance-id': attached((a) => a.instanceId),
+  'attachment.instance-owner-id': attached((_a, e) => e.ownerId),
+  'attachment.attachment-id': attached((a) => a.attachmentId),
+  'attachment.device-index': attached((a) => a.deviceIndex),
+  'attachment.status': attached(() => 'attached'),
+  'attachment.attach-time': attached((a) => a.attachTime.toISOString()),
+  'attachment.delete-on-termination': attached((a) => a.deleteOnTermination),
+  'attachment.nat-gateway-id': () => [],
+  'addresses.association.public-ip': (e: Described) => e.elasticIps.map((eip) => formatIpv4(eip.publicIp)),
+  'addresses.association.owner-id': (e: Described) => e.elasticIps.map((eip) => eip.ownerId),
+  'association.public-ip': (e: Described) => onPrimary(e).map((eip) => formatIpv4(eip.publicIp)),
+  'association.allocation-id': (e: Described) => onPrimary(e).map((eip) => eip.allocationId),
+  'association.association-id': (e: Described) => onPrimary(e).map((eip) => eip.association?.associationId),
+  'association.ip-owner-id': (e: Described) => onPrimary(e).map((eip) => eip.ownerId)
 });
 
 export const describeNetworkInterfaces = defineAction<DescribeNetworkInterfacesInput>({
@@ -80,8 +86,17 @@ export const describeNetworkInterfaces = defineAction<DescribeNetworkInterfacesI
       throw errors.idsWithMaxResults('networkInterfaceIdSet');
     }
     const matches = compileFilters(input.Filters, networkInterfaceFilters(context.region));
+    const elasticIps = new Map<string, ElasticIp[]>();
+    for (const eip of await tx.listElasticIps()) {
+      const id = eip.association?.networkInterfaceId;
+      if (id !== undefined) elasticIps.set(id, [...(elasticIps.get(id) ?? []), eip]);
+    }
+    const described: Described[] = (await tx.listNetworkInterfaces()).map((e) => ({
+      ...e,
+      elasticIps: elasticIps.get(e.id) ?? []
+    }));
     const selected = selectByIds(
-      await tx.listNetworkInterfaces(),
+      described,
       input.NetworkInterfaceIds,
       'eni',
       errors.networkInterfaceIdMalformed,
@@ -89,7 +104,7 @@ export const describeNetworkInterfaces = defineAction<DescribeNetworkInterfacesI
     );
     const page = paginate(selected.filter(matches), input, { min: 5, max: 1000 });
     return {
-      NetworkInterfaces: page.items.map((e) => networkInterfaceView(e, context)),
+      NetworkInterfaces: page.items.map((e) => networkInterfaceView(e, context, e.elasticIps)),
       NextToken: page.nextToken
     };
   }

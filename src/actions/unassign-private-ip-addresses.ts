@@ -42,6 +42,14 @@ export const unassignPrivateIpAddresses = defineAction<UnassignPrivateIpAddresse
       }
       prefixes.add(cidr.base);
     }
+    // "An Elastic IP address associated with an unassigned secondary address is disassociated" (MultipleIP.md);
+    // so is one on an address inside a removed prefix.
+    for (const eip of await tx.elasticIpsOnInterface(eni.id)) {
+      const address = eip.association?.privateIpAddress;
+      if (address !== undefined && (addresses.has(address) || prefixes.has(address - (address % 16)))) {
+        await tx.setElasticIpAssociation(eip.allocationId, undefined);
+      }
+    }
     await tx.removeSecondaryAddresses(eni, [...addresses]);
     await tx.removePrefixes(eni, [...prefixes]);
     return { Return: true };

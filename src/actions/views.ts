@@ -1,5 +1,13 @@
 import { formatCidr, formatIpv4 } from '../domain/ipv4.js';
-import type { NetworkInterface, Subnet, Vpc } from '../domain/model.js';
+import {
+  type ElasticIp,
+  INSTANCE_STATE_CODES,
+  type Instance,
+  type InstanceStateName,
+  type NetworkInterface,
+  type Subnet,
+  type Vpc
+} from '../domain/model.js';
 import type { ActionContext } from './action.js';
 
 /** Domain records rendered in the SDK's output shapes (the JSON face's `data`, the XML writer's input). */
@@ -55,9 +63,44 @@ export function privateDnsName(address: number, region: string): string {
   return region === 'us-east-1' ? `${host}.ec2.internal` : `${host}.${region}.compute.internal`;
 }
 
-export function networkInterfaceView(eni: NetworkInterface, context: ActionContext): object {
-  const primary = eni.privateIpAddresses.find((a) => a.primary)!;
+/** EC2's public DNS names: `ec2-54-1-2-3.compute-1.amazonaws.com` in us-east-1, `….<region>.compute.amazonaws.com` elsewhere. */
+export function publicDnsName(address: number, region: string): string {
+  const host = `ec2-${formatIpv4(address).replaceAll('.', '-')}`;
+  return region === 'us-east-1' ? `${host}.compute-1.amazonaws.com` : `${host}.${region}.compute.amazonaws.com`;
+}
+
+export function associationView(eip: ElasticIp, context: ActionContext): object {
   return {
+    AllocationId: eip.allocationId,
+    AssociationId: eip.association?.associationId,
+    IpOwnerId: eip.ownerId,
+    PublicDnsName: publicDnsName(eip.publicIp, context.region),
+    PublicIp: formatIpv4(eip.publicIp)
+  };
+}
+
+/** An interface as EC2 shows it, with its attachment and the Elastic IPs on its addresses. */
+export function networkInterfaceView(
+  eni: NetworkInterface,
+  context: ActionContext,
+  elasticIps: readonly ElasticIp[] = []
+): object {
+  const primary = eni.privateIpAddresses.find((a) => a.primary)!;
+  const byAddress = new Map(elasticIps.map((e) => [e.association?.privateIpAddress, e]));
+  const onPrimary = byAddress.get(primary.address);
+  const attachment = eni.attachment;
+  return {
+    Association: onPrimary && associationView(onPrimary, context),
+    Attachment: attachment && {
+      AttachTime: attachment.attachTime,
+      AttachmentId: attachment.attachmentId,
+      DeleteOnTermination: attachment.deleteOnTermination,
+      DeviceIndex: attachment.deviceIndex,
+      NetworkCardIndex: attachment.networkCardIndex,
+      InstanceId: attachment.instanceId,
+      InstanceOwnerId: eni.ownerId,
+      Status: 'attached'
+    },
     AvailabilityZone: eni.availabilityZone,
     Description: eni.description,
     Groups: eni.groups.map((g) => ({ GroupName: g.groupName, GroupId: g.groupId })),
@@ -69,6 +112,7 @@ export function networkInterfaceView(eni: NetworkInterface, context: ActionConte
     PrivateDnsName: privateDnsName(primary.address, context.region),
     PrivateIpAddress: formatIpv4(primary.address),
     PrivateIpAddresses: eni.privateIpAddresses.map((a) => ({
+      Association: byAddress.has(a.address) ? associationView(byAddress.get(a.address)!, context) : undefined,
       Primary: a.primary,
       PrivateDnsName: privateDnsName(a.address, context.region),
       PrivateIpAddress: formatIpv4(a.address)
@@ -77,10 +121,100 @@ export function networkInterfaceView(eni: NetworkInterface, context: ActionConte
     Ipv6Prefixes: [],
     RequesterManaged: eni.requesterManaged,
     SourceDestCheck: eni.sourceDestCheck,
-    Status: 'available',
+    Status: attachment ? 'in-use' : 'available',
     SubnetId: eni.subnetId,
     TagSet: eni.tags,
     VpcId: eni.vpcId,
     Ipv6Native: false
+  };
+}
+
+export function instanceStateView(state: InstanceStateName): { Code: number; Name: InstanceStateName } {
+  return { Code: INSTANCE_STATE_CODES[state], Name: state };
+}
+
+/** An instance as EC2 shows it, with its attached interfaces (device order) and their Elastic IPs. */
+export function instanceView(
+  instance: Instance,
+  interfaces: readonly NetworkInterface[],
+  elasticIps: ReadonlyMap<string, readonly ElasticIp[]>,
+  context: ActionContext,
+  shownState: InstanceStateName = instance.state
+): object {
+  const primaryEni = interfaces.find((e) => e.attachment?.deviceIndex === 0 && e.attachment.networkCardIndex === 0);
+  const primaryAddress = primaryEni?.privateIpAddresses.find((a) => a.primary)?.address;
+  const primaryEip = primaryEni && elasticIps.get(primaryEni.id)?.find((e) => e.association?.privateIpAddress === primaryAddress);
+  const terminated = shownState === 'terminated';
+  const publicView = (eip: ElasticIp | undefined) =>
+    eip && { IpOwnerId: eip.ownerId, PublicDnsName: publicDnsName(eip.publicIp, context.region), PublicIp: formatIpv4(eip.publicIp) };
+  return {
+    AmiLaunchIndex: instance.amiLaunchIndex,
+    ImageId: instance.imageId,
+    InstanceId: instance.id,
+    InstanceType: instance.instanceType,
+    LaunchTime: instance.launchTime,
+    Placement: { AvailabilityZone: instance.availabilityZone, GroupName: '', Tenancy: 'default' },
+    // A terminated instance has no addresses left (DescribeInstances shows empty names and no address).
+    PrivateDnsName: terminated || primaryAddress === undefined ? '' : privateDnsName(primaryAddress, context.region),
+    PrivateIpAddress: terminated || primaryAddress === undefined ? undefined : formatIpv4(primaryAddress),
+    PublicDnsName: primaryEip && !terminated ? publicDnsName(primaryEip.publicIp, context.region) : '',
+    PublicIpAddress: primaryEip && !terminated ? formatIpv4(primaryEip.publicIp) : undefined,
+    State: instanceStateView(shownState),
+    StateTransitionReason: instance.stateTransitionReason,
+    SubnetId: terminated ? undefined : instance.subnetId,
+    VpcId: terminated ? undefined : instance.vpcId,
+    Architecture: /^[a-z0-9-]*g[a-z]*\./.test(instance.instanceType) ? 'arm64' : 'x86_64',
+    ClientToken: instance.clientToken ?? '',
+    // The Instance model's hypervisor enum is ovm|xen: EC2 reports "xen" for Nitro instances too.
+    Hypervisor: 'xen',
+    NetworkInterfaces: terminated
+      ? []
+      : interfaces.map((eni) => {
+          const eips = elasticIps.get(eni.id) ?? [];
+          const byAddress = new Map(eips.map((e) => [e.association?.privateIpAddress, e]));
+          const primary = eni.privateIpAddresses.find((a) => a.primary)!;
+          return {
+            Association: publicView(byAddress.get(primary.address)),
+            Attachment: eni.attachment && {
+              AttachTime: eni.attachment.attachTime,
+              AttachmentId: eni.attachment.attachmentId,
+              DeleteOnTermination: eni.attachment.deleteOnTermination,
+              DeviceIndex: eni.attachment.deviceIndex,
+              NetworkCardIndex: eni.attachment.networkCardIndex,
+              Status: 'attached'
+            },
+            Description: eni.description,
+            Groups: eni.groups.map((g) => ({ GroupName: g.groupName, GroupId: g.groupId })),
+            Ipv6Addresses: [],
+            MacAddress: eni.macAddress,
+            NetworkInterfaceId: eni.id,
+            OwnerId: eni.ownerId,
+            PrivateDnsName: privateDnsName(primary.address, context.region),
+            PrivateIpAddress: formatIpv4(primary.address),
+            PrivateIpAddresses: eni.privateIpAddresses.map((a) => ({
+              Association: publicView(byAddress.get(a.address)),
+              Primary: a.primary,
+              PrivateDnsName: privateDnsName(a.address, context.region),
+              PrivateIpAddress: formatIpv4(a.address)
+            })),
+            SourceDestCheck: eni.sourceDestCheck,
+            Status: 'in-use',
+            SubnetId: eni.subnetId,
+            VpcId: eni.vpcId,
+            InterfaceType: eni.interfaceType,
+            Ipv4Prefixes: eni.ipv4Prefixes.map((base) => ({ Ipv4Prefix: `${formatIpv4(base)}/28` }))
+          };
+        }),
+    RootDeviceType: 'ebs',
+    SecurityGroups: instance.groups.map((g) => ({ GroupName: g.groupName, GroupId: g.groupId })),
+    SourceDestCheck: primaryEni?.sourceDestCheck ?? true,
+    Tags: instance.tags,
+    VirtualizationType: 'hvm',
+    MetadataOptions: {
+      State: 'applied',
+      HttpTokens: instance.metadataOptions.httpTokens,
+      HttpPutResponseHopLimit: instance.metadataOptions.httpPutResponseHopLimit,
+      HttpEndpoint: instance.metadataOptions.httpEndpoint
+    }
   };
 }

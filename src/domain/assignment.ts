@@ -1,7 +1,7 @@
 import { errors } from '../protocol/error-codes.js';
 import type { AddressMap } from './address-map.js';
 import { type Cidr, cidrContains, formatIpv4, isAligned, isReservedInSubnet, parseCidr, parseIpv4 } from './ipv4.js';
-import type { NetworkInterface } from './model.js';
+import type { NetworkInterface, PrivateIpAddress } from './model.js';
 import type { Random } from './random.js';
 
 /**
@@ -16,18 +16,26 @@ export interface Holder {
   readonly inPrefix: boolean;
 }
 
-/** Parses explicit addresses and checks each lies in the subnet and outside its reserved five (spec §1.3 rules 7–9). */
+/**
+ * Parses explicit addresses and checks each lies in the subnet and outside its reserved five (spec §1.3 rules 7–9).
+ * Each rule runs over every address before the next rule starts, so the error follows the rules' order, not
+ * the order of the addresses in the request.
+ */
 export function parseSubnetAddresses(subnet: Cidr, texts: readonly string[]): number[] {
-  const seen = new Set<number>();
-  return texts.map((text) => {
+  const addresses = texts.map((text) => {
     const address = parseIpv4(text);
     if (address === null) throw errors.invalidAddress(text);
-    if (!cidrContains(subnet, address)) throw errors.addressOutsideSubnet();
-    if (isReservedInSubnet(subnet, address)) throw errors.addressReserved(text);
-    if (seen.has(address)) throw errors.duplicateAddress(text);
-    seen.add(address);
     return address;
   });
+  if (addresses.some((address) => !cidrContains(subnet, address))) throw errors.addressOutsideSubnet();
+  const reserved = addresses.findIndex((address) => isReservedInSubnet(subnet, address));
+  if (reserved >= 0) throw errors.addressReserved(texts[reserved]!);
+  const seen = new Set<number>();
+  addresses.forEach((address, i) => {
+    if (seen.has(address)) throw errors.duplicateAddress(texts[i]!);
+    seen.add(address);
+  });
+  return addresses;
 }
 
 /**
@@ -124,4 +132,67 @@ export function decideExplicitAssignment(
   if (taken.length > 0) throw errors.moveNotAllowed(taken.map(formatIpv4));
   if (primaryElsewhere) throw errors.primaryAddressCannotMove();
   return { assign, moves };
+}
+
+export interface NewInterfaceRequest {
+  /** The primary address, when the caller names it. */
+  readonly primary?: string;
+  /** Secondary addresses the caller names. */
+  readonly secondaries: readonly string[];
+  readonly secondaryCount: number;
+  readonly prefixes: readonly string[];
+  readonly prefixCount: number;
+  /** Address slots the interface may use (type limit, or the cap for an unattached interface). */
+  readonly slotLimit: number;
+}
+
+/**
+ * Decides the addresses and prefixes of a new interface (CreateNetworkInterface, RunInstances): explicit ones
+ * checked and free, then the counts picked around them. Throws the EC2 error; never changes `map`.
+ */
+export function planNewInterface(
+  map: AddressMap,
+  request: NewInterfaceRequest,
+  placement: Random | null
+): { addresses: PrivateIpAddress[]; prefixes: number[] } {
+  const subnet = map.subnet;
+  const explicit = parseSubnetAddresses(
+    subnet,
+    request.primary === undefined ? request.secondaries : [request.primary, ...request.secondaries]
+  );
+  // An explicit address someone holds: InvalidIPAddress.InUse (pulumi #10923).
+  if (explicit.some((address) => !map.isFree(address))) throw errors.addressInUse();
+  const explicitPrefixes = parseSubnetPrefixes(subnet, request.prefixes);
+  explicitPrefixes.forEach((base, i) => {
+    for (let offset = 0; offset < 16; offset++) {
+      if (!map.isFree(base + offset) || explicit.includes(base + offset)) throw errors.prefixInUse(request.prefixes[i]!);
+    }
+  });
+  const autoCount = (request.primary === undefined ? 1 : 0) + request.secondaryCount;
+  const slots = explicit.length + autoCount + explicitPrefixes.length + request.prefixCount;
+  if (slots > request.slotLimit) throw errors.privateIpAddressLimitExceeded();
+
+  // Hold what is already chosen while picking the rest, and give it all back before returning.
+  const held: number[] = [...explicit, ...explicitPrefixes.flatMap(blockAddresses)];
+  const hold = (addresses: readonly number[]): void => {
+    for (const address of addresses) map.occupy(address);
+    held.push(...addresses.filter((a) => !held.includes(a)));
+  };
+  for (const address of held) map.occupy(address);
+  try {
+    const pickedPrefixes = request.prefixCount > 0 ? pickPrefixes(map, request.prefixCount, placement) : [];
+    hold(pickedPrefixes.flatMap(blockAddresses));
+    const picked = autoCount > 0 ? pickAddresses(map, autoCount, placement) : [];
+    const addresses: PrivateIpAddress[] =
+      request.primary === undefined
+        ? [picked[0]!, ...explicit, ...picked.slice(1)].map((address, i) => ({ address, primary: i === 0 }))
+        : [...explicit, ...picked].map((address, i) => ({ address, primary: i === 0 }));
+    return { addresses, prefixes: [...explicitPrefixes, ...pickedPrefixes] };
+  } finally {
+    for (const address of held) map.release(address);
+  }
+}
+
+function blockAddresses(base: number): number[] {
+  return Array.from({ length: 16 }, (_, i) => base + i);
 }

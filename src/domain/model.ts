@@ -7,7 +7,14 @@ export interface Tag {
   readonly Value: string;
 }
 
-export type ResourceType = 'vpc' | 'subnet' | 'network-interface' | 'security-group' | 'instance' | 'elastic-ip';
+export type ResourceType =
+  | 'vpc'
+  | 'subnet'
+  | 'network-interface'
+  | 'security-group'
+  | 'instance'
+  | 'elastic-ip'
+  | 'subnet-cidr-reservation';
 
 export interface Vpc {
   readonly id: string;
@@ -61,10 +68,84 @@ export interface NetworkInterface {
   /** Bases of the /28 prefixes delegated to the interface, in assignment order. */
   readonly ipv4Prefixes: readonly number[];
   readonly tags: readonly Tag[];
+  readonly attachment?: Attachment;
 }
 
 export function primaryAddress(eni: NetworkInterface): number {
   const primary = eni.privateIpAddresses.find((a) => a.primary);
   if (!primary) throw new Error(`network interface ${eni.id} has no primary address`);
   return primary.address;
+}
+
+/** An interface's attachment to an instance (AttachNetworkInterface, or RunInstances for device 0). */
+export interface Attachment {
+  readonly attachmentId: string;
+  readonly instanceId: string;
+  readonly deviceIndex: number;
+  readonly networkCardIndex: number;
+  readonly attachTime: Date;
+  readonly deleteOnTermination: boolean;
+}
+
+export type InstanceStateName = 'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped';
+
+/** EC2's InstanceState codes (API reference, InstanceState). */
+export const INSTANCE_STATE_CODES: Readonly<Record<InstanceStateName, number>> = {
+  pending: 0,
+  running: 16,
+  'shutting-down': 32,
+  terminated: 48,
+  stopping: 64,
+  stopped: 80
+};
+
+export interface MetadataOptions {
+  readonly httpTokens: 'optional' | 'required';
+  readonly httpEndpoint: 'enabled' | 'disabled';
+  readonly httpPutResponseHopLimit: number;
+}
+
+export interface Instance {
+  readonly id: string;
+  readonly reservationId: string;
+  readonly imageId: string;
+  readonly instanceType: string;
+  readonly subnetId: string;
+  readonly vpcId: string;
+  readonly availabilityZone: string;
+  readonly ownerId: string;
+  /** The state it settles in; actions report the transition (pending, stopping, shutting-down) on the way. */
+  readonly state: InstanceStateName;
+  readonly stateTransitionReason: string;
+  readonly launchTime: Date;
+  readonly amiLaunchIndex: number;
+  readonly clientToken?: string;
+  readonly groups: readonly SecurityGroupRef[];
+  readonly metadataOptions: MetadataOptions;
+  readonly tags: readonly Tag[];
+}
+
+/** An Elastic IP address (Domain vpc); associated with one private address of one interface at most. */
+export interface ElasticIp {
+  readonly allocationId: string;
+  readonly publicIp: number;
+  readonly ownerId: string;
+  readonly association?: {
+    readonly associationId: string;
+    readonly networkInterfaceId: string;
+    readonly privateIpAddress: number;
+  };
+  readonly tags: readonly Tag[];
+}
+
+export type SubnetCidrReservationType = 'prefix' | 'explicit';
+
+export interface SubnetCidrReservation {
+  readonly id: string;
+  readonly subnetId: string;
+  readonly cidr: Cidr;
+  readonly reservationType: SubnetCidrReservationType;
+  readonly description: string;
+  readonly ownerId: string;
+  readonly tags: readonly Tag[];
 }

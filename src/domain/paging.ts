@@ -12,10 +12,17 @@ export interface PagingInput {
 
 /**
  * MaxResults/NextToken paging over a list in a stable order. The token is opaque to clients; a token that
- * ec2lite did not issue is refused with EC2's text. Without MaxResults EC2 returns everything.
+ * ec2lite did not issue is refused with EC2's text. Without MaxResults EC2 returns everything, unless the
+ * action has a page size of its own.
  */
-export function paginate<T>(items: readonly T[], input: PagingInput, bounds: { min: number; max: number }): Page<T> {
-  const { MaxResults: maxResults, NextToken: token } = input;
+export function paginate<T>(
+  items: readonly T[],
+  input: PagingInput,
+  bounds: { min: number; max: number; pageSize?: number }
+): Page<T> {
+  const { NextToken: token } = input;
+  // Some actions page even unasked (DescribeInstanceTypes answers 100 at a time).
+  const maxResults = input.MaxResults ?? bounds.pageSize;
   if (maxResults !== undefined && (maxResults < bounds.min || maxResults > bounds.max)) {
     throw errors.maxResultsOutOfRange(maxResults, bounds.min, bounds.max);
   }

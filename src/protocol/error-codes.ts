@@ -97,6 +97,10 @@ export const errors = {
   securityGroupIdMalformed: (value: string) =>
     new Ec2Error('InvalidGroupId.Malformed', `Invalid id: "${value}" (expecting "sg-...")`),
 
+  /** [OBS] "The following supplied instance types do not exist: [x]". */
+  invalidInstanceType: (names: readonly string[]) =>
+    new Ec2Error('InvalidInstanceType', `The following supplied instance types do not exist: [${names.join(', ')}]`),
+
   // --- VPCs and subnets ---------------------------------------------------------------------------------------
   /** [OBS] localstack docs quoting AWS: InvalidVpc.Range "The CIDR '10.0.0.0/8' is invalid." */
   vpcRange: (cidr: string) => new Ec2Error('InvalidVpc.Range', `The CIDR '${cidr}' is invalid.`),
@@ -160,6 +164,12 @@ export const errors = {
   /** [DOC] one Primary=true at most in CreateNetworkInterface PrivateIpAddresses.N [INF text]. */
   multiplePrimaries: () =>
     new Ec2Error('InvalidParameterValue', 'Only one primary private IP address can be specified.'),
+  /** [DOC] rule (prefixes need the Nitro System); code and text [INF] (spec §1.3 rule 13). */
+  prefixDelegationUnsupported: (instanceType: string) =>
+    new Ec2Error(
+      'InvalidParameterValue',
+      `Prefix delegation is not supported for instance type ${instanceType}. Use an instance type built on the Nitro System.`
+    ),
   /** [INF] a /28 that overlaps an address or prefix already in use in the subnet (ec2-prefix-eni.md rule). */
   prefixInUse: (prefix: string) =>
     new Ec2Error('InvalidParameterValue', `The prefix ${prefix} overlaps an address or prefix already in use in the subnet.`),
@@ -170,6 +180,45 @@ export const errors = {
   // --- network interfaces -------------------------------------------------------------------------------------
   /** [OBS] vpc-cni #1399, cloud-nuke #431. */
   networkInterfaceInUse: (id: string) => new Ec2Error('InvalidParameterValue', `Network interface '${id}' is currently in use.`),
+  /** [OBS] knife-ec2 PR #375, cilium #15877: "Interface count 4 exceeds the limit for t3.medium". */
+  attachmentLimitExceeded: (count: number, instanceType: string) =>
+    new Ec2Error('AttachmentLimitExceeded', `Interface count ${count} exceeds the limit for ${instanceType}`),
+  /** [OBS] k8s-vpcnet #71: "Instance 'i-…' already has an interface attached at device index '1'." */
+  deviceIndexInUse: (instanceId: string, deviceIndex: number) =>
+    new Ec2Error('InvalidParameterValue', `Instance '${instanceId}' already has an interface attached at device index '${deviceIndex}'.`),
+  /** [OBS] terraform-provider-aws #27513: "Interface: [eni-…] in use." */
+  networkInterfaceAttachmentInUse: (id: string) => new Ec2Error('InvalidNetworkInterface.InUse', `Interface: [${id}] in use.`),
+  /** [OBS] cilium #9730: "Address count 7 on interface-087bf… exceeds the limit for t3.medium". */
+  interfaceAddressLimitExceeded: (eni: { id: string; privateIpAddresses: readonly unknown[]; ipv4Prefixes: readonly unknown[] }, instanceType: string) =>
+    new Ec2Error(
+      'InvalidInterface.IpAddressLimitExceeded',
+      `Address count ${eni.privateIpAddresses.length + eni.ipv4Prefixes.length} on interface ${eni.id} exceeds the limit for ${instanceType}`
+    ),
+  /** [INF] a network card the instance type does not have. */
+  invalidNetworkCardIndex: (index: number, instanceType: string) =>
+    new Ec2Error('InvalidParameterValue', `Network card index ${index} is not valid for instance type ${instanceType}.`),
+  /** [INF] RunInstances without an interface at device index 0. */
+  missingPrimaryInterface: () =>
+    new Ec2Error('InvalidParameterValue', 'A network interface with device index 0 must be specified.'),
+  /** [INF] all interfaces of an instance share its availability zone. */
+  interfacesInDifferentZones: () =>
+    new Ec2Error('InvalidParameterCombination', 'The network interfaces of an instance must all be in the same availability zone.'),
+  /** [OBS] "VPCIdNotSpecified: No default VPC for this user". */
+  noDefaultVpc: () => new Ec2Error('VPCIdNotSpecified', 'No default VPC for this user'),
+  /** [DOC] InvalidAMIID.Malformed; text in EC2's Invalid id form [INF]. */
+  imageIdMalformed: (value: string) => new Ec2Error('InvalidAMIID.Malformed', `Invalid id: "${value}" (expecting "ami-...")`),
+  /** [INF] RunInstances with MaxCount below MinCount. */
+  maxCountBelowMinCount: () =>
+    new Ec2Error('InvalidParameterValue', 'maxCount should be greater than or equal to minCount.'),
+  /** [OBS] "Invalid value 'x' for InstanceType." (RunInstances with an unknown type). */
+  invalidInstanceTypeValue: (name: string) => new Ec2Error('InvalidParameterValue', `Invalid value '${name}' for InstanceType.`),
+  /** [DOC] InvalidInstanceID.Malformed; text [MODEL comment]. */
+  instanceIdMalformed: (value: string) => new Ec2Error('InvalidInstanceID.Malformed', `Invalid id: "${value}" (expecting "i-...")`),
+  /** [DOC example] "The instance ID 'i-1a2b3c4d' does not exist". */
+  instanceNotFound: (id: string) => new Ec2Error('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`),
+  /** [DOC] IncorrectInstanceState; cilium matches the substring "is not 'running'". */
+  incorrectInstanceState: (id: string, state: string, wanted: string) =>
+    new Ec2Error('IncorrectInstanceState', `The instance '${id}' is not in a state from which it can be ${wanted}. Its state is '${state}'.`),
   /** [DOC] IdempotentParameterMismatch; text [INF]. */
   idempotentParameterMismatch: (token: string) =>
     new Ec2Error(

@@ -31,7 +31,10 @@ export function createGate(options: GateOptions): (req: IncomingMessage, res: Se
   return (req, res) => {
     const requestId = newRequestId();
     const now = new Date();
-    let face: Face = 'xml';
+    const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    // The face is known from the headers, so a JSON client hears even the refusals that come before its body is
+    // read (a declared or streamed oversize body) as a JSON envelope, as ARCHITECTURE.md promises.
+    const face: Face = req.method === 'POST' && (mediaType === 'application/json' || mediaType.endsWith('+json')) ? 'json' : 'xml';
     let actionName: string | undefined;
     const fail = (error: unknown): void => {
       if (!(error instanceof Ec2Error)) {
@@ -62,11 +65,9 @@ export function createGate(options: GateOptions): (req: IncomingMessage, res: Se
         try {
           const url = new URL(req.url ?? '/', 'http://ec2lite');
           // 3. The face: form-encoded Query (also a GET's query string) or the JSON envelope.
-          const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
           let params: [string, string][] | undefined;
           let json: Record<string, unknown> | undefined;
-          if (req.method === 'POST' && (mediaType === 'application/json' || mediaType.endsWith('+json'))) {
-            face = 'json';
+          if (face === 'json') {
             json = parseJsonBody(body);
           } else if (req.method === 'GET' || mediaType === '' || mediaType === 'application/x-www-form-urlencoded') {
             params = [...url.searchParams, ...(req.method === 'POST' ? new URLSearchParams(body.toString('utf8')) : [])];

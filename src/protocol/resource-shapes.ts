@@ -59,7 +59,29 @@ export const subnetShape = out.structure(
 
 export const groupIdentifierShape = out.structure(out.member('GroupName', 'groupName'), out.member('GroupId', 'groupId'));
 
+/** NetworkInterfaceAssociation: the Elastic IP on an address. */
+export const networkInterfaceAssociationShape = out.structure(
+  out.member('AllocationId', 'allocationId'),
+  out.member('AssociationId', 'associationId'),
+  out.member('IpOwnerId', 'ipOwnerId'),
+  out.member('PublicDnsName', 'publicDnsName'),
+  out.member('PublicIp', 'publicIp')
+);
+
+export const networkInterfaceAttachmentShape = out.structure(
+  out.member('AttachTime', 'attachTime', 'timestamp'),
+  out.member('AttachmentId', 'attachmentId'),
+  out.member('DeleteOnTermination', 'deleteOnTermination', 'boolean'),
+  out.member('DeviceIndex', 'deviceIndex', 'integer'),
+  out.member('NetworkCardIndex', 'networkCardIndex', 'integer'),
+  out.member('InstanceId', 'instanceId'),
+  out.member('InstanceOwnerId', 'instanceOwnerId'),
+  out.member('Status', 'status')
+);
+
 export const networkInterfaceShape = out.structure(
+  out.member('Association', 'association', networkInterfaceAssociationShape),
+  out.member('Attachment', 'attachment', networkInterfaceAttachmentShape),
   out.member('AvailabilityZone', 'availabilityZone'),
   out.member('Description', 'description'),
   out.member('Groups', 'groupSet', out.list(groupIdentifierShape)),
@@ -75,6 +97,7 @@ export const networkInterfaceShape = out.structure(
     'privateIpAddressesSet',
     out.list(
       out.structure(
+        out.member('Association', 'association', networkInterfaceAssociationShape),
         out.member('Primary', 'primary', 'boolean'),
         out.member('PrivateDnsName', 'privateDnsName'),
         out.member('PrivateIpAddress', 'privateIpAddress')
@@ -90,4 +113,105 @@ export const networkInterfaceShape = out.structure(
   out.member('TagSet', 'tagSet', tagList),
   out.member('VpcId', 'vpcId'),
   out.member('Ipv6Native', 'ipv6Native', 'boolean')
+);
+
+export const instanceStateShape = out.structure(out.member('Code', 'code', 'integer'), out.member('Name', 'name'));
+
+/** InstanceNetworkInterface: an interface as DescribeInstances nests it under its instance. */
+export const instanceNetworkInterfaceShape = out.structure(
+  out.member('Association', 'association', out.structure(
+    out.member('IpOwnerId', 'ipOwnerId'),
+    out.member('PublicDnsName', 'publicDnsName'),
+    out.member('PublicIp', 'publicIp')
+  )),
+  out.member('Attachment', 'attachment', out.structure(
+    out.member('AttachTime', 'attachTime', 'timestamp'),
+    out.member('AttachmentId', 'attachmentId'),
+    out.member('DeleteOnTermination', 'deleteOnTermination', 'boolean'),
+    out.member('DeviceIndex', 'deviceIndex', 'integer'),
+    out.member('NetworkCardIndex', 'networkCardIndex', 'integer'),
+    out.member('Status', 'status')
+  )),
+  out.member('Description', 'description'),
+  out.member('Groups', 'groupSet', out.list(groupIdentifierShape)),
+  out.member('Ipv6Addresses', 'ipv6AddressesSet', out.list(out.structure())),
+  out.member('MacAddress', 'macAddress'),
+  out.member('NetworkInterfaceId', 'networkInterfaceId'),
+  out.member('OwnerId', 'ownerId'),
+  out.member('PrivateDnsName', 'privateDnsName'),
+  out.member('PrivateIpAddress', 'privateIpAddress'),
+  out.member(
+    'PrivateIpAddresses',
+    'privateIpAddressesSet',
+    out.list(
+      out.structure(
+        out.member('Association', 'association', out.structure(
+          out.member('IpOwnerId', 'ipOwnerId'),
+          out.member('PublicDnsName', 'publicDnsName'),
+          out.member('PublicIp', 'publicIp')
+        )),
+        out.member('Primary', 'primary', 'boolean'),
+        out.member('PrivateDnsName', 'privateDnsName'),
+        out.member('PrivateIpAddress', 'privateIpAddress')
+      )
+    )
+  ),
+  out.member('SourceDestCheck', 'sourceDestCheck', 'boolean'),
+  out.member('Status', 'status'),
+  out.member('SubnetId', 'subnetId'),
+  out.member('VpcId', 'vpcId'),
+  out.member('InterfaceType', 'interfaceType'),
+  out.member('Ipv4Prefixes', 'ipv4PrefixSet', out.list(out.structure(out.member('Ipv4Prefix', 'ipv4Prefix'))))
+);
+
+/** Instance, with EC2's XML quirks: instanceState, ipAddress, dnsName, reason (spec §2.11). */
+export const instanceShape = out.structure(
+  out.member('AmiLaunchIndex', 'amiLaunchIndex', 'integer'),
+  out.member('ImageId', 'imageId'),
+  out.member('InstanceId', 'instanceId'),
+  out.member('InstanceType', 'instanceType'),
+  out.member('LaunchTime', 'launchTime', 'timestamp'),
+  out.member('Placement', 'placement', out.structure(
+    out.member('AvailabilityZone', 'availabilityZone'),
+    out.member('GroupName', 'groupName'),
+    out.member('Tenancy', 'tenancy')
+  )),
+  out.member('PrivateDnsName', 'privateDnsName'),
+  out.member('PrivateIpAddress', 'privateIpAddress'),
+  out.member('PublicDnsName', 'dnsName'),
+  out.member('PublicIpAddress', 'ipAddress'),
+  out.member('State', 'instanceState', instanceStateShape),
+  out.member('StateTransitionReason', 'reason'),
+  out.member('SubnetId', 'subnetId'),
+  out.member('VpcId', 'vpcId'),
+  out.member('Architecture', 'architecture'),
+  out.member('ClientToken', 'clientToken'),
+  out.member('Hypervisor', 'hypervisor'),
+  out.member('NetworkInterfaces', 'networkInterfaceSet', out.list(instanceNetworkInterfaceShape)),
+  out.member('RootDeviceType', 'rootDeviceType'),
+  out.member('SecurityGroups', 'groupSet', out.list(groupIdentifierShape)),
+  out.member('SourceDestCheck', 'sourceDestCheck', 'boolean'),
+  out.member('Tags', 'tagSet', tagList),
+  out.member('VirtualizationType', 'virtualizationType'),
+  out.member('MetadataOptions', 'metadataOptions', out.structure(
+    out.member('State', 'state'),
+    out.member('HttpTokens', 'httpTokens'),
+    out.member('HttpPutResponseHopLimit', 'httpPutResponseHopLimit', 'integer'),
+    out.member('HttpEndpoint', 'httpEndpoint')
+  ))
+);
+
+/** Reservation: the shape of RunInstances' answer and of each DescribeInstances reservationSet item. */
+export const reservationShape = out.structure(
+  out.member('ReservationId', 'reservationId'),
+  out.member('OwnerId', 'ownerId'),
+  out.member('Groups', 'groupSet', out.list(groupIdentifierShape)),
+  out.member('Instances', 'instancesSet', out.list(instanceShape))
+);
+
+/** InstanceStateChange: what Start/Stop/TerminateInstances answer per instance. */
+export const instanceStateChangeShape = out.structure(
+  out.member('CurrentState', 'currentState', instanceStateShape),
+  out.member('InstanceId', 'instanceId'),
+  out.member('PreviousState', 'previousState', instanceStateShape)
 );

@@ -1,5 +1,16 @@
 import type { AddressMap } from '../domain/address-map.js';
-import type { NetworkInterface, ResourceType, Subnet, Tag, Vpc } from '../domain/model.js';
+import type {
+  Attachment,
+  ElasticIp,
+  Instance,
+  InstanceStateName,
+  NetworkInterface,
+  ResourceType,
+  Subnet,
+  SubnetCidrReservation,
+  Tag,
+  Vpc
+} from '../domain/model.js';
 
 /** Who holds an occupied address of a subnet. */
 export interface AddressHolder {
@@ -7,6 +18,14 @@ export interface AddressHolder {
   readonly primary: boolean;
   /** Set when the address lies inside a /28 prefix delegated to the interface. */
   readonly prefixBase?: number;
+}
+
+/** A tag with the resource it belongs to, as DescribeTags lists it. */
+export interface ResourceTag {
+  readonly resourceId: string;
+  readonly resourceType: ResourceType;
+  readonly key: string;
+  readonly value: string;
 }
 
 export interface ClientTokenRecord {
@@ -47,7 +66,38 @@ export interface StoreTx {
   addPrefixes(eni: NetworkInterface, bases: readonly number[]): Promise<void>;
   removePrefixes(eni: NetworkInterface, bases: readonly number[]): Promise<void>;
 
+  /** Writes the interface's mutable fields: description, source/dest check, groups and attachment. */
+  updateNetworkInterface(eni: NetworkInterface): Promise<void>;
+  /** Interfaces attached to an instance, by device index. */
+  listAttachedNetworkInterfaces(instanceId: string): Promise<NetworkInterface[]>;
+  findAttachment(attachmentId: string): Promise<{ networkInterfaceId: string; attachment: Attachment } | undefined>;
+
+  getInstance(id: string): Promise<Instance | undefined>;
+  listInstances(): Promise<Instance[]>;
+  insertInstance(instance: Instance): Promise<void>;
+  updateInstance(instance: Instance): Promise<void>;
+  countInstancesInSubnet(subnetId: string, states: readonly InstanceStateName[]): Promise<number>;
+
+  getElasticIp(allocationId: string): Promise<ElasticIp | undefined>;
+  getElasticIpByPublicIp(publicIp: number): Promise<ElasticIp | undefined>;
+  listElasticIps(): Promise<ElasticIp[]>;
+  insertElasticIp(eip: ElasticIp): Promise<void>;
+  deleteElasticIp(allocationId: string): Promise<void>;
+  /** Sets or clears the association of one Elastic IP. */
+  setElasticIpAssociation(allocationId: string, association: ElasticIp['association']): Promise<void>;
+  /** Elastic IPs associated with addresses of an interface. */
+  elasticIpsOnInterface(networkInterfaceId: string): Promise<ElasticIp[]>;
+
+  getSubnetCidrReservation(id: string): Promise<SubnetCidrReservation | undefined>;
+  listSubnetCidrReservations(subnetId?: string): Promise<SubnetCidrReservation[]>;
+  insertSubnetCidrReservation(reservation: SubnetCidrReservation): Promise<void>;
+  deleteSubnetCidrReservation(id: string): Promise<void>;
+
   setTags(resourceId: string, resourceType: ResourceType, tags: readonly Tag[]): Promise<void>;
+  /** Deletes the named keys (only where the value matches, when one is given), or every tag without keys. */
+  deleteTags(resourceId: string, tags?: readonly { readonly Key: string; readonly Value?: string }[]): Promise<void>;
+  tagsOf(resourceId: string): Promise<Tag[]>;
+  listTags(): Promise<ResourceTag[]>;
 
   getClientToken(action: string, token: string): Promise<ClientTokenRecord | undefined>;
   putClientToken(action: string, token: string, record: ClientTokenRecord): Promise<void>;

@@ -72,5 +72,62 @@ export const sqliteMigrations: readonly { version: number; name: string; sql: st
         PRIMARY KEY (action, token)
       );
     `
+  },
+  {
+    version: 2,
+    name: 'instances-attachments-elastic-ips-reservations',
+    sql: `
+      CREATE TABLE instances (
+        id TEXT PRIMARY KEY,
+        reservation_id TEXT NOT NULL,
+        image_id TEXT NOT NULL,
+        instance_type TEXT NOT NULL,
+        subnet_id TEXT NOT NULL REFERENCES subnets (id),
+        vpc_id TEXT NOT NULL,
+        availability_zone TEXT NOT NULL,
+        owner_id TEXT NOT NULL,
+        state TEXT NOT NULL,
+        state_transition_reason TEXT NOT NULL,
+        launch_time TEXT NOT NULL,
+        ami_launch_index INTEGER NOT NULL,
+        client_token TEXT,
+        groups_json TEXT NOT NULL,
+        http_tokens TEXT NOT NULL,
+        http_endpoint TEXT NOT NULL,
+        http_put_response_hop_limit INTEGER NOT NULL
+      );
+      CREATE INDEX instances_subnet ON instances (subnet_id);
+      ALTER TABLE network_interfaces ADD COLUMN attachment_id TEXT;
+      -- No foreign key: RunInstances inserts an instance's interfaces before the instance row itself.
+      ALTER TABLE network_interfaces ADD COLUMN instance_id TEXT;
+      ALTER TABLE network_interfaces ADD COLUMN device_index INTEGER;
+      ALTER TABLE network_interfaces ADD COLUMN network_card_index INTEGER;
+      ALTER TABLE network_interfaces ADD COLUMN attach_time TEXT;
+      ALTER TABLE network_interfaces ADD COLUMN delete_on_termination INTEGER;
+      -- One interface per device index and network card of an instance: the database's last word.
+      CREATE UNIQUE INDEX network_interfaces_device ON network_interfaces (instance_id, network_card_index, device_index)
+        WHERE instance_id IS NOT NULL;
+      CREATE UNIQUE INDEX network_interfaces_attachment ON network_interfaces (attachment_id) WHERE attachment_id IS NOT NULL;
+      CREATE TABLE elastic_ips (
+        allocation_id TEXT PRIMARY KEY,
+        public_ip INTEGER NOT NULL UNIQUE,
+        owner_id TEXT NOT NULL,
+        association_id TEXT UNIQUE,
+        network_interface_id TEXT REFERENCES network_interfaces (id),
+        private_ip_address INTEGER,
+        -- One Elastic IP per private address (Elastic IP addresses, "one-to-one").
+        UNIQUE (network_interface_id, private_ip_address)
+      );
+      CREATE TABLE subnet_cidr_reservations (
+        id TEXT PRIMARY KEY,
+        subnet_id TEXT NOT NULL REFERENCES subnets (id),
+        cidr_base INTEGER NOT NULL,
+        prefix_length INTEGER NOT NULL,
+        reservation_type TEXT NOT NULL CHECK (reservation_type IN ('prefix', 'explicit')),
+        description TEXT NOT NULL,
+        owner_id TEXT NOT NULL
+      );
+      CREATE INDEX subnet_cidr_reservations_subnet ON subnet_cidr_reservations (subnet_id);
+    `
   }
 ];
