@@ -72,6 +72,12 @@ export class AddressMap {
    * `allowed` narrows the candidates (for example to a subnet CIDR reservation). Returns block bases.
    */
   pickBlocks16(count: number, random: Random | null, allowed: (base: number) => boolean = () => true): number[] | null {
+    const picked = this.pickSomeBlocks16(count, random, allowed);
+    return picked.length < count ? null : picked;
+  }
+
+  /** Like pickBlocks16, but when fewer than `count` blocks qualify it returns all of them. */
+  pickSomeBlocks16(count: number, random: Random | null, allowed: (base: number) => boolean = () => true): number[] {
     const candidates: number[] = [];
     const halves = this.words.length * 2;
     for (let half = 0; half < halves && this.size >= 16; half++) {
@@ -82,13 +88,46 @@ export class AddressMap {
         if (allowed(base)) candidates.push(base);
       }
     }
-    if (candidates.length < count) return null;
-    if (!random) return candidates.slice(0, count);
-    for (let i = 0; i < count; i++) {
+    const take = Math.min(count, candidates.length);
+    if (!random) return candidates.slice(0, take);
+    for (let i = 0; i < take; i++) {
       const j = i + random.below(candidates.length - i);
       [candidates[i], candidates[j]] = [candidates[j]!, candidates[i]!];
     }
-    return candidates.slice(0, count);
+    return candidates.slice(0, take);
+  }
+
+  /**
+   * Runs `fn` with every address of `ranges` (clipped to the subnet) looking occupied, then puts the map back as
+   * it was: how automatic picks step around subnet CIDR reservations. Costs one pass over the words the ranges
+   * cover. `fn` may pick but must not occupy or release.
+   */
+  withHeld<T>(ranges: readonly Cidr[], fn: () => T): T {
+    const saved: number[] = [];
+    const hint = this.firstMaybeFreeWord;
+    const occupied = this.occupiedCount;
+    for (const range of ranges) {
+      const from = Math.max(range.base - this.subnet.base, 0);
+      const to = Math.min(range.base + cidrSize(range) - this.subnet.base, this.size);
+      for (let w = from >>> 5; from < to && w <= (to - 1) >>> 5; w++) {
+        const lo = Math.max(from - w * 32, 0);
+        const bits = Math.min(to - w * 32, 32) - lo;
+        const mask = bits === 32 ? 0xffffffff : (((1 << bits) - 1) << lo) >>> 0;
+        const old = this.words[w]!;
+        const added = (mask & ~old) >>> 0;
+        if (added === 0) continue;
+        saved.push(w, old);
+        this.words[w] = (old | mask) >>> 0;
+        this.occupiedCount += popcount(added);
+      }
+    }
+    try {
+      return fn();
+    } finally {
+      for (let i = saved.length - 2; i >= 0; i -= 2) this.words[saved[i]!] = saved[i + 1]!;
+      this.firstMaybeFreeWord = hint;
+      this.occupiedCount = occupied;
+    }
   }
 
   /** The raw bitmap, for persistence or a cache check. */
@@ -128,5 +167,13 @@ export class AddressMap {
 
   private clearBit(offset: number): void {
     this.words[offset >>> 5] = (this.words[offset >>> 5]! & ~(1 << (offset & 31))) >>> 0;
+    // pick() sets bits while it searches, which can carry the hint past a word it then frees again.
+    if (offset >>> 5 < this.firstMaybeFreeWord) this.firstMaybeFreeWord = offset >>> 5;
   }
+}
+
+function popcount(word: number): number {
+  let v = word - ((word >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
 }

@@ -179,7 +179,8 @@ function coerceJson(kind: InputKind, value: unknown, wire: string): unknown {
     for (const [name, m] of Object.entries(kind.members)) {
       const v = (value as Record<string, unknown>)[name];
       if (v === undefined || v === null) {
-        if (m.required) throw errors.missingParameter(prefix + m.wire);
+        // The JSON face speaks SDK member names, in this message as in UnknownParameter and type errors.
+        if (m.required) throw errors.missingParameter(prefix + name);
         continue;
       }
       out[name] = coerceJson(m.kind, v, prefix + name);

@@ -101,6 +101,23 @@ describe('AddressMap.pick, lowest first', () => {
     assert.deepEqual(map.pick(2, null)?.map(formatIpv4), ['10.0.0.96', '10.0.0.97']);
   });
 
+  it('still finds a free address in a word that a multi-address pick passed through', () => {
+    const map = new AddressMap(cidr('10.0.1.0/24'));
+    // Word 0 (offsets 0..31) keeps one free address, 10.0.1.31.
+    for (let a = ip('10.0.1.4'); a <= ip('10.0.1.30'); a++) map.occupy(a);
+    assert.deepEqual(map.pick(2, null)?.map(formatIpv4), ['10.0.1.31', '10.0.1.32']);
+    assert.deepEqual(map.pick(1, null)?.map(formatIpv4), ['10.0.1.31']);
+  });
+
+  it('finds the last free address after a multi-address pick, instead of failing although freeCount says one is free', () => {
+    const map = new AddressMap(cidr('10.0.1.0/24'));
+    for (let a = ip('10.0.1.4'); a <= ip('10.0.1.254'); a++) if (a !== ip('10.0.1.31') && a !== ip('10.0.1.40')) map.occupy(a);
+    assert.deepEqual(map.pick(2, null)?.map(formatIpv4), ['10.0.1.31', '10.0.1.40']);
+    map.occupy(ip('10.0.1.40'));
+    assert.equal(map.freeCount, 1);
+    assert.deepEqual(map.pick(1, null)?.map(formatIpv4), ['10.0.1.31']);
+  });
+
   it('returns an empty list for a count of 0', () => {
     assert.deepEqual(new AddressMap(cidr('10.0.1.0/24')).pick(0, null), []);
   });
@@ -285,5 +302,61 @@ describe('AddressMap.pickBlocks16', () => {
     const map = new AddressMap(cidr('10.0.1.0/24'));
     map.pickBlocks16(3, null);
     assert.equal(map.freeCount, 251);
+  });
+});
+
+describe('AddressMap against a simple model', () => {
+  it('agrees with a set of occupied addresses over thousands of random operations', () => {
+    const subnet = cidr('10.0.4.0/22');
+    const map = new AddressMap(subnet);
+    const usable: number[] = [];
+    for (let a = subnet.base; a <= cidrLast(subnet); a++) if (!isReservedInSubnet(subnet, a)) usable.push(a);
+    const occupied = new Set<number>();
+    const ops = seededRandom(12345);
+    const freeList = (): number[] => usable.filter((a) => !occupied.has(a));
+
+    for (let step = 0; step < 3000; step++) {
+      const op = ops.below(10);
+      if (op < 5) {
+        // Occupy a run of addresses starting at a random free one, as a burst of assignments would.
+        const free = freeList();
+        if (free.length === 0) continue;
+        const start = ops.below(free.length);
+        for (const a of free.slice(start, start + 1 + ops.below(40))) {
+          map.occupy(a);
+          occupied.add(a);
+        }
+      } else if (op < 8) {
+        const held = [...occupied];
+        if (held.length === 0) continue;
+        const a = held[ops.below(held.length)]!;
+        map.release(a);
+        occupied.delete(a);
+      } else if (op === 8) {
+        const count = 1 + ops.below(5);
+        const free = freeList();
+        assert.deepEqual(map.pick(count, null), free.length < count ? null : free.slice(0, count), `step ${step}`);
+      } else {
+        const count = 1 + ops.below(5);
+        const picked = map.pick(count, seededRandom(step));
+        if (freeList().length < count) assert.equal(picked, null, `step ${step}`);
+        else {
+          assert.ok(picked, `step ${step}`);
+          assert.equal(new Set(picked).size, count, `step ${step}`);
+          assert.ok(picked.every((a) => usable.includes(a) && !occupied.has(a)), `step ${step}`);
+        }
+      }
+      assert.equal(map.freeCount, usable.length - occupied.size, `step ${step}`);
+      if (step % 100 === 0) {
+        const blocks = [];
+        for (let base = subnet.base; base <= cidrLast(subnet); base += 16) {
+          let whole = true;
+          for (let i = 0; i < 16; i++) if (occupied.has(base + i) || isReservedInSubnet(subnet, base + i)) whole = false;
+          if (whole) blocks.push(base);
+        }
+        assert.deepEqual(map.pickBlocks16(blocks.length, null), blocks, `step ${step}`);
+        assert.equal(map.pickBlocks16(blocks.length + 1, null), null, `step ${step}`);
+      }
+    }
   });
 });

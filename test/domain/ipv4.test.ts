@@ -116,6 +116,14 @@ describe('parseCidr', () => {
     assert.equal(cidrLast(one), one.base);
   });
 
+  it('clears exactly the host bits for every prefix length 0..32', () => {
+    for (let length = 0; length <= 32; length++) {
+      const mask = length === 0 ? 0 : (0xffffffff << (32 - length)) >>> 0;
+      assert.deepEqual(parseCidr(`255.255.255.255/${length}`), { base: mask, prefixLength: length }, `/${length}`);
+      assert.equal(cidrSize(cidr(`10.0.0.0/${length}`)), 2 ** (32 - length));
+    }
+  });
+
   const rejected: [string, string][] = [
     ['a prefix length of 33', '10.0.0.0/33'],
     ['a negative prefix length', '10.0.0.0/-1'],

@@ -67,6 +67,22 @@ describe('paginate', () => {
     assert.equal(rest.nextToken, undefined);
   });
 
+  it('pages unasked when the action has a page size of its own', () => {
+    const first = paginate(items, {}, { ...bounds, pageSize: 10 });
+    assert.deepEqual(first.items, items.slice(0, 10));
+    assert.ok(first.nextToken);
+    const second = paginate(items, { NextToken: first.nextToken }, { ...bounds, pageSize: 10 });
+    assert.deepEqual(second.items, items.slice(10, 20));
+    const third = paginate(items, { NextToken: second.nextToken }, { ...bounds, pageSize: 10 });
+    assert.deepEqual(third, { items: items.slice(20) });
+  });
+
+  it('lets MaxResults override the page size of the action', () => {
+    const page = paginate(items, { MaxResults: 20 }, { ...bounds, pageSize: 10 });
+    assert.equal(page.items.length, 20);
+    assert.ok(page.nextToken);
+  });
+
   it('pages an empty list as one empty page', () => {
     assert.deepEqual(paginate([], { MaxResults: 5 }, bounds), { items: [] });
   });

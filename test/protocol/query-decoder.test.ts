@@ -596,6 +596,26 @@ describe('decodeJson: the JSON face with SDK member names', () => {
     );
   });
 
+  it('names a missing required member by its SDK path, also where the Query wire name differs', () => {
+    const spec = structure({
+      Groups: member('SecurityGroupId', list(string()), true),
+      Items: member('Item', list(structure({ Key: member('Key', string(), true), Value: member('Value', string()) })))
+    });
+    assertEc2Error(() => decodeJson(spec, {}), 'MissingParameter', 'The request must contain the parameter Groups');
+    assertEc2Error(
+      () => decodeJson(spec, { Groups: ['sg-1'], Items: [{ Key: 'a' }, { Value: 'v' }] }),
+      'MissingParameter',
+      'The request must contain the parameter Items.2.Key'
+    );
+    // The Query face names the same members by their wire names.
+    assertEc2Error(() => decode(spec, ''), 'MissingParameter', 'The request must contain the parameter SecurityGroupId');
+    assertEc2Error(
+      () => decode(spec, 'SecurityGroupId.1=sg-1&Item.1.Key=a&Item.2.Value=v'),
+      'MissingParameter',
+      'The request must contain the parameter Item.2.Key'
+    );
+  });
+
   it('refuses a number where a string belongs', () => {
     assertEc2Error(
       () => decodeJson(assignPrivateIpAddresses.input, { NetworkInterfaceId: 5 }),
