@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { defaultConfig } from './config.js';
+import { parseCidr } from './domain/ipv4.js';
 import { startEmulator } from './emulator.js';
 
 const HELP = `ec2lite — a local Amazon EC2 API for VPC private IP address management
@@ -17,6 +18,8 @@ Options:
   --placement random|lowest      how addresses are picked for a count (default ${defaultConfig.placement}, as EC2)
   --seed N                       seed for random placement and ids of zones (default ${defaultConfig.seed})
   --unattached-address-limit N   address slots of an interface attached to no instance (default ${defaultConfig.unattachedAddressLimit})
+  --public-ip-pool CIDR          block Elastic IPs are allocated from (default ${defaultConfig.publicIpPool}, a documentation range)
+  --elastic-ip-limit N           Elastic IPs the account may hold (default ${defaultConfig.elasticIpLimit}, EC2's default quota)
   --sync normal|full             SQLite durability: normal survives an ec2lite crash, full also a power loss (default ${defaultConfig.sync})
   --max-body-bytes N             largest request body accepted (default ${defaultConfig.maxBodyBytes})
   -h, --help                     show this help
@@ -58,6 +61,8 @@ export async function main(argv: string[]): Promise<void> {
         placement: { type: 'string' },
         seed: { type: 'string' },
         'unattached-address-limit': { type: 'string' },
+        'public-ip-pool': { type: 'string' },
+        'elastic-ip-limit': { type: 'string' },
         sync: { type: 'string' },
         'max-body-bytes': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -81,6 +86,8 @@ export async function main(argv: string[]): Promise<void> {
   if (!/^[0-9]{12}$/.test(accountId)) fail(`--account-id takes 12 digits, not '${accountId}'`);
   const region = v.region ?? defaultConfig.region;
   if (!/^[a-z]{2}(-[a-z]+)+-[0-9]+$/.test(region)) fail(`--region takes a region name such as us-east-1, not '${region}'`);
+  const publicIpPool = v['public-ip-pool'] ?? defaultConfig.publicIpPool;
+  if (!parseCidr(publicIpPool)) fail(`--public-ip-pool takes a CIDR block such as 198.51.100.0/24, not '${publicIpPool}'`);
   const emulator = await startEmulator({
     port: integerOption(v.port, 'port', defaultConfig.port),
     host: v.host ?? defaultConfig.host,
@@ -91,6 +98,8 @@ export async function main(argv: string[]): Promise<void> {
     placement: choice(v.placement, 'placement', ['random', 'lowest'] as const, defaultConfig.placement),
     seed: integerOption(v.seed, 'seed', defaultConfig.seed),
     unattachedAddressLimit: integerOption(v['unattached-address-limit'], 'unattached-address-limit', defaultConfig.unattachedAddressLimit, 2),
+    publicIpPool,
+    elasticIpLimit: integerOption(v['elastic-ip-limit'], 'elastic-ip-limit', defaultConfig.elasticIpLimit),
     sync: choice(v.sync, 'sync', ['normal', 'full'] as const, defaultConfig.sync),
     maxBodyBytes: integerOption(v['max-body-bytes'], 'max-body-bytes', defaultConfig.maxBodyBytes, 1024)
   });

@@ -17,6 +17,10 @@ export interface Ec2liteConfig {
   readonly seed: number;
   /** Address slots of an interface attached to no instance. */
   readonly unattachedAddressLimit: number;
+  /** The block Elastic IPs are allocated from (AllocateAddress), as a CIDR. */
+  readonly publicIpPool: string;
+  /** Elastic IPs the account may hold in the region (EC2's default quota is 5). */
+  readonly elasticIpLimit: number;
   /** SQLite durability: `normal` survives a crash of ec2lite, `full` also a crash of the machine. */
   readonly sync: 'normal' | 'full';
   readonly maxBodyBytes: number;
@@ -32,6 +36,9 @@ export const defaultConfig: Ec2liteConfig = {
   placement: 'random',
   seed: 0,
   unattachedAddressLimit: 50,
+  // RFC 5737 TEST-NET-2: looks like a public block but is never routed, so no test can reach a real host through it.
+  publicIpPool: '198.51.100.0/24',
+  elasticIpLimit: 5,
   sync: 'normal',
   maxBodyBytes: 1024 * 1024
 };

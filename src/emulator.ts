@@ -6,6 +6,7 @@ import type { ActionContext } from './actions/action.js';
 import { createSubnetRecord } from './actions/create-subnet.js';
 import { createVpcRecord } from './actions/create-vpc.js';
 import { type Ec2liteConfig, defaultConfig } from './config.js';
+import { parseCidr } from './domain/ipv4.js';
 import { seededRandom } from './domain/random.js';
 import { availabilityZones } from './domain/zones.js';
 import { actions } from './protocol/actions.js';
@@ -50,6 +51,8 @@ async function bootstrapDefaultVpc(store: Store, context: ActionContext): Promis
 
 export async function startEmulator(overrides: Partial<Ec2liteConfig> = {}): Promise<Emulator> {
   const config: Ec2liteConfig = { ...defaultConfig, ...overrides };
+  const publicIpPool = parseCidr(config.publicIpPool);
+  if (!publicIpPool) throw new Error(`publicIpPool is not a CIDR block: '${config.publicIpPool}'`);
   let path = ':memory:';
   if (!config.ephemeral) {
     mkdirSync(config.dataDir, { recursive: true });
@@ -65,6 +68,8 @@ export async function startEmulator(overrides: Partial<Ec2liteConfig> = {}): Pro
     placement: config.placement === 'random' ? random : null,
     random,
     unattachedAddressLimit: config.unattachedAddressLimit,
+    publicIpPool,
+    elasticIpLimit: config.elasticIpLimit,
     requestId,
     now
   });

@@ -1,3 +1,4 @@
+import type { Cidr } from '../domain/ipv4.js';
 import type { Random } from '../domain/random.js';
 import type { OutputStructure } from '../protocol/output-spec.js';
 import type { StructureKind } from '../protocol/input-spec.js';
@@ -14,6 +15,10 @@ export interface ActionContext {
   readonly random: Random;
   /** Address slots of an interface attached to no instance (spec §3.3 [INF]; default 50). */
   readonly unattachedAddressLimit: number;
+  /** The block AllocateAddress takes public addresses from (`--public-ip-pool`). */
+  readonly publicIpPool: Cidr;
+  /** Elastic IPs the account may hold (`--elastic-ip-limit`; EC2's default quota is 5). */
+  readonly elasticIpLimit: number;
   readonly requestId: string;
   readonly now: Date;
 }

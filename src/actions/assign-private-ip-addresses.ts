@@ -5,7 +5,8 @@ import {
   parseSubnetAddresses,
   parseSubnetPrefixes,
   pickAddresses,
-  pickPrefixes
+  pickPrefixes,
+  reservedRanges
 } from '../domain/assignment.js';
 import { formatIpv4 } from '../domain/ipv4.js';
 import { addressSlotLimit, checkPrefixDelegation } from '../domain/limits.js';
@@ -114,7 +115,8 @@ export const assignPrivateIpAddresses = defineAction<AssignPrivateIpAddressesInp
 
     if (input.SecondaryPrivateIpAddressCount !== undefined) {
       checkSlotLimit(eni, input.SecondaryPrivateIpAddressCount, limit);
-      const picked = pickAddresses(map, input.SecondaryPrivateIpAddressCount, context.placement);
+      const reserved = reservedRanges(await tx.listSubnetCidrReservations(subnet.id));
+      const picked = pickAddresses(map, input.SecondaryPrivateIpAddressCount, context.placement, reserved);
       await tx.addSecondaryAddresses(eni, picked);
       return {
         NetworkInterfaceId: eni.id,
@@ -135,7 +137,8 @@ export const assignPrivateIpAddresses = defineAction<AssignPrivateIpAddressesInp
       checkSlotLimit(eni, bases.length, limit);
     } else {
       checkSlotLimit(eni, input.Ipv4PrefixCount!, limit);
-      bases = pickPrefixes(map, input.Ipv4PrefixCount!, context.placement);
+      const reserved = reservedRanges(await tx.listSubnetCidrReservations(subnet.id));
+      bases = pickPrefixes(map, input.Ipv4PrefixCount!, context.placement, reserved);
     }
     await tx.addPrefixes(eni, bases);
     // Only prefixes were assigned: EC2 leaves the address set out (work-with-prefixes.md CLI sample).

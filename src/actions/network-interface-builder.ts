@@ -1,4 +1,4 @@
-import { planNewInterface } from '../domain/assignment.js';
+import { planNewInterface, reservedRanges } from '../domain/assignment.js';
 import { newId, newMacAddress } from '../domain/ids.js';
 import type { Attachment, NetworkInterface, Subnet, Tag } from '../domain/model.js';
 import type { StoreTx } from '../store/store.js';
@@ -42,7 +42,8 @@ export async function createNetworkInterfaceRecord(
       prefixCount: spec.prefixCount ?? 0,
       slotLimit: spec.slotLimit
     },
-    context.placement
+    context.placement,
+    reservedRanges(await tx.listSubnetCidrReservations(subnet.id))
   );
   const groupIds = spec.groupIds?.length ? spec.groupIds : [vpc.defaultSecurityGroupId];
   const eni: NetworkInterface = {

@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
+import { slotsUsed } from '../domain/assignment.js';
 import { isWellFormedId, newId } from '../domain/ids.js';
-import { type InstanceTypeInfo, instanceType } from '../domain/instance-types.js';
+import { type InstanceTypeInfo, instanceType, supportsPrefixDelegation } from '../domain/instance-types.js';
+import { parseIpv4 } from '../domain/ipv4.js';
 import { checkPrefixDelegation } from '../domain/limits.js';
-import type { Attachment, Instance, MetadataOptions, NetworkInterface, Subnet } from '../domain/model.js';
+import type { Attachment, Instance, MetadataOptions, NetworkInterface, Subnet, Tag } from '../domain/model.js';
 import { errors } from '../protocol/error-codes.js';
+import { Ec2Error } from '../protocol/errors.js';
 import { boolean, dryRun, integer, list, member, string, structure, tagSpecifications } from '../protocol/input-spec.js';
 import { reservationShape } from '../protocol/resource-shapes.js';
 import type { StoreTx } from '../store/store.js';
@@ -83,7 +86,28 @@ const input = structure({
         Groups: member('SecurityGroupId', list(string(), 16)),
         DeleteOnTermination: member('DeleteOnTermination', boolean()),
         AssociatePublicIpAddress: member('AssociatePublicIpAddress', boolean()),
-        InterfaceType: member('InterfaceType', string({ enum: ['interface', 'efa', 'efa-only'] }))
+        InterfaceType: member('InterfaceType', string({ enum: ['interface', 'efa', 'efa-only'] })),
+        // Accepted as the SDK sends them; ec2lite models no data path.
+        AssociateCarrierIpAddress: member('AssociateCarrierIpAddress', boolean()),
+        EnaQueueCount: member('EnaQueueCount', integer({ min: 1 })),
+        EnaSrdSpecification: member(
+          'EnaSrdSpecification',
+          structure({
+            EnaSrdEnabled: member('EnaSrdEnabled', boolean()),
+            EnaSrdUdpSpecification: member(
+              'EnaSrdUdpSpecification',
+              structure({ EnaSrdUdpEnabled: member('EnaSrdUdpEnabled', boolean()) })
+            )
+          })
+        ),
+        ConnectionTrackingSpecification: member(
+          'ConnectionTrackingSpecification',
+          structure({
+            TcpEstablishedTimeout: member('TcpEstablishedTimeout', integer()),
+            UdpStreamTimeout: member('UdpStreamTimeout', integer()),
+            UdpTimeout: member('UdpTimeout', integer())
+          })
+        )
       }),
       32
     )
@@ -95,7 +119,10 @@ const input = structure({
     structure({
       HttpTokens: member('HttpTokens', string({ enum: ['optional', 'required'] })),
       HttpEndpoint: member('HttpEndpoint', string({ enum: ['enabled', 'disabled'] })),
-      HttpPutResponseHopLimit: member('HttpPutResponseHopLimit', integer({ min: 1, max: 64 }))
+      HttpPutResponseHopLimit: member('HttpPutResponseHopLimit', integer({ min: 1, max: 64 })),
+      // Accepted as Terraform sends them; not modelled.
+      HttpProtocolIpv6: member('HttpProtocolIpv6', string({ enum: ['enabled', 'disabled'] })),
+      InstanceMetadataTags: member('InstanceMetadataTags', string({ enum: ['enabled', 'disabled'] }))
     })
   ),
   // Accepted as real clients send them (Terraform, the CLI); they change nothing ec2lite models.
@@ -103,6 +130,7 @@ const input = structure({
   UserData: member('UserData', string({ maxLength: 65536 })),
   EbsOptimized: member('EbsOptimized', boolean()),
   DisableApiTermination: member('DisableApiTermination', boolean()),
+  DisableApiStop: member('DisableApiStop', boolean()),
   InstanceInitiatedShutdownBehavior: member('InstanceInitiatedShutdownBehavior', string({ enum: ['stop', 'terminate'] })),
   Monitoring: member('Monitoring', structure({ Enabled: member('Enabled', boolean()) })),
   IamInstanceProfile: member('IamInstanceProfile', structure({ Arn: member('Arn', string()), Name: member('Name', string()) })),
@@ -110,9 +138,95 @@ const input = structure({
   DryRun: dryRun
 });
 
+/** TagSpecification resource types RunInstances takes; volumes are accepted and have nothing to land on here. */
+const TAGGABLE = new Set(['instance', 'network-interface', 'volume']);
+
 function requestHash(request: RunInstancesInput): string {
   const { ClientToken: _token, DryRun: _dryRun, ...rest } = request;
   return createHash('sha256').update(JSON.stringify(rest)).digest('hex');
+}
+
+/** Stateless rules of one NetworkInterface.N (InstanceNetworkInterfaceSpecification doc strings of the EC2 model). */
+function checkInterfaceSpecification(spec: NetworkInterfaceSpecification, request: RunInstancesInput): void {
+  // [OBS] hashicorp/packer PR #2242.
+  if (spec.DeviceIndex === undefined) throw errors.missingDeviceIndex();
+  const explicit = spec.PrivateIpAddresses ?? [];
+  if (explicit.filter((a) => a.Primary).length > 1) throw errors.multiplePrimaries();
+  if (spec.PrivateIpAddress !== undefined && explicit.some((a) => a.Primary && a.PrivateIpAddress !== spec.PrivateIpAddress)) {
+    throw errors.invalidParameterCombination(
+      'The primary private IP address is specified both as PrivateIpAddress and in PrivateIpAddresses with different values.'
+    );
+  }
+  // Same rules and texts as CreateNetworkInterface [INF].
+  if (spec.Ipv4PrefixCount !== undefined && spec.Ipv4Prefixes?.length) {
+    throw errors.invalidParameterCombination('You may specify either ipv4Prefixes or ipv4PrefixCount, but not both.');
+  }
+  if ((spec.Ipv4PrefixCount !== undefined || spec.Ipv4Prefixes?.length) && spec.SecondaryPrivateIpAddressCount) {
+    throw errors.invalidParameterCombination(
+      'You may not specify secondaryPrivateIpAddressCount together with ipv4Prefixes or ipv4PrefixCount.'
+    );
+  }
+  // "You can't specify this option and specify more than one private IP address using the private IP addresses
+  // option" (model doc of SecondaryPrivateIpAddressCount); text [INF].
+  if (spec.SecondaryPrivateIpAddressCount && explicit.length > 1) {
+    throw errors.invalidParameterCombination(
+      'You may not specify secondaryPrivateIpAddressCount together with more than one address in privateIpAddresses.'
+    );
+  }
+  // "You cannot specify this option if you're launching more than one instance" (model doc of PrivateIpAddress,
+  // PrivateIpAddresses); an existing interface can go to one instance only. Texts [INF].
+  if (request.MaxCount > 1 && (spec.PrivateIpAddress !== undefined || explicit.length > 0)) {
+    throw errors.invalidParameterCombination('Cannot specify a private IP address when launching more than one instance.');
+  }
+  if (spec.NetworkInterfaceId !== undefined) {
+    if (request.MaxCount > 1) {
+      throw errors.invalidParameterCombination('Cannot specify a network interface ID when launching more than one instance.');
+    }
+    // "You can specify true only if creating a new network interface when launching an instance" (model doc of
+    // DeleteOnTermination); text [INF].
+    if (spec.DeleteOnTermination === true) {
+      throw errors.invalidParameterCombination(
+        `DeleteOnTermination can be true only for a network interface created at launch, not for ${spec.NetworkInterfaceId}.`
+      );
+    }
+  }
+  for (const group of spec.Groups ?? []) if (!isWellFormedId(group, 'sg')) throw errors.securityGroupIdMalformed(group);
+}
+
+/**
+ * Where each interface of an instance goes and what type limits allow, decided before anything is written
+ * (AttachNetworkInterface's rules, applied to the whole set): device index on a valid card, one interface per
+ * slot, one at device 0 of card 0, the type's interface counts and prefix support.
+ */
+function checkInterfaceLayout(specs: readonly NetworkInterfaceSpecification[], type: InstanceTypeInfo): void {
+  const slots = new Set<string>();
+  for (const spec of specs) {
+    const card = spec.NetworkCardIndex ?? 0;
+    if (!type.networkCards.some((c) => c.networkCardIndex === card)) throw errors.invalidNetworkCardIndex(card, type.instanceType);
+    const slot = `${card}:${spec.DeviceIndex!}`;
+    if (slots.has(slot)) throw errors.duplicateDeviceIndex(spec.DeviceIndex!);
+    slots.add(slot);
+  }
+  // [OBS] CloudFormation relaying RunInstances: "…you must include a device at index 0".
+  if (!slots.has('0:0')) throw errors.missingPrimaryInterface();
+  // [OBS] knife-ec2 PR #375: "Interface count 3 exceeds the limit for m1.small" from RunInstances.
+  if (specs.length > type.maximumNetworkInterfaces) throw errors.attachmentLimitExceeded(specs.length, type.instanceType);
+  for (const card of type.networkCards) {
+    const onCard = specs.filter((s) => (s.NetworkCardIndex ?? 0) === card.networkCardIndex).length;
+    if (onCard > card.maximumNetworkInterfaces) throw errors.attachmentLimitExceeded(onCard, type.instanceType);
+  }
+  for (const spec of specs) if (spec.Ipv4PrefixCount || spec.Ipv4Prefixes?.length) checkPrefixDelegation(type);
+}
+
+/** One interface of the launch: an existing one to attach, or a new one to create in `subnet`. */
+interface PlannedInterface {
+  readonly spec: NetworkInterfaceSpecification;
+  readonly deviceIndex: number;
+  readonly networkCardIndex: number;
+  readonly existing?: NetworkInterface;
+  readonly subnet?: Subnet;
+  readonly availabilityZone: string;
+  readonly vpcId: string;
 }
 
 /** Without SubnetId or interfaces, EC2 launches into the default subnet of the zone (or of the first zone). */
@@ -126,88 +240,159 @@ async function defaultSubnet(tx: StoreTx, zone: string | undefined, context: Act
 }
 
 /**
- * The interfaces one instance gets: NetworkInterface.N as given, or one in SubnetId / the default subnet.
- * Checks the type's interface count, per-card counts and address slots as AttachNetworkInterface does.
+ * Loads and checks what the launch's interfaces refer to (subnets, existing interfaces), all before any write:
+ * NetworkInterface.N as given, else one interface in SubnetId or the default subnet.
  */
-async function launchInterfaces(
+async function planInterfaces(
   tx: StoreTx,
   context: ActionContext,
   request: RunInstancesInput,
-  instance: { id: string; type: InstanceTypeInfo; launchTime: Date },
-  subnetForPrimary: Subnet | undefined
-): Promise<NetworkInterface[]> {
+  type: InstanceTypeInfo
+): Promise<PlannedInterface[]> {
   const specs: NetworkInterfaceSpecification[] = request.NetworkInterfaces?.length
     ? request.NetworkInterfaces
     : [
         {
           DeviceIndex: 0,
+          ...(request.SubnetId !== undefined ? { SubnetId: request.SubnetId } : {}),
           ...(request.PrivateIpAddress !== undefined ? { PrivateIpAddress: request.PrivateIpAddress } : {}),
           ...(request.SecurityGroupIds ? { Groups: request.SecurityGroupIds } : {})
         }
       ];
-  if (specs.length > instance.type.maximumNetworkInterfaces) {
-    throw errors.attachmentLimitExceeded(specs.length, instance.type.instanceType);
-  }
-  const used = new Set<string>();
-  const interfaces: NetworkInterface[] = [];
+  checkInterfaceLayout(specs, type);
+  const planned: (PlannedInterface | undefined)[] = [];
   for (const spec of specs) {
-    const deviceIndex = spec.DeviceIndex;
-    const networkCardIndex = spec.NetworkCardIndex ?? 0;
-    if (deviceIndex === undefined) throw errors.missingParameter('NetworkInterface.DeviceIndex');
-    if (!instance.type.networkCards.some((c) => c.networkCardIndex === networkCardIndex)) {
-      throw errors.invalidNetworkCardIndex(networkCardIndex, instance.type.instanceType);
-    }
-    const slot = `${networkCardIndex}:${deviceIndex}`;
-    if (used.has(slot)) throw errors.deviceIndexInUse(instance.id, deviceIndex);
-    used.add(slot);
-    const attachment: Attachment = {
-      attachmentId: newId('eni-attach'),
-      instanceId: instance.id,
-      deviceIndex,
-      networkCardIndex,
-      attachTime: instance.launchTime,
-      // Interfaces the launch creates go with the instance unless told otherwise; attached ones stay.
-      deleteOnTermination: spec.DeleteOnTermination ?? spec.NetworkInterfaceId === undefined
-    };
-    if (spec.Ipv4PrefixCount || spec.Ipv4Prefixes?.length) checkPrefixDelegation(instance.type);
+    const slot = { spec, deviceIndex: spec.DeviceIndex!, networkCardIndex: spec.NetworkCardIndex ?? 0 };
     if (spec.NetworkInterfaceId !== undefined) {
       const existing = await requireNetworkInterface(tx, spec.NetworkInterfaceId);
+      // [OBS] terraform-provider-aws #27513.
       if (existing.attachment) throw errors.networkInterfaceAttachmentInUse(existing.id);
-      if (existing.privateIpAddresses.length + existing.ipv4Prefixes.length > instance.type.ipv4AddressesPerInterface) {
-        throw errors.interfaceAddressLimitExceeded(existing, instance.type.instanceType);
-      }
-      const attachedEni = { ...existing, attachment };
-      await tx.updateNetworkInterface(attachedEni);
-      interfaces.push(attachedEni);
+      // [OBS] cilium #9730: an interface with more addresses than the type allows.
+      if (slotsUsed(existing) > type.ipv4AddressesPerInterface) throw errors.interfaceAddressLimitExceeded(existing, type.instanceType);
+      if (existing.ipv4Prefixes.length > 0 && !supportsPrefixDelegation(type)) throw errors.prefixDelegationUnsupported(type.instanceType);
+      planned.push({ ...slot, existing, availabilityZone: existing.availabilityZone, vpcId: existing.vpcId });
+    } else if (spec.SubnetId !== undefined) {
+      const subnet = await requireSubnet(tx, spec.SubnetId);
+      planned.push({ ...slot, subnet, availabilityZone: subnet.availabilityZone, vpcId: subnet.vpcId });
+    } else {
+      planned.push(undefined);
+    }
+  }
+  // An interface specification without a subnet launches into the default subnet, as the CLI relies on when it
+  // moves --secondary-private-ip-address-count into NetworkInterface.1 (aws-cli ec2runinstances customization).
+  const zone = request.Placement?.AvailabilityZone ?? planned.find((p) => p !== undefined)?.availabilityZone;
+  let fallback: Subnet | undefined;
+  const resolved: PlannedInterface[] = [];
+  for (const [i, spec] of specs.entries()) {
+    const known = planned[i];
+    if (known) {
+      resolved.push(known);
       continue;
     }
-    const subnet = spec.SubnetId !== undefined ? await requireSubnet(tx, spec.SubnetId) : subnetForPrimary!;
-    const explicit = spec.PrivateIpAddresses ?? [];
-    const primary = spec.PrivateIpAddress ?? explicit.find((a) => a.Primary)?.PrivateIpAddress;
-    interfaces.push(
-      await createNetworkInterfaceRecord(tx, context, {
-        subnet,
-        ...(spec.Description !== undefined ? { description: spec.Description } : {}),
-        ...(spec.Groups ? { groupIds: spec.Groups } : {}),
-        ...(primary !== undefined ? { primary } : {}),
-        secondaries: explicit.filter((a) => a.PrivateIpAddress !== undefined && a.PrivateIpAddress !== primary).map((a) => a.PrivateIpAddress!),
-        secondaryCount: spec.SecondaryPrivateIpAddressCount ?? 0,
-        prefixes: (spec.Ipv4Prefixes ?? []).map((p) => p.Ipv4Prefix ?? ''),
-        prefixCount: spec.Ipv4PrefixCount ?? 0,
-        ...(spec.InterfaceType !== undefined ? { interfaceType: spec.InterfaceType } : {}),
-        tags: tagsFromSpecifications(request.TagSpecifications?.filter((t) => t.ResourceType === 'network-interface'), 'network-interface'),
-        slotLimit: instance.type.ipv4AddressesPerInterface,
-        attachment
-      })
+    fallback ??= await defaultSubnet(tx, zone, context);
+    resolved.push({
+      spec,
+      deviceIndex: spec.DeviceIndex!,
+      networkCardIndex: spec.NetworkCardIndex ?? 0,
+      subnet: fallback,
+      availabilityZone: fallback.availabilityZone,
+      vpcId: fallback.vpcId
+    });
+  }
+  // All interfaces of an instance live in one availability zone and one VPC [INF].
+  if (new Set(resolved.map((p) => p.availabilityZone)).size > 1) throw errors.interfacesInDifferentZones();
+  if (new Set(resolved.map((p) => p.vpcId)).size > 1) {
+    throw errors.invalidParameterCombination('The network interfaces of an instance must all be in the same VPC.');
+  }
+  const primary = resolved.find((p) => p.deviceIndex === 0 && p.networkCardIndex === 0)!;
+  const wantedZone = request.Placement?.AvailabilityZone;
+  if (wantedZone !== undefined && primary.availabilityZone !== wantedZone) {
+    const subnetId = primary.subnet?.id ?? primary.existing!.subnetId;
+    throw errors.invalidParameterValue(
+      `Value (${wantedZone}) for parameter availabilityZone is invalid. Subnet '${subnetId}' is in the availability zone ${primary.availabilityZone}`
     );
   }
-  if (!interfaces.some((e) => e.attachment?.deviceIndex === 0 && e.attachment.networkCardIndex === 0)) {
-    throw errors.missingPrimaryInterface();
+  return resolved;
+}
+
+/**
+ * Creates and attaches the interfaces of one instance. A failure part-way (a subnet running out of addresses)
+ * undoes this instance's interfaces, so that a launch cut short at MaxCount leaves nothing half-made.
+ */
+async function launchInterfaces(
+  tx: StoreTx,
+  context: ActionContext,
+  plan: readonly PlannedInterface[],
+  instance: { id: string; type: InstanceTypeInfo; launchTime: Date },
+  interfaceTags: readonly Tag[]
+): Promise<NetworkInterface[]> {
+  const created: NetworkInterface[] = [];
+  const attached: NetworkInterface[] = [];
+  try {
+    for (const p of plan) {
+      const { spec } = p;
+      const attachment: Attachment = {
+        attachmentId: newId('eni-attach'),
+        instanceId: instance.id,
+        deviceIndex: p.deviceIndex,
+        networkCardIndex: p.networkCardIndex,
+        attachTime: instance.launchTime,
+        // Interfaces the launch creates go with the instance unless told otherwise; attached ones stay (model doc).
+        deleteOnTermination: spec.DeleteOnTermination ?? p.existing === undefined
+      };
+      if (p.existing) {
+        const eni = { ...p.existing, attachment };
+        await tx.updateNetworkInterface(eni);
+        attached.push(eni);
+        continue;
+      }
+      const subnet = p.subnet!;
+      const explicit = spec.PrivateIpAddresses ?? [];
+      const primary = spec.PrivateIpAddress ?? explicit.find((a) => a.Primary)?.PrivateIpAddress;
+      const secondaries = explicit
+        .filter((a) => a.PrivateIpAddress !== undefined && a.PrivateIpAddress !== primary)
+        .map((a) => a.PrivateIpAddress!);
+      try {
+        created.push(
+          await createNetworkInterfaceRecord(tx, context, {
+            subnet,
+            ...(spec.Description !== undefined ? { description: spec.Description } : {}),
+            ...(spec.Groups ? { groupIds: spec.Groups } : {}),
+            ...(primary !== undefined ? { primary } : {}),
+            secondaries,
+            secondaryCount: spec.SecondaryPrivateIpAddressCount ?? 0,
+            prefixes: (spec.Ipv4Prefixes ?? []).map((prefix) => prefix.Ipv4Prefix ?? ''),
+            prefixCount: spec.Ipv4PrefixCount ?? 0,
+            ...(spec.InterfaceType !== undefined ? { interfaceType: spec.InterfaceType } : {}),
+            tags: interfaceTags,
+            slotLimit: instance.type.ipv4AddressesPerInterface,
+            attachment
+          })
+        );
+      } catch (error) {
+        // RunInstances names the taken address: "Address <ip> is in use." (spec §5 [OBS]).
+        if (error instanceof Ec2Error && error.code === 'InvalidIPAddress.InUse') {
+          const map = await tx.addressMap(subnet);
+          const taken = [...(primary === undefined ? [] : [primary]), ...secondaries].find((text) => {
+            const address = parseIpv4(text);
+            return address !== null && !map.isFree(address);
+          });
+          if (taken !== undefined) throw errors.launchAddressInUse(taken);
+        }
+        throw error;
+      }
+    }
+  } catch (error) {
+    for (const eni of created) await tx.deleteNetworkInterface(eni.id);
+    for (const eni of attached) {
+      const { attachment: _undone, ...detached } = eni;
+      await tx.updateNetworkInterface(detached);
+    }
+    throw error;
   }
-  // All interfaces of an instance live in one availability zone.
-  const zones = new Set(interfaces.map((e) => e.availabilityZone));
-  if (zones.size > 1) throw errors.interfacesInDifferentZones();
-  return interfaces;
+  return [...created, ...attached].sort(
+    (a, b) => a.attachment!.networkCardIndex - b.attachment!.networkCardIndex || a.attachment!.deviceIndex - b.attachment!.deviceIndex
+  );
 }
 
 export const runInstances = defineAction<RunInstancesInput>({
@@ -217,20 +402,36 @@ export const runInstances = defineAction<RunInstancesInput>({
   check(request) {
     if (request.ImageId === undefined) throw errors.missingParameter('ImageId');
     if (!isWellFormedId(request.ImageId, 'ami')) throw errors.imageIdMalformed(request.ImageId);
-    if (request.MinCount < 1) throw errors.notPositive(request.MinCount, 'minCount');
+    if (request.MaxCount < 1) throw errors.maxCountNotPositive();
+    if (request.MinCount < 1) throw errors.minCountNotPositive();
     if (request.MaxCount < request.MinCount) throw errors.maxCountBelowMinCount();
-    if (request.NetworkInterfaces?.length && request.SubnetId !== undefined) {
-      // [OBS] aws-cli #613.
-      throw errors.invalidParameterCombination('Network interfaces and an instance-level subnet ID may not be specified on the same request');
+    if (request.NetworkInterfaces?.length) {
+      // [OBS] aws-cli #613, aws-sdk-php #231.
+      if (request.SubnetId !== undefined) {
+        throw errors.invalidParameterCombination('Network interfaces and an instance-level subnet ID may not be specified on the same request');
+      }
+      // [OBS] stackoverflow 71556507 (title quotes the error).
+      if (request.PrivateIpAddress !== undefined) {
+        throw errors.invalidParameterCombination(
+          'Network interfaces and an instance-level private IP address may not be specified on the same request'
+        );
+      }
+      // [OBS] chef/knife-ec2 PR #602.
+      if (request.SecurityGroupIds?.length || request.SecurityGroups?.length) {
+        throw errors.invalidParameterCombination(
+          'Network interfaces and an instance-level security groups may not be specified on the same request'
+        );
+      }
+      for (const spec of request.NetworkInterfaces) checkInterfaceSpecification(spec, request);
     }
-    if (request.NetworkInterfaces?.length && request.PrivateIpAddress !== undefined) {
-      throw errors.invalidParameterCombination('Network interfaces and an instance-level private IP address may not be specified on the same request');
-    }
+    // [INF] model doc of PrivateIpAddress: "You cannot specify this option … if you're launching more than one instance".
     if (request.PrivateIpAddress !== undefined && request.MaxCount > 1) {
       throw errors.invalidParameterCombination('Cannot specify a private IP address when launching more than one instance.');
     }
+    for (const group of request.SecurityGroupIds ?? []) if (!isWellFormedId(group, 'sg')) throw errors.securityGroupIdMalformed(group);
     for (const t of request.TagSpecifications ?? []) {
-      if (t.ResourceType !== 'instance' && t.ResourceType !== 'network-interface') {
+      if (t.ResourceType === undefined) throw errors.missingParameter('TagSpecification.ResourceType');
+      if (!TAGGABLE.has(t.ResourceType)) {
         throw errors.invalidParameterValue(`'${t.ResourceType}' is not a valid taggable resource type for this operation.`);
       }
     }
@@ -239,45 +440,37 @@ export const runInstances = defineAction<RunInstancesInput>({
     if (request.ClientToken !== undefined) {
       const seen = await tx.getClientToken('RunInstances', request.ClientToken);
       if (seen) {
-        if (seen.requestHash !== requestHash(request)) throw errors.idempotentParameterMismatch(request.ClientToken);
+        // [OBS] rust-lang/bors #830.
+        if (seen.requestHash !== requestHash(request)) throw errors.idempotentRequestMismatch();
         return reservationView(tx, seen.resourceId, context);
       }
     }
     // EC2 launches m1.small when no type is named (RunInstances doc string).
     const typeName = request.InstanceType ?? 'm1.small';
     const type = instanceType(typeName);
+    // [OBS] getmoto/moto #1695 quoting EC2.
     if (!type) throw errors.invalidInstanceTypeValue(typeName);
-    let subnetForPrimary: Subnet | undefined;
-    if (!request.NetworkInterfaces?.length) {
-      subnetForPrimary =
-        request.SubnetId !== undefined
-          ? await requireSubnet(tx, request.SubnetId)
-          : await defaultSubnet(tx, request.Placement?.AvailabilityZone, context);
-    } else if (request.NetworkInterfaces.some((n) => n.SubnetId === undefined && n.NetworkInterfaceId === undefined)) {
-      // An interface specification without a subnet launches into the default subnet, as the CLI relies on when it
-      // moves --secondary-private-ip-address-count into NetworkInterface.1 (aws-cli ec2runinstances customization).
-      subnetForPrimary = await defaultSubnet(tx, request.Placement?.AvailabilityZone, context);
-    }
-    if (subnetForPrimary && request.Placement?.AvailabilityZone !== undefined && subnetForPrimary.availabilityZone !== request.Placement.AvailabilityZone) {
-      throw errors.invalidParameterValue(
-        `Value (${request.Placement.AvailabilityZone}) for parameter availabilityZone is invalid. Subnet '${subnetForPrimary.id}' is in the availability zone ${subnetForPrimary.availabilityZone}`
-      );
-    }
+    const plan = await planInterfaces(tx, context, request, type);
     const reservationId = newId('r');
     const metadataOptions: MetadataOptions = {
       httpTokens: (request.MetadataOptions?.HttpTokens as MetadataOptions['httpTokens'] | undefined) ?? 'optional',
       httpEndpoint: (request.MetadataOptions?.HttpEndpoint as MetadataOptions['httpEndpoint'] | undefined) ?? 'enabled',
       httpPutResponseHopLimit: request.MetadataOptions?.HttpPutResponseHopLimit ?? 1
     };
-    const instanceTags = tagsFromSpecifications(request.TagSpecifications?.filter((t) => t.ResourceType === 'instance'), 'instance');
+    const ofType = (resourceType: 'instance' | 'network-interface') =>
+      tagsFromSpecifications(request.TagSpecifications?.filter((t) => t.ResourceType === resourceType), resourceType);
+    const instanceTags = ofType('instance');
+    const interfaceTags = ofType('network-interface');
     const launched: { instance: Instance; interfaces: NetworkInterface[] }[] = [];
     for (let index = 0; index < request.MaxCount; index++) {
       const id = newId('i');
       let interfaces: NetworkInterface[];
       try {
-        interfaces = await launchInterfaces(tx, context, request, { id, type, launchTime: context.now }, subnetForPrimary);
+        interfaces = await launchInterfaces(tx, context, plan, { id, type, launchTime: context.now }, interfaceTags);
       } catch (error) {
-        // EC2 launches as many as it can between MinCount and MaxCount; below MinCount the whole call fails.
+        // "If you specify a maximum that is more instances than Amazon EC2 can launch in the target Availability
+        // Zone, Amazon EC2 launches the largest possible number of instances above the specified minimum count"
+        // (RunInstances doc); below MinCount the whole call fails and the transaction writes nothing.
         if (index >= request.MinCount && isCapacityError(error)) break;
         throw error;
       }
@@ -316,8 +509,14 @@ export const runInstances = defineAction<RunInstancesInput>({
   }
 });
 
+/** The subnet ran out of room: the errors that end a launch early once MinCount instances are up. */
 function isCapacityError(error: unknown): boolean {
-  return error instanceof Error && 'code' in error && (error.code === 'InsufficientFreeAddressesInSubnet' || error.code === 'InsufficientCidrBlocks');
+  if (!(error instanceof Ec2Error)) return false;
+  return (
+    error.code === 'InsufficientFreeAddressesInSubnet' ||
+    error.code === 'InsufficientCidrBlocks' ||
+    (error.code === 'InvalidParameterValue' && error.message === "There aren't sufficient free Ipv4 addresses or prefixes")
+  );
 }
 
 /** The reservation a ClientToken already launched, as it stands now. */

@@ -1,20 +1,19 @@
-import { defineStateChange } from './instance-state.js';
+import { boolean, member } from '../protocol/input-spec.js';
+import { defineStateChange, skipOsShutdown, userInitiated } from './instance-state.js';
 
 /**
- * TerminateInstances: → shutting-down (reported) → terminated. Interfaces with DeleteOnTermination go with the
- * instance, freeing their addresses and prefixes and disassociating their Elastic IPs; the others are detached
- * and keep their addresses (spec §2.12).
+ * TerminateInstances: → shutting-down (reported) → terminated, from running or stopped. Interfaces with
+ * DeleteOnTermination go with the instance, freeing their addresses and prefixes and disassociating their
+ * Elastic IPs; the others are detached and keep their addresses, prefixes and Elastic IPs (spec §2.12).
+ * Terminating a terminated instance answers its state again (terminated → terminated).
  */
 export const terminateInstances = defineStateChange({
   name: 'TerminateInstances',
   resultMember: 'TerminatingInstances',
-  transition(instance) {
+  extraMembers: { Force: member('Force', boolean()), ...skipOsShutdown },
+  transition(instance, context) {
     if (instance.state === 'terminated' || instance.state === 'shutting-down') return 'unchanged';
-    return {
-      reported: 'shutting-down',
-      settled: 'terminated',
-      reason: `User initiated (${new Date().toISOString().slice(0, 19).replace('T', ' ')} GMT)`
-    };
+    return { reported: 'shutting-down', settled: 'terminated', reason: userInitiated(context.now) };
   },
   async apply(tx, instance) {
     for (const eni of await tx.listAttachedNetworkInterfaces(instance.id)) {

@@ -1,4 +1,4 @@
-import { parseIpv4, parseCidr } from '../domain/ipv4.js';
+import { formatIpv4, parseIpv4, parseCidr } from '../domain/ipv4.js';
 import { errors } from '../protocol/error-codes.js';
 import { list, member, string, structure } from '../protocol/input-spec.js';
 import { returnOutput } from '../protocol/output-spec.js';
@@ -37,7 +37,8 @@ export const unassignPrivateIpAddresses = defineAction<UnassignPrivateIpAddresse
     const prefixes = new Set<number>();
     for (const text of input.Ipv4Prefixes ?? []) {
       const cidr = parseCidr(text);
-      if (cidr === null || cidr.prefixLength !== 28 || !eni.ipv4Prefixes.includes(cidr.base)) {
+      // parseCidr clears host bits: "10.0.0.33/28" must not name the interface's 10.0.0.32/28.
+      if (cidr === null || cidr.prefixLength !== 28 || `${formatIpv4(cidr.base)}/28` !== text || !eni.ipv4Prefixes.includes(cidr.base)) {
         throw errors.addressesNotAssigned(eni.id);
       }
       prefixes.add(cidr.base);

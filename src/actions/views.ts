@@ -8,6 +8,7 @@ import {
   type Subnet,
   type Vpc
 } from '../domain/model.js';
+import type { SubnetCidrReservation } from '../domain/model.js';
 import type { ActionContext } from './action.js';
 
 /** Domain records rendered in the SDK's output shapes (the JSON face's `data`, the XML writer's input). */
@@ -54,6 +55,19 @@ export function subnetView(subnet: Subnet, availableIpAddressCount: number, cont
       EnableResourceNameDnsARecord: false,
       EnableResourceNameDnsAAAARecord: false
     }
+  };
+}
+
+/** A subnet CIDR reservation; EC2 leaves Description out when none was given (VPC User Guide CLI sample). */
+export function subnetCidrReservationView(reservation: SubnetCidrReservation): object {
+  return {
+    SubnetCidrReservationId: reservation.id,
+    SubnetId: reservation.subnetId,
+    Cidr: formatCidr(reservation.cidr),
+    ReservationType: reservation.reservationType,
+    OwnerId: reservation.ownerId,
+    Description: reservation.description === '' ? undefined : reservation.description,
+    Tags: reservation.tags
   };
 }
 
@@ -211,10 +225,32 @@ export function instanceView(
     Tags: instance.tags,
     VirtualizationType: 'hvm',
     MetadataOptions: {
-      State: 'applied',
+      // RunInstances answers the options still pending, as it does the instance [INF].
+      State: shownState === 'pending' ? 'pending' : 'applied',
       HttpTokens: instance.metadataOptions.httpTokens,
       HttpPutResponseHopLimit: instance.metadataOptions.httpPutResponseHopLimit,
       HttpEndpoint: instance.metadataOptions.httpEndpoint
     }
+  };
+}
+
+/**
+ * An Elastic IP as DescribeAddresses shows it. Its instance is that of the interface it is on, so it follows the
+ * interface's attachment (and is absent while the interface is detached).
+ */
+export function addressView(eip: ElasticIp, eni: NetworkInterface | undefined, context: ActionContext): object {
+  const associated = eip.association && eni;
+  return {
+    AllocationId: eip.allocationId,
+    AssociationId: associated ? eip.association!.associationId : undefined,
+    Domain: 'vpc',
+    NetworkInterfaceId: associated ? eni.id : undefined,
+    NetworkInterfaceOwnerId: associated ? eni.ownerId : undefined,
+    PrivateIpAddress: associated ? formatIpv4(eip.association!.privateIpAddress) : undefined,
+    Tags: eip.tags,
+    PublicIpv4Pool: 'amazon',
+    NetworkBorderGroup: context.region,
+    InstanceId: associated ? eni.attachment?.instanceId : undefined,
+    PublicIp: formatIpv4(eip.publicIp)
   };
 }

@@ -1,7 +1,7 @@
 import { errors } from '../protocol/error-codes.js';
 import type { AddressMap } from './address-map.js';
 import { type Cidr, cidrContains, formatIpv4, isAligned, isReservedInSubnet, parseCidr, parseIpv4 } from './ipv4.js';
-import type { NetworkInterface, PrivateIpAddress } from './model.js';
+import type { NetworkInterface, PrivateIpAddress, SubnetCidrReservation } from './model.js';
 import type { Random } from './random.js';
 
 /**
@@ -69,25 +69,66 @@ export function checkSlotLimit(eni: NetworkInterface, adding: number, limit: num
   if (slotsUsed(eni) + adding > limit) throw errors.privateIpAddressLimitExceeded();
 }
 
-/** Picks `count` free addresses, or InsufficientFreeAddressesInSubnet at once: never a retry loop. */
-export function pickAddresses(map: AddressMap, count: number, placement: Random | null): number[] {
-  const picked = map.pick(count, placement);
+/**
+ * A subnet's CIDR reservations as the automatic picks see them (VPC User Guide, "Subnet CIDR reservations"):
+ * `explicit` ranges are handed out only when a request names their addresses; `prefix` ranges are where
+ * Ipv4PrefixCount takes its /28s first, and no single address is picked from them.
+ */
+export interface ReservedRanges {
+  readonly explicit: readonly Cidr[];
+  readonly prefix: readonly Cidr[];
+}
+
+export const NO_RESERVATIONS: ReservedRanges = { explicit: [], prefix: [] };
+
+export function reservedRanges(reservations: readonly SubnetCidrReservation[]): ReservedRanges {
+  return {
+    explicit: reservations.filter((r) => r.reservationType === 'explicit').map((r) => r.cidr),
+    prefix: reservations.filter((r) => r.reservationType === 'prefix').map((r) => r.cidr)
+  };
+}
+
+/**
+ * Picks `count` free addresses outside every reservation, or InsufficientFreeAddressesInSubnet at once when
+ * only reserved space is left: never a retry loop.
+ */
+export function pickAddresses(
+  map: AddressMap,
+  count: number,
+  placement: Random | null,
+  reserved: ReservedRanges = NO_RESERVATIONS
+): number[] {
+  const picked = map.withHeld([...reserved.explicit, ...reserved.prefix], () => map.pick(count, placement));
   if (!picked) throw errors.insufficientFreeAddresses();
   return picked;
 }
 
 /**
- * Picks `count` free aligned /28 blocks. A subnet without 16 × count free addresses at all answers
- * InvalidParameterValue "There aren't sufficient free Ipv4 addresses or prefixes"; one with the addresses but
- * no whole free block answers InsufficientCidrBlocks (AWS support, quoted in cilium PR #31016).
+ * Picks `count` free aligned /28 blocks: first inside prefix-type reservations, then from unreserved space;
+ * explicit-type reservations are never used. A subnet without 16 × count free addresses outside explicit
+ * reservations answers InvalidParameterValue "There aren't sufficient free Ipv4 addresses or prefixes"; one with
+ * the addresses but no whole free block answers InsufficientCidrBlocks (AWS support, quoted in cilium PR #31016).
  */
-export function pickPrefixes(map: AddressMap, count: number, placement: Random | null): number[] {
-  if (map.freeCount < count * 16) {
-    throw errors.invalidParameterValue("There aren't sufficient free Ipv4 addresses or prefixes");
-  }
-  const picked = map.pickBlocks16(count, placement);
-  if (!picked) throw errors.insufficientCidrBlocks();
-  return picked;
+export function pickPrefixes(
+  map: AddressMap,
+  count: number,
+  placement: Random | null,
+  reserved: ReservedRanges = NO_RESERVATIONS
+): number[] {
+  return map.withHeld(reserved.explicit, () => {
+    if (map.freeCount < count * 16) {
+      throw errors.invalidParameterValue("There aren't sufficient free Ipv4 addresses or prefixes");
+    }
+    // A block lies wholly inside a reservation of /28 or larger, or not at all: CIDRs nest or are disjoint.
+    const inPrefixReservation = (base: number) =>
+      reserved.prefix.some((r) => r.prefixLength <= 28 && cidrContains(r, base));
+    const first = reserved.prefix.length > 0 ? map.pickSomeBlocks16(count, placement, inPrefixReservation) : [];
+    // Fewer than `count` means every free block of the reservations was taken: the rest comes from outside them.
+    const rest =
+      first.length < count ? map.withHeld(reserved.prefix, () => map.pickBlocks16(count - first.length, placement)) : [];
+    if (!rest) throw errors.insufficientCidrBlocks();
+    return [...first, ...rest];
+  });
 }
 
 export interface Reassignment {
@@ -153,7 +194,8 @@ export interface NewInterfaceRequest {
 export function planNewInterface(
   map: AddressMap,
   request: NewInterfaceRequest,
-  placement: Random | null
+  placement: Random | null,
+  reserved: ReservedRanges = NO_RESERVATIONS
 ): { addresses: PrivateIpAddress[]; prefixes: number[] } {
   const subnet = map.subnet;
   const explicit = parseSubnetAddresses(
@@ -180,9 +222,9 @@ export function planNewInterface(
   };
   for (const address of held) map.occupy(address);
   try {
-    const pickedPrefixes = request.prefixCount > 0 ? pickPrefixes(map, request.prefixCount, placement) : [];
+    const pickedPrefixes = request.prefixCount > 0 ? pickPrefixes(map, request.prefixCount, placement, reserved) : [];
     hold(pickedPrefixes.flatMap(blockAddresses));
-    const picked = autoCount > 0 ? pickAddresses(map, autoCount, placement) : [];
+    const picked = autoCount > 0 ? pickAddresses(map, autoCount, placement, reserved) : [];
     const addresses: PrivateIpAddress[] =
       request.primary === undefined
         ? [picked[0]!, ...explicit, ...picked.slice(1)].map((address, i) => ({ address, primary: i === 0 }))

@@ -1,14 +1,23 @@
 import type { Action } from '../actions/action.js';
 import { assignPrivateIpAddresses } from '../actions/assign-private-ip-addresses.js';
+import { attachNetworkInterface } from '../actions/attach-network-interface.js';
 import { createNetworkInterface } from '../actions/create-network-interface.js';
 import { createSubnet } from '../actions/create-subnet.js';
+import { createSubnetCidrReservation } from '../actions/create-subnet-cidr-reservation.js';
+import { createTags } from '../actions/create-tags.js';
+import { deleteSubnetCidrReservation } from '../actions/delete-subnet-cidr-reservation.js';
+import { deleteTags } from '../actions/delete-tags.js';
+import { describeTags } from '../actions/describe-tags.js';
+import { getSubnetCidrReservations } from '../actions/get-subnet-cidr-reservations.js';
 import { createVpc } from '../actions/create-vpc.js';
 import { deleteNetworkInterface } from '../actions/delete-network-interface.js';
 import { deleteSubnet } from '../actions/delete-subnet.js';
 import { deleteVpc } from '../actions/delete-vpc.js';
+import { detachNetworkInterface } from '../actions/detach-network-interface.js';
 import { describeNetworkInterfaces } from '../actions/describe-network-interfaces.js';
 import { describeSubnets } from '../actions/describe-subnets.js';
 import { describeVpcs } from '../actions/describe-vpcs.js';
+import { modifyNetworkInterfaceAttribute } from '../actions/modify-network-interface-attribute.js';
 import { describeInstanceTypes } from '../actions/describe-instance-types.js';
 import { describeInstances } from '../actions/describe-instances.js';
 import { runInstances } from '../actions/run-instances.js';
@@ -16,6 +25,11 @@ import { startInstances } from '../actions/start-instances.js';
 import { stopInstances } from '../actions/stop-instances.js';
 import { terminateInstances } from '../actions/terminate-instances.js';
 import { unassignPrivateIpAddresses } from '../actions/unassign-private-ip-addresses.js';
+import { allocateAddress } from '../actions/allocate-address.js';
+import { associateAddress } from '../actions/associate-address.js';
+import { describeAddresses } from '../actions/describe-addresses.js';
+import { disassociateAddress } from '../actions/disassociate-address.js';
+import { releaseAddress } from '../actions/release-address.js';
 
 /** Every EC2 action ec2lite answers, by its wire name. */
 export const actions: ReadonlyMap<string, Action<never>> = new Map(
@@ -26,9 +40,18 @@ export const actions: ReadonlyMap<string, Action<never>> = new Map(
     createSubnet,
     describeSubnets,
     deleteSubnet,
+    createSubnetCidrReservation,
+    getSubnetCidrReservations,
+    deleteSubnetCidrReservation,
+    createTags,
+    deleteTags,
+    describeTags,
     createNetworkInterface,
     describeNetworkInterfaces,
     deleteNetworkInterface,
+    attachNetworkInterface,
+    detachNetworkInterface,
+    modifyNetworkInterfaceAttribute,
     assignPrivateIpAddresses,
     unassignPrivateIpAddresses,
     describeInstanceTypes,
@@ -36,6 +59,11 @@ export const actions: ReadonlyMap<string, Action<never>> = new Map(
     describeInstances,
     stopInstances,
     startInstances,
-    terminateInstances
+    terminateInstances,
+    allocateAddress,
+    associateAddress,
+    describeAddresses,
+    disassociateAddress,
+    releaseAddress
   ].map((action) => [action.name, action as unknown as Action<never>])
 );

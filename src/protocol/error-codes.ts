@@ -96,6 +96,34 @@ export const errors = {
   /** [DOC] InvalidGroupId.Malformed; text [INF]. */
   securityGroupIdMalformed: (value: string) =>
     new Ec2Error('InvalidGroupId.Malformed', `Invalid id: "${value}" (expecting "sg-...")`),
+  /** [OBS] "The security group 'sg-…' does not exist" (the InvalidGroup.NotFound text clients log). */
+  securityGroupNotFound: (id: string) => new Ec2Error('InvalidGroup.NotFound', `The security group '${id}' does not exist`),
+  /** [OBS] CreateTags on an id it cannot parse: "The ID '107.20.243.249' is not valid" (pulumi-aws #502),
+   * "The ID 'i-eCHmOTcEW0OZ9KbNe' is not valid" (kubernetes/cloud-provider-aws PR #1387). */
+  invalidId: (value: string) => new Ec2Error('InvalidID', `The ID '${value}' is not valid`),
+  /** Code [OBS] terraform-provider-aws (errCodeInvalidSubnetCIDRReservationIDNotFound); text [INF] the "does not exist" family. */
+  subnetCidrReservationNotFound: (id: string) =>
+    new Ec2Error('InvalidSubnetCidrReservationID.NotFound', `The subnet CIDR reservation ID '${id}' does not exist`),
+  /** [INF] code and text in EC2's Malformed family; no real answer seen for a malformed reservation id. */
+  subnetCidrReservationIdMalformed: (value: string) =>
+    new Ec2Error('InvalidSubnetCidrReservationID.Malformed', `Invalid id: "${value}" (expecting "scr-...")`),
+
+  // --- tags and subnet CIDR reservations ----------------------------------------------------------------------
+  /** Code [DOC] errors-overview (TagLimitExceeded: more than 50 tags on a resource); text [INF] as moto and
+   * goamz's ec2test answer it. */
+  tagLimitExceeded: () => new Ec2Error('TagLimitExceeded', 'The maximum number of Tags for a resource has been reached.'),
+  /** [OBS] terraform-provider-aws #45304: "Reservation CIDR 192.169.7.160/28 has overlap with existing reserved CIDR block". */
+  reservationOverlap: (cidr: string) =>
+    new Ec2Error('InvalidParameterValue', `Reservation CIDR ${cidr} has overlap with existing reserved CIDR block`),
+  /** [INF] same family as the overlap text: a reservation must lie inside its subnet's CIDR. */
+  reservationOutsideSubnet: (cidr: string, subnetCidr: string) =>
+    new Ec2Error('InvalidParameterValue', `Reservation CIDR ${cidr} is not within the subnet CIDR block ${subnetCidr}`),
+  /** [INF] ec2lite subnets have no IPv6 block, so an IPv6 reservation has nowhere to go. */
+  reservationIpv6Unsupported: (cidr: string, subnetId: string) =>
+    new Ec2Error('InvalidParameterValue', `Reservation CIDR ${cidr} is IPv6, but the subnet '${subnetId}' has no IPv6 CIDR block`),
+  /** [INF] the "This is not a valid CIDR block." text EC2 gives for cidrBlock, for the parameter cidr. */
+  invalidReservationCidr: (text: string) =>
+    new Ec2Error('InvalidParameterValue', `Value (${text}) for parameter cidr is invalid. This is not a valid CIDR block.`),
 
   /** [OBS] "The following supplied instance types do not exist: [x]". */
   invalidInstanceType: (names: readonly string[]) =>
@@ -192,14 +220,41 @@ export const errors = {
   interfaceAddressLimitExceeded: (eni: { id: string; privateIpAddresses: readonly unknown[]; ipv4Prefixes: readonly unknown[] }, instanceType: string) =>
     new Ec2Error(
       'InvalidInterface.IpAddressLimitExceeded',
-      `Address count ${eni.privateIpAddresses.length + eni.ipv4Prefixes.length} on interface ${eni.id} exceeds the limit for ${instanceType}`
+      // EC2 writes the id as "interface-" + its hex digits ("on interface-087bf941f13a906b1").
+      `Address count ${eni.privateIpAddresses.length + eni.ipv4Prefixes.length} on interface-${eni.id.replace(/^eni-/, '')} exceeds the limit for ${instanceType}`
     ),
+  /** [DOC] InvalidNetworkInterfaceAttachmentId.Malformed; text in EC2's Invalid id form [INF]. */
+  attachmentIdMalformed: (value: string) =>
+    new Ec2Error('InvalidNetworkInterfaceAttachmentId.Malformed', `Invalid id: "${value}" (expecting "eni-attach-...")`),
+  /** [DOC] InvalidAttachmentID.NotFound; text in the "The <thing> ID '<id>' does not exist" family [INF]. */
+  attachmentNotFound: (id: string) => new Ec2Error('InvalidAttachmentID.NotFound', `The attachment ID '${id}' does not exist`),
+  /** [DOC] OperationNotPermitted for detaching the primary interface (eth0); text [INF]. */
+  cannotDetachPrimary: () => new Ec2Error('OperationNotPermitted', 'The network interface at device index 0 cannot be detached.'),
+  /** [INF] modelled on [OBS] InvalidVolume.ZoneMismatch "The volume 'vol-…' is not in the same availability zone as instance 'i-…'". */
+  interfaceZoneMismatch: (eniId: string, instanceId: string) =>
+    new Ec2Error(
+      'InvalidParameterCombination',
+      `The network interface '${eniId}' is not in the same availability zone as instance '${instanceId}'.`
+    ),
+  /** [INF] same family as the zone mismatch. */
+  interfaceVpcMismatch: (eniId: string, instanceId: string) =>
+    new Ec2Error('InvalidParameterCombination', `The network interface '${eniId}' is not in the same VPC as instance '${instanceId}'.`),
+  /** [OBS] text of AttachVolume on an instance not running (ansible amazon.aws PR #497); cilium matches "is not 'running'" on attach. Code [DOC]. */
+  instanceNotRunning: (id: string) => new Ec2Error('IncorrectInstanceState', `Instance '${id}' is not 'running'.`),
+  /** [OBS] ModifyInstanceAttribute with nothing to change (ansible amazon.aws #470). */
+  noAttributes: () => new Ec2Error('InvalidParameterCombination', 'No attributes specified.'),
+  /** [OBS] ModifyVpcAttribute with two attributes (apache/libcloud PR #328): "Fields for multiple attribute types specified: a, b". */
+  multipleAttributes: (names: readonly string[]) =>
+    new Ec2Error('InvalidParameterCombination', `Fields for multiple attribute types specified: ${names.join(', ')}`),
+  /** [INF] Attachment.AttachmentId of another interface's attachment. */
+  attachmentOfOtherInterface: (attachmentId: string, eniId: string) =>
+    new Ec2Error('InvalidParameterValue', `The attachment '${attachmentId}' does not belong to network interface '${eniId}'.`),
   /** [INF] a network card the instance type does not have. */
   invalidNetworkCardIndex: (index: number, instanceType: string) =>
     new Ec2Error('InvalidParameterValue', `Network card index ${index} is not valid for instance type ${instanceType}.`),
-  /** [INF] RunInstances without an interface at device index 0. */
+  /** [OBS] RunInstances without an interface at device index 0 (relayed by CloudFormation, awsdocs/aws-cloudformation-user-guide PR #449). */
   missingPrimaryInterface: () =>
-    new Ec2Error('InvalidParameterValue', 'A network interface with device index 0 must be specified.'),
+    new Ec2Error('InvalidParameterValue', 'When specifying network interfaces, you must include a device at index 0.'),
   /** [INF] all interfaces of an instance share its availability zone. */
   interfacesInDifferentZones: () =>
     new Ec2Error('InvalidParameterCombination', 'The network interfaces of an instance must all be in the same availability zone.'),
@@ -225,4 +280,94 @@ export const errors = {
       'IdempotentParameterMismatch',
       `The client token '${token}' has already been used in a request with different parameters.`
     ),
+  /** [OBS] RunInstances with a reused ClientToken (rust-lang/bors #830, ubicloud PR #5898). */
+  idempotentRequestMismatch: () =>
+    new Ec2Error(
+      'IdempotentParameterMismatch',
+      'Arguments on this idempotent request are inconsistent with arguments used in previous request(s).'
+    ),
+  /** [OBS] RunInstances MaxCount=0 (jenkinsci/ec2-plugin PR #252). */
+  maxCountNotPositive: () => new Ec2Error('InvalidParameterValue', 'Maximum instance count must be greater than zero'),
+  /** [INF] the MinCount twin of the MaxCount text. */
+  minCountNotPositive: () => new Ec2Error('InvalidParameterValue', 'Minimum instance count must be greater than zero'),
+  /** [OBS] RunInstances NetworkInterface.N without DeviceIndex (hashicorp/packer PR #2242, chef/knife-ec2 #601). */
+  missingDeviceIndex: () => new Ec2Error('InvalidParameterValue', 'Each network interface requires a device index.'),
+  /** [INF] two RunInstances interface specifications for one device index on one card. */
+  duplicateDeviceIndex: (deviceIndex: number) =>
+    new Ec2Error('InvalidParameterValue', `Each network interface requires a unique device index; ${deviceIndex} is repeated.`),
+  /** [OBS] spec §5: RunInstances with an address some interface holds. */
+  launchAddressInUse: (address: string) => new Ec2Error('InvalidIPAddress.InUse', `Address ${address} is in use.`),
+  /** [OBS] StartInstances on a terminated instance (canonical/ubuntu-pro-client PR #1697, burstable-ai/burst #42). */
+  instanceCannotBeStarted: (id: string) =>
+    new Ec2Error('IncorrectInstanceState', `The instance '${id}' is not in a state from which it can be started.`),
+  /** [OBS] StopInstances on a terminated instance (CloudTrail errorMessage; note "This", not "The"). */
+  instanceCannotBeStopped: (id: string) =>
+    new Ec2Error('IncorrectInstanceState', `This instance '${id}' is not in a state from which it can be stopped.`),
+
+  // --- Elastic IPs --------------------------------------------------------------------------------------------
+  /** [OBS] okd #80, opstrace #273, saltstack gist: AddressLimitExceeded past the per-region quota (default 5). */
+  addressLimitExceeded: () => new Ec2Error('AddressLimitExceeded', 'The maximum number of addresses has been reached.'),
+  /** [DOC] errors-overview lists it among server errors; status 500 [INF]. The configured public pool is full. */
+  insufficientAddressCapacity: () =>
+    new Ec2Error('InsufficientAddressCapacity', 'Not enough available addresses to satisfy your minimum request.', 500),
+  /** [OBS] terraform #1815: "The allocation ID 'eipalloc-9b0b7cfe' does not exist". Malformed ids answer the same:
+   * the API reference documents no Malformed code for allocation ids. */
+  allocationNotFound: (id: string) => new Ec2Error('InvalidAllocationID.NotFound', `The allocation ID '${id}' does not exist`),
+  /** [OBS] terraform-provider-aws PR #3653, terraform PR #2543: "The association ID 'eipassoc-c4186cf0' does not exist". */
+  associationNotFound: (id: string) => new Ec2Error('InvalidAssociationID.NotFound', `The association ID '${id}' does not exist`),
+  /** [DOC] code (DescribeAddresses PublicIp.N; ReleaseAddress with a wrong network border group); text [INF]. */
+  addressNotFound: (address: string) => new Ec2Error('InvalidAddress.NotFound', `Address '${address}' not found.`),
+  /** [DOC] code (ReleaseAddress NetworkBorderGroup doc string); text [INF] in the family of InvalidAddress.PtrSet's
+   * "The address with allocation id [eipalloc-…] cannot be released because …" (cloud-custodian PR #8924). */
+  addressNotInBorderGroup: (allocationId: string, group: string) =>
+    new Ec2Error('InvalidAddress.NotFound', `The address with allocation id [${allocationId}] does not exist in network border group ${group}.`),
+  /** [OBS] nixops #606: "Invalid value 'None' for PublicIp. Not a valid IPv4 address."; same form for Address [INF]. */
+  notAnIpv4Address: (value: string, parameter: string) =>
+    new Ec2Error('InvalidParameterValue', `Invalid value '${value}' for ${parameter}. Not a valid IPv4 address.`),
+  /** [INF] a public IPv4 pool other than Amazon's; code as the errors overview names it. */
+  publicIpv4PoolNotFound: (pool: string) =>
+    new Ec2Error('InvalidPublicIpv4PoolID.NotFound', `The publicIpv4Pool ID '${pool}' does not exist`),
+  /** [OBS] ansible #27385, ansible-modules-core #2950: the Elastic IP is associated elsewhere and AllowReassociation is false. */
+  elasticIpAlreadyAssociated: (allocationId: string, associationId: string) =>
+    new Ec2Error('Resource.AlreadyAssociated', `resource ${allocationId} is already associated with associate-id ${associationId}`),
+  /** [OBS] quickstart-linux-bastion #21: the target private address already has another Elastic IP. */
+  privateAddressAlreadyAssociated: (networkInterfaceId: string, privateIp: string, publicIp: string) =>
+    new Ec2Error('Resource.AlreadyAssociated', `resource ${networkInterfaceId} and ${privateIp} is already associated with public address ${publicIp}`),
+  /** [OBS] scylla-cluster-tests PR #2299, genevieve/leftovers #16: ReleaseAddress of an associated address. */
+  elasticIpInUse: (publicIp: string) => new Ec2Error('InvalidIPAddress.InUse', `Address ${publicIp} is in use.`),
+  /** [OBS] lithiumtech/ha-nat PR #2, cloudfoundry bosh-aws-cpi #52: AssociateAddress by PublicIp for a VPC address. */
+  allocationIdRequiredToAssociate: () =>
+    new Ec2Error('InvalidParameterCombination', 'You must specify an allocation id when mapping an address to a VPC instance'),
+  /** [OBS] vagrant-aws #540: DisassociateAddress by PublicIp for a VPC address. */
+  associationIdRequiredToDisassociate: () =>
+    new Ec2Error('InvalidParameterValue', 'You must specify an association id when unmapping an address from a VPC instance'),
+  /** [OBS] boto #2727, nixops #852: ReleaseAddress by PublicIp for a VPC address. */
+  allocationIdRequiredToRelease: () =>
+    new Ec2Error('InvalidParameterValue', 'You must specify an allocation id when releasing a VPC elastic IP address'),
+  /** [OBS] fog PR #879: ReleaseAddress with both; the same words for DisassociateAddress [INF]. */
+  publicIpWithId: (idName: 'allocation id' | 'association id') =>
+    new Ec2Error('InvalidParameterCombination', `You may specify public IP or ${idName}, but not both in the same call`),
+  /** [OBS] bobtfish/AWSnycast #28, terraform-provider-aws #7107: AssociateAddress by InstanceId on a multi-interface instance. */
+  multipleInterfacesAttached: (instanceId: string) =>
+    new Ec2Error(
+      'InvalidInstanceID',
+      `There are multiple interfaces attached to instance '${instanceId}'. Please specify an interface ID for the operation instead.`
+    ),
+  /** [OBS] cloudposse terraform-aws-ec2-instance #95 ("The terminated instance 'i-…' is not in a valid state for this
+   * operation."), terraform-provider-aws #21228 (pending). */
+  instanceStateInvalidForAddress: (instanceId: string, state: string) =>
+    new Ec2Error('InvalidInstanceID', `The ${state} instance '${instanceId}' is not in a valid state for this operation.`),
+  /** [OBS] terraform-provider-aws #6189: "The pending-volume-availability instance to which 'eni-…' is attached is not
+   * in a valid state for this operation". */
+  attachedInstanceStateInvalidForAddress: (state: string, networkInterfaceId: string) =>
+    new Ec2Error(
+      'IncorrectInstanceState',
+      `The ${state} instance to which '${networkInterfaceId}' is attached is not in a valid state for this operation`
+    ),
+  /** [INF] PrivateIpAddress that the interface does not hold. */
+  privateAddressNotOnInterface: (privateIp: string, networkInterfaceId: string) =>
+    new Ec2Error('InvalidParameterValue', `The private IP address ${privateIp} is not assigned to network interface ${networkInterfaceId}.`),
+  /** [DOC] "You can specify either the instance ID or the network interface ID, but not both." Code and text [INF]. */
+  instanceAndInterface: () =>
+    new Ec2Error('InvalidParameterCombination', 'You can specify either an instance ID or a network interface ID, but not both.'),
 } as const;

@@ -57,6 +57,17 @@ export const subnetShape = out.structure(
   )
 );
 
+/** SubnetCidrReservation (EC2 model; element names from locationName). */
+export const subnetCidrReservationShape = out.structure(
+  out.member('SubnetCidrReservationId', 'subnetCidrReservationId'),
+  out.member('SubnetId', 'subnetId'),
+  out.member('Cidr', 'cidr'),
+  out.member('ReservationType', 'reservationType'),
+  out.member('OwnerId', 'ownerId'),
+  out.member('Description', 'description'),
+  out.member('Tags', 'tagSet', tagList)
+);
+
 export const groupIdentifierShape = out.structure(out.member('GroupName', 'groupName'), out.member('GroupId', 'groupId'));
 
 /** NetworkInterfaceAssociation: the Elastic IP on an address. */
@@ -214,4 +225,19 @@ export const instanceStateChangeShape = out.structure(
   out.member('CurrentState', 'currentState', instanceStateShape),
   out.member('InstanceId', 'instanceId'),
   out.member('PreviousState', 'previousState', instanceStateShape)
+);
+
+/** Address: an Elastic IP as DescribeAddresses lists it (EC2 model, Address; element names from locationName). */
+export const addressShape = out.structure(
+  out.member('AllocationId', 'allocationId'),
+  out.member('AssociationId', 'associationId'),
+  out.member('Domain', 'domain'),
+  out.member('NetworkInterfaceId', 'networkInterfaceId'),
+  out.member('NetworkInterfaceOwnerId', 'networkInterfaceOwnerId'),
+  out.member('PrivateIpAddress', 'privateIpAddress'),
+  out.member('Tags', 'tagSet', tagList),
+  out.member('PublicIpv4Pool', 'publicIpv4Pool'),
+  out.member('NetworkBorderGroup', 'networkBorderGroup'),
+  out.member('InstanceId', 'instanceId'),
+  out.member('PublicIp', 'publicIp')
 );

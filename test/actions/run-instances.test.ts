@@ -1,0 +1,803 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  AttachNetworkInterfaceCommand,
+  DescribeInstancesCommand,
+  DescribeNetworkInterfacesCommand,
+  type Instance,
+  RunInstancesCommand,
+  type RunInstancesCommandInput
+} from '@aws-sdk/client-ec2';
+import { type TestServer, assertCliError, assertSdkError, assertXmlError, startTestServer } from '../helpers/ec2lite.js';
+import { type LabSubnet, UNKNOWN_ENI, UNKNOWN_SUBNET, VpcLab, addressesOf, describeEni, prefixesOf, secondariesOf } from '../helpers/vpc-lab.js';
+
+function items(set: unknown): any[] {
+  const item = (set as { item?: unknown } | undefined)?.item;
+  return item === undefined ? [] : Array.isArray(item) ? item : [item];
+}
+
+const AMI = 'ami-0abcdef1234567890';
+const NO_ADDRESSES = 'The specified subnet does not have enough free addresses to satisfy the request.';
+const LIMIT = 'Number of private addresses will exceed limit.';
+const SUBNET_AND_INTERFACES = 'Network interfaces and an instance-level subnet ID may not be specified on the same request';
+
+describe('RunInstances', () => {
+  let server: TestServer;
+  let lab: VpcLab;
+  const run = (input: Partial<RunInstancesCommandInput>) =>
+    server.ec2.send(new RunInstancesCommand({ ImageId: AMI, MinCount: 1, MaxCount: 1, ...input }));
+  /** Launches one instance and returns it as RunInstances answered. */
+  const launch = async (input: Partial<RunInstancesCommandInput>): Promise<Instance> => {
+    const { Instances } = await run(input);
+    assert.equal(Instances?.length, 1);
+    return Instances[0]!;
+  };
+  const describeInstance = async (id: string): Promise<Instance> => {
+    const { Reservations } = await server.ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }));
+    return Reservations![0]!.Instances![0]!;
+  };
+  const instancesInSubnet = async (subnet: LabSubnet): Promise<Instance[]> => {
+    const { Reservations } = await server.ec2.send(
+      new DescribeInstancesCommand({ Filters: [{ Name: 'subnet-id', Values: [subnet.id] }] })
+    );
+    return (Reservations ?? []).flatMap((r) => r.Instances ?? []);
+  };
+  /** After a refused launch the subnet has no new instance, interface or address less. */
+  async function assertNothingLaunched(subnet: LabSubnet, interfaces: number, available: number, instances = 0): Promise<void> {
+    assert.equal((await instancesInSubnet(subnet)).length, instances);
+    assert.equal((await subnet.interfaces()).length, interfaces);
+    assert.equal(await subnet.available(), available);
+  }
+
+  before(async () => {
+    server = await startTestServer();
+    lab = await VpcLab.create(server);
+  });
+  after(() => server.close());
+
+  describe('serializations', () => {
+    it('answers the SDK with a reservation of pending instances, each with its primary interface', async () => {
+      const subnet = await lab.subnet();
+      const out = await run({ SubnetId: subnet.id, InstanceType: 't3.medium', ClientToken: 'serial-1' });
+      assert.equal(out.$metadata.httpStatusCode, 200);
+      assert.match(out.ReservationId ?? '', /^r-[0-9a-f]{17}$/);
+      assert.equal(out.OwnerId, '123456789012');
+      assert.equal(out.Instances?.length, 1);
+      const instance = out.Instances![0]!;
+      assert.match(instance.InstanceId ?? '', /^i-[0-9a-f]{17}$/);
+      assert.equal(instance.ImageId, AMI);
+      assert.equal(instance.InstanceType, 't3.medium');
+      assert.deepEqual(instance.State, { Code: 0, Name: 'pending' });
+      assert.equal(instance.AmiLaunchIndex, 0);
+      assert.equal(instance.ClientToken, 'serial-1');
+      assert.equal(instance.SubnetId, subnet.id);
+      assert.equal(instance.VpcId, lab.vpcId);
+      assert.equal(instance.Placement?.AvailabilityZone, 'us-east-1a');
+      assert.ok(subnet.usable(instance.PrivateIpAddress!));
+      assert.equal(instance.PrivateDnsName, `ip-${instance.PrivateIpAddress!.replaceAll('.', '-')}.ec2.internal`);
+      assert.ok(instance.LaunchTime instanceof Date);
+      assert.equal(instance.NetworkInterfaces?.length, 1);
+      const eni = instance.NetworkInterfaces![0]!;
+      assert.match(eni.NetworkInterfaceId ?? '', /^eni-[0-9a-f]{17}$/);
+      assert.equal(eni.SubnetId, subnet.id);
+      assert.equal(eni.Status, 'in-use');
+      assert.equal(eni.PrivateIpAddress, instance.PrivateIpAddress);
+      assert.deepEqual(eni.PrivateIpAddresses, [
+        { Primary: true, PrivateIpAddress: instance.PrivateIpAddress, PrivateDnsName: instance.PrivateDnsName }
+      ]);
+      assert.match(eni.Attachment?.AttachmentId ?? '', /^eni-attach-[0-9a-f]{17}$/);
+      assert.equal(eni.Attachment?.DeviceIndex, 0);
+      assert.equal(eni.Attachment?.NetworkCardIndex, 0);
+      assert.equal(eni.Attachment?.DeleteOnTermination, true);
+      assert.equal(eni.Attachment?.Status, 'attached');
+      // Without SecurityGroupId.N the interface and instance get the VPC's default group.
+      assert.equal(eni.Groups?.[0]?.GroupName, 'default');
+      assert.deepEqual(instance.SecurityGroups, eni.Groups);
+      assert.deepEqual(instance.MetadataOptions, { State: 'pending', HttpTokens: 'optional', HttpPutResponseHopLimit: 1, HttpEndpoint: 'enabled' });
+      assert.deepEqual(instance.Tags, []);
+    });
+
+    it('reads the Query wire names of NetworkInterface.N, TagSpecification.N and MetadataOptions, and answers EC2 XML', async () => {
+      const subnet = await lab.subnet();
+      const group = (await subnet.eni()).Groups![0]!.GroupId!;
+      const response = await server.query({
+        Action: 'RunInstances',
+        ImageId: AMI,
+        InstanceType: 'm5.large',
+        MinCount: 1,
+        MaxCount: 1,
+        'NetworkInterface.1.DeviceIndex': 0,
+        'NetworkInterface.1.SubnetId': subnet.id,
+        'NetworkInterface.1.Description': 'wire & <names>',
+        'NetworkInterface.1.PrivateIpAddresses.1.PrivateIpAddress': subnet.at(20),
+        'NetworkInterface.1.PrivateIpAddresses.1.Primary': true,
+        'NetworkInterface.1.PrivateIpAddresses.2.PrivateIpAddress': subnet.at(21),
+        'NetworkInterface.1.Ipv4Prefix.1.Ipv4Prefix': subnet.prefix(64),
+        'NetworkInterface.1.SecurityGroupId.1': group,
+        'TagSpecification.1.ResourceType': 'instance',
+        'TagSpecification.1.Tag.1.Key': 'Name',
+        'TagSpecification.1.Tag.1.Value': 'wire',
+        'MetadataOptions.HttpTokens': 'required',
+        'MetadataOptions.HttpPutResponseHopLimit': 2,
+        'Placement.AvailabilityZone': 'us-east-1a',
+        ClientToken: 'wire-token'
+      });
+      assert.equal(response.status, 200, response.text);
+      const root = response.xml.RunInstancesResponse;
+      assert.equal(root['@_xmlns'], 'http://ec2.amazonaws.com/doc/2016-11-15/');
+      assert.match(root.requestId, /^[0-9a-f-]{36}$/);
+      assert.match(root.reservationId, /^r-[0-9a-f]{17}$/);
+      assert.equal(root.ownerId, '123456789012');
+      const [instance] = items(root.instancesSet);
+      assert.deepEqual(instance.instanceState, { code: '0', name: 'pending' });
+      assert.equal(instance.instanceType, 'm5.large');
+      assert.equal(instance.privateIpAddress, subnet.at(20));
+      assert.equal(instance.clientToken, 'wire-token');
+      assert.deepEqual(instance.placement.availabilityZone, 'us-east-1a');
+      assert.deepEqual(items(instance.tagSet), [{ key: 'Name', value: 'wire' }]);
+      assert.deepEqual(instance.metadataOptions, { state: 'pending', httpTokens: 'required', httpPutResponseHopLimit: '2', httpEndpoint: 'enabled' });
+      const [eni] = items(instance.networkInterfaceSet);
+      assert.equal(eni.description, 'wire & <names>');
+      assert.equal(eni.attachment.deviceIndex, '0');
+      assert.equal(eni.attachment.deleteOnTermination, 'true');
+      assert.equal(eni.attachment.status, 'attached');
+      assert.deepEqual(
+        items(eni.privateIpAddressesSet).map((a) => [a.privateIpAddress, a.primary]),
+        [
+          [subnet.at(20), 'true'],
+          [subnet.at(21), 'false']
+        ]
+      );
+      assert.deepEqual(items(eni.ipv4PrefixSet), [{ ipv4Prefix: subnet.prefix(64) }]);
+      assert.deepEqual(items(eni.groupSet).map((g) => g.groupId), [group]);
+    });
+
+    it('answers the AWS CLI with --count, --subnet-id, --security-group-ids and --tag-specifications', async () => {
+      const subnet = await lab.subnet();
+      const group = (await subnet.eni()).Groups![0]!.GroupId!;
+      const result = await server.aws(
+        'ec2',
+        'run-instances',
+        '--image-id',
+        AMI,
+        '--instance-type',
+        't3.micro',
+        '--count',
+        '2',
+        '--subnet-id',
+        subnet.id,
+        '--security-group-ids',
+        group,
+        '--tag-specifications',
+        'ResourceType=instance,Tags=[{Key=team,Value=cli}]',
+        'ResourceType=network-interface,Tags=[{Key=eni,Value=cli}]'
+      );
+      assert.equal(result.code, 0, result.stderr);
+      const instances = result.json.Instances;
+      assert.equal(instances.length, 2);
+      assert.deepEqual(
+        instances.map((i: Instance) => i.AmiLaunchIndex),
+        [0, 1]
+      );
+      for (const instance of instances) {
+        assert.equal(instance.State.Name, 'pending');
+        assert.equal(instance.SubnetId, subnet.id);
+        assert.deepEqual(instance.Tags, [{ Key: 'team', Value: 'cli' }]);
+        assert.deepEqual(instance.SecurityGroups.map((g: { GroupId: string }) => g.GroupId), [group]);
+      }
+      const enis = await subnet.interfaces();
+      assert.equal(enis.filter((e) => e.Status === 'in-use').length, 2);
+      for (const eni of enis.filter((e) => e.Status === 'in-use')) assert.deepEqual(eni.TagSet, [{ Key: 'eni', Value: 'cli' }]);
+      assert.equal(await subnet.available(), 251 - 3);
+    });
+
+    it("honours the AWS CLI's --private-ip-address and --secondary-private-ip-address-count, which it moves into NetworkInterface.1", async () => {
+      const subnet = await lab.subnet();
+      const result = await server.aws(
+        'ec2',
+        'run-instances',
+        '--image-id',
+        AMI,
+        '--instance-type',
+        'm5.large',
+        '--subnet-id',
+        subnet.id,
+        '--private-ip-address',
+        subnet.at(50),
+        '--secondary-private-ip-address-count',
+        '3'
+      );
+      assert.equal(result.code, 0, result.stderr);
+      const [instance] = result.json.Instances;
+      assert.equal(instance.PrivateIpAddress, subnet.at(50));
+      assert.equal(instance.SubnetId, subnet.id);
+      const addresses = instance.NetworkInterfaces[0].PrivateIpAddresses;
+      assert.equal(addresses.length, 4);
+      assert.deepEqual(addresses[0], {
+        Primary: true,
+        PrivateIpAddress: subnet.at(50),
+        PrivateDnsName: `ip-${subnet.at(50).replaceAll('.', '-')}.ec2.internal`
+      });
+      assert.ok(addresses.slice(1).every((a: { Primary: boolean; PrivateIpAddress: string }) => !a.Primary && subnet.usable(a.PrivateIpAddress)));
+      assert.equal(await subnet.available(), 251 - 4);
+    });
+
+    it('takes --private-ip-address alone as the instance-level primary address', async () => {
+      const subnet = await lab.subnet();
+      const result = await server.aws('ec2', 'run-instances', '--image-id', AMI, '--subnet-id', subnet.id, '--private-ip-address', subnet.at(7));
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.json.Instances[0].PrivateIpAddress, subnet.at(7));
+      assert.equal(result.json.Instances[0].InstanceType, 'm1.small');
+    });
+
+    it('--secondary-private-ip-address-count without a subnet launches into the default subnet', async () => {
+      const result = await server.aws('ec2', 'run-instances', '--image-id', AMI, '--instance-type', 'm5.large', '--secondary-private-ip-address-count', '2');
+      assert.equal(result.code, 0, result.stderr);
+      const [instance] = result.json.Instances;
+      assert.match(instance.PrivateIpAddress, /^172\.31\./);
+      assert.equal(instance.Placement.AvailabilityZone, 'us-east-1a');
+      assert.equal(instance.NetworkInterfaces[0].PrivateIpAddresses.length, 3);
+    });
+
+    it('answers on the JSON face', async () => {
+      const subnet = await lab.subnet();
+      const ok = await server.json({ Action: 'RunInstances', ImageId: AMI, MinCount: 1, MaxCount: 1, SubnetId: subnet.id });
+      assert.equal(ok.status, 200, ok.text);
+      assert.equal(ok.json.data.Instances[0].State.Name, 'pending');
+      const failed = await server.json({ Action: 'RunInstances', ImageId: AMI, MinCount: 1, MaxCount: 1, InstanceType: 'm5.huge' });
+      assert.equal(failed.status, 400);
+      assert.equal(failed.json.error.ec2Code, 'InvalidParameterValue');
+      assert.equal(failed.json.error.message, "Invalid value 'm5.huge' for InstanceType.");
+    });
+  });
+
+  describe('validations', () => {
+    let subnet: LabSubnet;
+    before(async () => {
+      subnet = await lab.subnet();
+    });
+    const query = (params: Record<string, string | number | boolean>) =>
+      server.query({ Action: 'RunInstances', ImageId: AMI, MinCount: 1, MaxCount: 1, SubnetId: subnet.id, ...params });
+
+    it('ImageId: missing is MissingParameter, malformed is InvalidAMIID.Malformed', async () => {
+      await assertSdkError(
+        server.ec2.send(new RunInstancesCommand({ MinCount: 1, MaxCount: 1, SubnetId: subnet.id })),
+        'MissingParameter',
+        'The request must contain the parameter ImageId'
+      );
+      await assertSdkError(run({ ImageId: 'ubuntu', SubnetId: subnet.id }), 'InvalidAMIID.Malformed', 'Invalid id: "ubuntu" (expecting "ami-...")');
+      await assertSdkError(run({ ImageId: 'ami-XYZ', SubnetId: subnet.id }), 'InvalidAMIID.Malformed', 'Invalid id: "ami-XYZ" (expecting "ami-...")');
+      assertCliError(
+        await server.aws('ec2', 'run-instances', '--image-id', 'ami-nothex', '--subnet-id', subnet.id),
+        'InvalidAMIID.Malformed',
+        'Invalid id: "ami-nothex" (expecting "ami-...")'
+      );
+      await assertNothingLaunched(subnet, 0, 251);
+    });
+
+    it('InstanceType: an unknown type is InvalidParameterValue', async () => {
+      await assertSdkError(run({ SubnetId: subnet.id, InstanceType: 'm5.huge' as never }), 'InvalidParameterValue', "Invalid value 'm5.huge' for InstanceType.");
+      assertCliError(
+        await server.aws('ec2', 'run-instances', '--image-id', AMI, '--subnet-id', subnet.id, '--instance-type', 't9.nano'),
+        'InvalidParameterValue',
+        "Invalid value 't9.nano' for InstanceType."
+      );
+      await assertNothingLaunched(subnet, 0, 251);
+    });
+
+    it('MinCount and MaxCount: missing is MissingParameter', async () => {
+      assertXmlError(
+        await server.query({ Action: 'RunInstances', ImageId: AMI, MaxCount: 1, SubnetId: subnet.id }),
+        400,
+        'MissingParameter',
+        'The request must contain the parameter MinCount'
+      );
+      assertXmlError(
+        await server.query({ Action: 'RunInstances', ImageId: AMI, MinCount: 1, SubnetId: subnet.id }),
+        400,
+        'MissingParameter',
+        'The request must contain the parameter MaxCount'
+      );
+    });
+
+    it('MinCount and MaxCount: zero, negative, not a number, or MaxCount below MinCount are InvalidParameterValue', async () => {
+      await assertSdkError(run({ SubnetId: subnet.id, MaxCount: 0 }), 'InvalidParameterValue', 'Maximum instance count must be greater than zero');
+      await assertSdkError(run({ SubnetId: subnet.id, MinCount: 0 }), 'InvalidParameterValue', 'Minimum instance count must be greater than zero');
+      await assertSdkError(run({ SubnetId: subnet.id, MinCount: -1 }), 'InvalidParameterValue', 'Minimum instance count must be greater than zero');
+      await assertSdkError(run({ SubnetId: subnet.id, MinCount: 3, MaxCount: 2 }), 'InvalidParameterValue', 'maxCount should be greater than or equal to minCount.');
+      assertXmlError(await query({ MinCount: 'one' }), 400, 'InvalidParameterValue', 'Value (one) for parameter MinCount is invalid. Expected an integer.');
+      await assertNothingLaunched(subnet, 0, 251);
+    });
+
+    it('NetworkInterface.N with an instance-level SubnetId, PrivateIpAddress or security group is InvalidParameterCombination', async () => {
+      const eniSpec = [{ DeviceIndex: 0, SubnetId: subnet.id }];
+      await assertSdkError(run({ SubnetId: subnet.id, NetworkInterfaces: eniSpec }), 'InvalidParameterCombination', SUBNET_AND_INTERFACES);
+      await assertSdkError(
+        run({ PrivateIpAddress: subnet.at(10), NetworkInterfaces: eniSpec }),
+        'InvalidParameterCombination',
+        'Network interfaces and an instance-level private IP address may not be specified on the same request'
+      );
+      await assertSdkError(
+        run({ SecurityGroupIds: ['sg-0123456789abcdef0'], NetworkInterfaces: eniSpec }),
+        'InvalidParameterCombination',
+        'Network interfaces and an instance-level security groups may not be specified on the same request'
+      );
+      assertCliError(
+        await server.aws(
+          'ec2',
+          'run-instances',
+          '--image-id',
+          AMI,
+          '--subnet-id',
+          subnet.id,
+          '--network-interfaces',
+          `DeviceIndex=0,SubnetId=${subnet.id}`
+        ),
+        'InvalidParameterCombination',
+        SUBNET_AND_INTERFACES
+      );
+      await assertNothingLaunched(subnet, 0, 251);
+    });
+
+    it('PrivateIpAddress with MaxCount > 1 is InvalidParameterCombination', async () => {
+      await assertSdkError(
+        run({ SubnetId: subnet.id, PrivateIpAddress: subnet.at(10), MaxCount: 2 }),
+        'InvalidParameterCombination',
+        'Cannot specify a private IP address when launching more than one instance.'
+      );
+      await assertSdkError(
+        run({ MaxCount: 2, NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.id, PrivateIpAddress: subnet.at(10) }] }),
+        'InvalidParameterCombination',
+        'Cannot specify a private IP address when launching more than one instance.'
+      );
+    });
+
+    it('interface specifications: a missing device index, a repeated one, none at index 0, an unknown card', async () => {
+      await assertSdkError(
+        run({ NetworkInterfaces: [{ SubnetId: subnet.id }] }),
+        'InvalidParameterValue',
+        'Each network interface requires a device index.'
+      );
+      await assertSdkError(
+        run({ InstanceType: 'm5.large', NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.id }, { DeviceIndex: 0, SubnetId: subnet.id }] }),
+        'InvalidParameterValue',
+        'Each network interface requires a unique device index; 0 is repeated.'
+      );
+      await assertSdkError(
+        run({ InstanceType: 'm5.large', NetworkInterfaces: [{ DeviceIndex: 1, SubnetId: subnet.id }] }),
+        'InvalidParameterValue',
+        'When specifying network interfaces, you must include a device at index 0.'
+      );
+      await assertSdkError(
+        run({ InstanceType: 'm5.large', NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.id }, { DeviceIndex: 0, NetworkCardIndex: 1, SubnetId: subnet.id }] }),
+        'InvalidParameterValue',
+        'Network card index 1 is not valid for instance type m5.large.'
+      );
+      await assertNothingLaunched(subnet, 0, 251);
+    });
+
+    it('more interfaces than the type takes is AttachmentLimitExceeded, counting them all', async () => {
+      const four = [0, 1, 2, 3].map((DeviceIndex) => ({ DeviceIndex, SubnetId: subnet.id }));
+      await assertSdkError(run({ InstanceType: 't3.medium', NetworkInterfaces: four }), 'AttachmentLimitExceeded', 'Interface count 4 exceeds the limit for t3.medium');
+      await assertSdkError(run({ InstanceType: 'm4.large', NetworkInterfaces: four.slice(0, 3) }), 'AttachmentLimitExceeded', 'Interface count 3 exceeds the limit for m4.large');
+      assertCliError(
+        await server.aws(
+          'ec2',
+          'run-instances',
+          '--image-id',
+          AMI,
+          '--instance-type',
+          't2.micro',
+          '--network-interfaces',
+          ...[0, 1, 2].map((i) => `DeviceIndex=${i},SubnetId=${subnet.id}`)
+        ),
+        'AttachmentLimitExceeded',
+        'Interface count 3 exceeds the limit for t2.micro'
+      );
+      await assertNothingLaunched(subnet, 0, 251);
+    });
+
+    it("SecondaryPrivateIpAddressCount beyond the type's Ipv4AddressesPerInterface is PrivateIpAddressLimitExceeded", async () => {
+      // m5.large: 10 addresses per interface, the primary included.
+      await assertSdkError(
+        run({ InstanceType: 'm5.large', NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.id, SecondaryPrivateIpAddressCount: 10 }] }),
+        'PrivateIpAddressLimitExceeded',
+        LIMIT
+      );
+      await assertSdkError(
+        run({ InstanceType: 't2.micro', NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.id, SecondaryPrivateIpAddressCount: 2 }] }),
+        'PrivateIpAddressLimitExceeded',
+        LIMIT
+      );
+      assertCliError(
+        await server.aws('ec2', 'run-instances', '--image-id', AMI, '--instance-type', 't3.medium', '--subnet-id', subnet.id, '--secondary-private-ip-address-count', '6'),
+        'PrivateIpAddressLimitExceeded',
+        LIMIT
+      );
+      await assertNothingLaunched(subnet, 0, 251);
+    });
+
+    it('prefixes on a Xen type are refused', async () => {
+      for (const type of ['t2.micro', 'm4.large'] as const) {
+        await assertSdkError(
+          run({ InstanceType: type, NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.id, Ipv4PrefixCount: 1 }] }),
+          'InvalidParameterValue',
+          `Prefix delegation is not supported for instance type ${type}. Use an instance type built on the Nitro System.`
+        );
+      }
+      await assertSdkError(
+        run({ InstanceType: 'm4.large', NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.id, Ipv4Prefixes: [{ Ipv4Prefix: subnet.prefix(64) }] }] }),
+        'InvalidParameterValue',
+        'Prefix delegation is not supported for instance type m4.large. Use an instance type built on the Nitro System.'
+      );
+      await assertNothingLaunched(subnet, 0, 251);
+    });
+
+    it('mixing prefix and address options in one interface is InvalidParameterCombination', async () => {
+      await assertSdkError(
+        run({ InstanceType: 'm5.large', NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.id, Ipv4PrefixCount: 1, Ipv4Prefixes: [{ Ipv4Prefix: subnet.prefix(64) }] }] }),
+        'InvalidParameterCombination',
+        'You may specify either ipv4Prefixes or ipv4PrefixCount, but not both.'
+      );
+      await assertSdkError(
+        run({ InstanceType: 'm5.large', NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.id, Ipv4PrefixCount: 1, SecondaryPrivateIpAddressCount: 1 }] }),
+        'InvalidParameterCombination',
+        'You may not specify secondaryPrivateIpAddressCount together with ipv4Prefixes or ipv4PrefixCount.'
+      );
+    });
+
+    it('an existing interface: unknown, malformed, attached elsewhere, with DeleteOnTermination, too many addresses, or for several instances', async () => {
+      await assertSdkError(
+        run({ NetworkInterfaces: [{ DeviceIndex: 0, NetworkInterfaceId: UNKNOWN_ENI }] }),
+        'InvalidNetworkInterfaceID.NotFound',
+        `The networkInterface ID '${UNKNOWN_ENI}' does not exist`
+      );
+      await assertSdkError(
+        run({ NetworkInterfaces: [{ DeviceIndex: 0, NetworkInterfaceId: 'eni-xyz' }] }),
+        'InvalidNetworkInterfaceId.Malformed',
+        'Invalid id: "eni-xyz" (expecting "eni-...")'
+      );
+      const busy = await lab.subnet();
+      const instance = await launch({ SubnetId: busy.id, InstanceType: 'm5.large' });
+      const eni = await busy.eni();
+      await server.ec2.send(new AttachNetworkInterfaceCommand({ NetworkInterfaceId: eni.NetworkInterfaceId, InstanceId: instance.InstanceId, DeviceIndex: 1 }));
+      await assertSdkError(
+        run({ NetworkInterfaces: [{ DeviceIndex: 0, NetworkInterfaceId: eni.NetworkInterfaceId }] }),
+        'InvalidNetworkInterface.InUse',
+        `Interface: [${eni.NetworkInterfaceId}] in use.`
+      );
+      const free = await busy.eni({ SecondaryPrivateIpAddressCount: 3 });
+      await assertSdkError(
+        run({ NetworkInterfaces: [{ DeviceIndex: 0, NetworkInterfaceId: free.NetworkInterfaceId, DeleteOnTermination: true }] }),
+        'InvalidParameterCombination',
+        `DeleteOnTermination can be true only for a network interface created at launch, not for ${free.NetworkInterfaceId}.`
+      );
+      await assertSdkError(
+        run({ MaxCount: 2, NetworkInterfaces: [{ DeviceIndex: 0, NetworkInterfaceId: free.NetworkInterfaceId }] }),
+        'InvalidParameterCombination',
+        'Cannot specify a network interface ID when launching more than one instance.'
+      );
+      // t3.micro: 2 addresses per interface; this one holds 4.
+      await assertSdkError(
+        run({ InstanceType: 't3.micro', NetworkInterfaces: [{ DeviceIndex: 0, NetworkInterfaceId: free.NetworkInterfaceId }] }),
+        'InvalidInterface.IpAddressLimitExceeded',
+        `Address count 4 on interface-${free.NetworkInterfaceId!.slice(4)} exceeds the limit for t3.micro`
+      );
+      assert.equal((await describeEni(server, free.NetworkInterfaceId!)).Status, 'available');
+    });
+
+    it('subnets and addresses: unknown or malformed subnet, address taken, outside the subnet or not an address', async () => {
+      await assertSdkError(run({ SubnetId: UNKNOWN_SUBNET }), 'InvalidSubnetID.NotFound', `The subnet ID '${UNKNOWN_SUBNET}' does not exist`);
+      await assertSdkError(run({ SubnetId: 'subnet-nope' }), 'InvalidSubnetID.Malformed', 'Invalid id: "subnet-nope" (expecting "subnet-...")');
+      await assertSdkError(
+        run({ NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: UNKNOWN_SUBNET }] }),
+        'InvalidSubnetID.NotFound',
+        `The subnet ID '${UNKNOWN_SUBNET}' does not exist`
+      );
+      const own = await lab.subnet();
+      const holder = await own.eni({ PrivateIpAddress: own.at(10) });
+      await assertSdkError(run({ SubnetId: own.id, PrivateIpAddress: own.at(10) }), 'InvalidIPAddress.InUse', `Address ${own.at(10)} is in use.`);
+      await assertSdkError(
+        run({ InstanceType: 'm5.large', NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: own.id, PrivateIpAddresses: [{ PrivateIpAddress: own.at(11), Primary: true }, { PrivateIpAddress: own.at(10) }] }] }),
+        'InvalidIPAddress.InUse',
+        `Address ${own.at(10)} is in use.`
+      );
+      await assertSdkError(run({ SubnetId: own.id, PrivateIpAddress: '10.99.0.10' }), 'InvalidParameterValue', "Address does not fall within the subnet's address range");
+      await assertSdkError(run({ SubnetId: own.id, PrivateIpAddress: '10.0.0.999' }), 'InvalidParameterValue', 'invalid value for parameter address: 10.0.0.999');
+      await assertNothingLaunched(own, 1, 251 - 1);
+      assert.equal((await describeEni(server, holder.NetworkInterfaceId!)).Status, 'available');
+    });
+
+    it('security groups, availability zone and tag specifications', async () => {
+      await assertSdkError(run({ SubnetId: subnet.id, SecurityGroupIds: ['default'] }), 'InvalidGroupId.Malformed', 'Invalid id: "default" (expecting "sg-...")');
+      await assertSdkError(
+        run({ SubnetId: subnet.id, Placement: { AvailabilityZone: 'us-east-1b' } }),
+        'InvalidParameterValue',
+        `Value (us-east-1b) for parameter availabilityZone is invalid. Subnet '${subnet.id}' is in the availability zone us-east-1a`
+      );
+      await assertSdkError(
+        run({ SubnetId: subnet.id, TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'a', Value: 'b' }] }] }),
+        'InvalidParameterValue',
+        "'vpc' is not a valid taggable resource type for this operation."
+      );
+      await assertNothingLaunched(subnet, 0, 251);
+    });
+
+    it('an unknown parameter is UnknownParameter', async () => {
+      assertXmlError(await query({ 'NetworkInterface.1.Bogus': 1 }), 400, 'UnknownParameter', 'The parameter NetworkInterface.1.Bogus is not recognized');
+    });
+  });
+
+  describe('functionality', () => {
+    it('launches m1.small into the default subnet of the first zone without a subnet or type', async () => {
+      const instance = await launch({});
+      assert.equal(instance.InstanceType, 'm1.small');
+      assert.equal(instance.Placement?.AvailabilityZone, 'us-east-1a');
+      assert.match(instance.PrivateIpAddress ?? '', /^172\.31\.(\d|1[0-5])\./);
+      const described = await describeInstance(instance.InstanceId!);
+      assert.deepEqual(described.State, { Code: 16, Name: 'running' });
+      assert.equal(described.MetadataOptions?.State, 'applied');
+    });
+
+    it('Placement.AvailabilityZone picks the default subnet of that zone', async () => {
+      const instance = await launch({ Placement: { AvailabilityZone: 'us-east-1b' } });
+      assert.equal(instance.Placement?.AvailabilityZone, 'us-east-1b');
+      assert.match(instance.PrivateIpAddress ?? '', /^172\.31\.(1[6-9]|2\d|3[01])\./);
+    });
+
+    it('launches as many as fit between MinCount and MaxCount', async () => {
+      const subnet = await lab.subnet(28); // 11 usable addresses
+      const out = await run({
+        InstanceType: 'm5.large',
+        MinCount: 1,
+        MaxCount: 5,
+        NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.id, SecondaryPrivateIpAddressCount: 4 }]
+      });
+      // Five addresses each: two instances fit, a third does not.
+      assert.equal(out.Instances?.length, 2);
+      assert.deepEqual(out.Instances!.map((i) => i.AmiLaunchIndex), [0, 1]);
+      assert.equal(await subnet.available(), 1);
+      assert.equal((await subnet.interfaces()).length, 2);
+      const { Reservations } = await server.ec2.send(
+        new DescribeInstancesCommand({ Filters: [{ Name: 'reservation-id', Values: [out.ReservationId!] }] })
+      );
+      assert.equal(Reservations?.[0]?.Instances?.length, 2);
+    });
+
+    it('below MinCount fails with InsufficientFreeAddressesInSubnet and leaves nothing behind', async () => {
+      const subnet = await lab.subnet(28);
+      await assertSdkError(
+        run({
+          InstanceType: 'm5.large',
+          MinCount: 3,
+          MaxCount: 5,
+          NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.id, SecondaryPrivateIpAddressCount: 4 }]
+        }),
+        'InsufficientFreeAddressesInSubnet',
+        NO_ADDRESSES
+      );
+      await assertNothingLaunched(subnet, 0, 11);
+      assertCliError(
+        await server.aws('ec2', 'run-instances', '--image-id', AMI, '--subnet-id', subnet.id, '--count', '12'),
+        'InsufficientFreeAddressesInSubnet',
+        NO_ADDRESSES
+      );
+      await assertNothingLaunched(subnet, 0, 11);
+      // The same launch at a MinCount that fits still works afterwards: nothing was left held.
+      const out = await run({ MinCount: 11, MaxCount: 11, SubnetId: subnet.id });
+      assert.equal(out.Instances?.length, 11);
+      assert.equal(await subnet.available(), 0);
+    });
+
+    it('an instance whose second interface does not fit is not half-made', async () => {
+      const first = await lab.subnet(28);
+      const second = await lab.subnet(28);
+      // Each instance: 1 address in `first`, 5 in `second`; `second` fits two instances, `first` eleven.
+      const out = await run({
+        InstanceType: 'm5.large',
+        MinCount: 1,
+        MaxCount: 4,
+        NetworkInterfaces: [
+          { DeviceIndex: 0, SubnetId: first.id },
+          { DeviceIndex: 1, SubnetId: second.id, SecondaryPrivateIpAddressCount: 4 }
+        ]
+      });
+      assert.equal(out.Instances?.length, 2);
+      assert.equal((await first.interfaces()).length, 2);
+      assert.equal(await first.available(), 11 - 2);
+      assert.equal((await second.interfaces()).length, 2);
+      assert.equal(await second.available(), 1);
+      for (const instance of out.Instances!) {
+        assert.deepEqual(instance.NetworkInterfaces?.map((e) => [e.Attachment?.DeviceIndex, e.SubnetId]), [
+          [0, first.id],
+          [1, second.id]
+        ]);
+      }
+    });
+
+    it('NetworkInterface.N: explicit addresses, a count, groups, a description, DeleteOnTermination and several devices', async () => {
+      const a = await lab.subnet();
+      const b = await lab.subnet();
+      const group = 'sg-0123456789abcdef0';
+      const instance = await launch({
+        InstanceType: 'm5.large',
+        NetworkInterfaces: [
+          {
+            DeviceIndex: 0,
+            SubnetId: a.id,
+            Description: 'primary',
+            PrivateIpAddresses: [{ PrivateIpAddress: a.at(30) }, { PrivateIpAddress: a.at(20), Primary: true }],
+            SecondaryPrivateIpAddressCount: 0,
+            Groups: [group]
+          },
+          { DeviceIndex: 1, SubnetId: b.id, PrivateIpAddress: b.at(9), SecondaryPrivateIpAddressCount: 2, DeleteOnTermination: false }
+        ]
+      });
+      assert.equal(instance.PrivateIpAddress, a.at(20));
+      assert.equal(instance.SubnetId, a.id);
+      assert.deepEqual(instance.SecurityGroups, [{ GroupId: group }]);
+      const [eth0, eth1] = instance.NetworkInterfaces!;
+      assert.equal(eth0?.Description, 'primary');
+      assert.deepEqual(addressesOf(eth0 as never), [a.at(20), a.at(30)]);
+      assert.equal(eth0?.Attachment?.DeleteOnTermination, true);
+      assert.equal(eth1?.Attachment?.DeviceIndex, 1);
+      assert.equal(eth1?.Attachment?.DeleteOnTermination, false);
+      assert.equal(eth1?.PrivateIpAddress, b.at(9));
+      assert.equal(secondariesOf(eth1 as never).length, 2);
+      assert.equal(await a.available(), 251 - 2);
+      assert.equal(await b.available(), 251 - 3);
+    });
+
+    it('a Nitro type takes prefixes at launch, virtualised or bare metal', async () => {
+      const subnet = await lab.subnet();
+      const nitro = await launch({
+        InstanceType: 'm5.large',
+        NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.id, Ipv4PrefixCount: 2 }]
+      });
+      assert.equal(prefixesOf(nitro.NetworkInterfaces![0] as never).length, 2);
+      const metal = await launch({
+        InstanceType: 'm5.metal',
+        NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.id, Ipv4Prefixes: [{ Ipv4Prefix: subnet.prefix(240 - 16) }] }]
+      });
+      assert.deepEqual(prefixesOf(metal.NetworkInterfaces![0] as never), [subnet.prefix(224)]);
+      assert.equal(await subnet.available(), 251 - 2 - 3 * 16);
+      // Prefixes count against the slots: m5.large has 10, so 1 primary + 10 prefixes is too many.
+      await assertSdkError(
+        run({ InstanceType: 'm5.large', NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.id, Ipv4PrefixCount: 10 }] }),
+        'PrivateIpAddressLimitExceeded',
+        LIMIT
+      );
+    });
+
+    it('attaches an existing available interface at launch, DeleteOnTermination false by default', async () => {
+      const subnet = await lab.subnet();
+      const eni = await subnet.eni({ SecondaryPrivateIpAddressCount: 2, Description: 'mine' });
+      const instance = await launch({ InstanceType: 't3.medium', NetworkInterfaces: [{ DeviceIndex: 0, NetworkInterfaceId: eni.NetworkInterfaceId }] });
+      assert.equal(instance.SubnetId, subnet.id);
+      assert.equal(instance.PrivateIpAddress, eni.PrivateIpAddress);
+      assert.deepEqual(instance.SecurityGroups, eni.Groups);
+      const nested = instance.NetworkInterfaces![0]!;
+      assert.equal(nested.NetworkInterfaceId, eni.NetworkInterfaceId);
+      assert.equal(nested.Attachment?.DeleteOnTermination, false);
+      const now = await describeEni(server, eni.NetworkInterfaceId!);
+      assert.equal(now.Status, 'in-use');
+      assert.equal(now.Attachment?.InstanceId, instance.InstanceId);
+      assert.equal(now.Attachment?.DeviceIndex, 0);
+      assert.deepEqual(addressesOf(now), addressesOf(eni));
+      assert.equal(await subnet.available(), 251 - 3);
+    });
+
+    it('with a ClientToken, the same request answers the same reservation; other parameters are IdempotentParameterMismatch', async () => {
+      const subnet = await lab.subnet();
+      const input = { SubnetId: subnet.id, MaxCount: 2, ClientToken: 'launch-once' };
+      const first = await run(input);
+      const again = await run(input);
+      assert.equal(again.ReservationId, first.ReservationId);
+      assert.deepEqual(
+        again.Instances?.map((i) => i.InstanceId),
+        first.Instances?.map((i) => i.InstanceId)
+      );
+      assert.deepEqual(
+        again.Instances?.map((i) => i.PrivateIpAddress),
+        first.Instances?.map((i) => i.PrivateIpAddress)
+      );
+      assert.equal((await instancesInSubnet(subnet)).length, 2);
+      const { Reservations } = await server.ec2.send(
+        new DescribeInstancesCommand({ Filters: [{ Name: 'client-token', Values: ['launch-once'] }] })
+      );
+      assert.equal(Reservations?.length, 1);
+      const mismatch = 'Arguments on this idempotent request are inconsistent with arguments used in previous request(s).';
+      await assertSdkError(run({ ...input, MaxCount: 3 }), 'IdempotentParameterMismatch', mismatch);
+      assertCliError(
+        await server.aws('ec2', 'run-instances', '--image-id', AMI, '--subnet-id', subnet.id, '--client-token', 'launch-once'),
+        'IdempotentParameterMismatch',
+        mismatch
+      );
+      const cli = await server.aws('ec2', 'run-instances', '--image-id', AMI, '--subnet-id', subnet.id, '--client-token', 'cli-once');
+      const cliAgain = await server.aws('ec2', 'run-instances', '--image-id', AMI, '--subnet-id', subnet.id, '--client-token', 'cli-once');
+      assert.equal(cli.code, 0, cli.stderr);
+      assert.equal(cliAgain.json.ReservationId, cli.json.ReservationId);
+      assert.equal((await instancesInSubnet(subnet)).length, 3);
+    });
+
+    it('DryRun answers 412 DryRunOperation and launches nothing; a bad dry run answers its error', async () => {
+      const subnet = await lab.subnet();
+      await assertSdkError(
+        run({ SubnetId: subnet.id, DryRun: true, MaxCount: 3, TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'dry', Value: 'run' }] }] }),
+        'DryRunOperation',
+        'Request would have succeeded, but DryRun flag is set.',
+        412
+      );
+      await assertSdkError(run({ SubnetId: subnet.id, DryRun: true, InstanceType: 'x9.large' as never }), 'InvalidParameterValue', "Invalid value 'x9.large' for InstanceType.");
+      assertCliError(
+        await server.aws('ec2', 'run-instances', '--image-id', AMI, '--subnet-id', subnet.id, '--dry-run'),
+        'DryRunOperation',
+        'Request would have succeeded, but DryRun flag is set.'
+      );
+      await assertNothingLaunched(subnet, 0, 251);
+      const { Reservations } = await server.ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:dry', Values: ['run'] }] }));
+      assert.deepEqual(Reservations, []);
+      // A dry run with a ClientToken does not spend the token.
+      await assertSdkError(run({ SubnetId: subnet.id, DryRun: true, ClientToken: 'dry-token' }), 'DryRunOperation', /DryRun flag is set/, 412);
+      assert.equal((await run({ SubnetId: subnet.id, MaxCount: 2, ClientToken: 'dry-token' })).Instances?.length, 2);
+    });
+
+    it('tags the instance and the interfaces it creates', async () => {
+      const subnet = await lab.subnet();
+      const instance = await launch({
+        SubnetId: subnet.id,
+        TagSpecifications: [
+          { ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'web' }, { Key: 'team', Value: 'net' }] },
+          { ResourceType: 'network-interface', Tags: [{ Key: 'Name', Value: 'web-eth0' }] },
+          { ResourceType: 'volume', Tags: [{ Key: 'Name', Value: 'web-root' }] }
+        ]
+      });
+      assert.deepEqual(instance.Tags, [
+        { Key: 'Name', Value: 'web' },
+        { Key: 'team', Value: 'net' }
+      ]);
+      assert.deepEqual((await describeInstance(instance.InstanceId!)).Tags, instance.Tags);
+      const { NetworkInterfaces } = await server.ec2.send(
+        new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: [instance.InstanceId!] }] })
+      );
+      assert.deepEqual(NetworkInterfaces?.[0]?.TagSet, [{ Key: 'Name', Value: 'web-eth0' }]);
+    });
+
+    it('echoes MetadataOptions and keeps them', async () => {
+      const subnet = await lab.subnet();
+      const instance = await launch({
+        SubnetId: subnet.id,
+        MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 3, HttpEndpoint: 'enabled', InstanceMetadataTags: 'enabled' }
+      });
+      assert.deepEqual(instance.MetadataOptions, { State: 'pending', HttpTokens: 'required', HttpPutResponseHopLimit: 3, HttpEndpoint: 'enabled' });
+      assert.deepEqual((await describeInstance(instance.InstanceId!)).MetadataOptions, {
+        State: 'applied',
+        HttpTokens: 'required',
+        HttpPutResponseHopLimit: 3,
+        HttpEndpoint: 'enabled'
+      });
+      await assertSdkError(
+        run({ SubnetId: subnet.id, MetadataOptions: { HttpTokens: 'sometimes' as never } }),
+        'InvalidParameterValue',
+        'Value (sometimes) for parameter MetadataOptions.HttpTokens is invalid. Valid values are: optional, required.'
+      );
+    });
+
+    it('a p4d.24xlarge takes interfaces on its other network cards', async () => {
+      const subnet = await lab.subnet();
+      const instance = await launch({
+        InstanceType: 'p4d.24xlarge',
+        NetworkInterfaces: [0, 1, 2, 3].map((card) => ({ DeviceIndex: card === 0 ? 0 : 1, NetworkCardIndex: card, SubnetId: subnet.id }))
+      });
+      assert.deepEqual(
+        instance.NetworkInterfaces?.map((e) => [e.Attachment?.NetworkCardIndex, e.Attachment?.DeviceIndex]),
+        [
+          [0, 0],
+          [1, 1],
+          [2, 1],
+          [3, 1]
+        ]
+      );
+    });
+  });
+});
