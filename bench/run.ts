@@ -58,9 +58,13 @@ function numberFromEnv(name: string, fallback: number, min: number): number {
 // Children: started here, stopped here, killed on any way out.
 
 const children = new Set<ChildProcess>();
+/** The temporary state folder, removed however the bench ends. */
+let dataDir: string | undefined;
 
 function killChildren(): void {
   for (const child of children) child.kill('SIGKILL');
+  if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+  dataDir = undefined;
 }
 process.on('exit', killChildren);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -144,7 +148,7 @@ function form(params: Params): string {
   return new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
 }
 
-function post(url: string, body: string): Promise<{ status: number; body: string }> {
+function post(url: string, body: string, retry = true): Promise<{ status: number; body: string }> {
   return new Promise((resolvePromise, reject) => {
     const req = request(
       url,
@@ -156,7 +160,12 @@ function post(url: string, body: string): Promise<{ status: number; body: string
         res.on('error', reject);
       }
     );
-    req.on('error', reject);
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      // The server closed an idle keep-alive socket just as it was reused: the request never arrived, send it again
+      // (the pattern of Node's http docs, "request.reusedSocket").
+      if (retry && req.reusedSocket && error.code === 'ECONNRESET') post(url, body, false).then(resolvePromise, reject);
+      else reject(error);
+    });
     req.end(body);
   });
 }
@@ -235,6 +244,8 @@ interface LoadFigures {
   readonly requestsPerSecond: number;
   /** CPU time the server process spent per answered request (user + system), in microseconds. */
   readonly serverCpuMicrosPerRequest: number;
+  /** Bytes the server process wrote to storage per answered request (Linux /proc/PID/io write_bytes). */
+  readonly serverWriteBytesPerRequest: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly requests: number;
@@ -271,12 +282,15 @@ async function load(server: Server, options: Omit<autocannon.Options, 'url'>, se
   }
   latencies = [];
   const cpuBefore = cpuSeconds(server.child);
+  const writtenBefore = bytesWritten(server.child);
   const result = await run(SECONDS);
   const cpu = cpuSeconds(server.child) - cpuBefore;
+  const written = bytesWritten(server.child) - writtenBefore;
   const sorted = Float64Array.from(latencies).sort();
   return {
     requestsPerSecond: result.requests.average,
     serverCpuMicrosPerRequest: (cpu * 1e6) / result.requests.total,
+    serverWriteBytesPerRequest: written / result.requests.total,
     p50Ms: percentile(sorted, 50),
     p99Ms: percentile(sorted, 99),
     requests: result.requests.total,
@@ -293,6 +307,15 @@ function cpuSeconds(child: ChildProcess): number {
     // Fields after the parenthesised command name: state is field 3, utime 14 and stime 15 (proc(5)).
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Bytes a child has caused to be written to storage so far, from /proc (Linux); NaN elsewhere. */
+function bytesWritten(child: ChildProcess): number {
+  try {
+    return Number(/^write_bytes: (\d+)$/m.exec(readFileSync(`/proc/${child.pid}/io`, 'utf8'))?.[1] ?? NaN);
   } catch {
     return NaN;
   }
@@ -434,7 +457,7 @@ async function main(): Promise<void> {
   watchdog.unref();
 
   ensureBuilt();
-  const dataDir = mkdtempSync(join(tmpdir(), 'ec2lite-bench-'));
+  dataDir = mkdtempSync(join(tmpdir(), 'ec2lite-bench-'));
   const servers: Server[] = [];
   try {
     const ec2liteArgs = [
@@ -557,12 +580,13 @@ async function main(): Promise<void> {
     );
     console.log(
       `\n(c) filling a /16 (${fmt(USABLE_IN_16)} usable addresses): the cycle of (a) on ${CONNECTIONS} probe interfaces at each fill level.\n` +
-        '    CPU µs/address: server CPU time per assign + unassign; wall µs/address: 2 / req/s under the load.\n' +
+        '    CPU µs/address: server CPU time per assign + unassign; wall µs/address: 2 / req/s under the load;\n' +
+        '    KiB written/req: what the server sent to storage (WAL and checkpoints) per request.\n' +
         '    vs bare: req/s against the bare server of (a); vs 0%: cost per address against the 0% level.\n'
     );
     console.log(
       table(
-        ['fill level', 'occupied', 'req/s', 'p50 ms', 'p99 ms', 'vs bare', 'wall µs/address', 'vs 0%', 'CPU µs/address', 'vs 0%', 'target', 'result'],
+        ['fill level', 'occupied', 'req/s', 'p50 ms', 'p99 ms', 'vs bare', 'KiB written/req', 'wall µs/address', 'vs 0%', 'CPU µs/address', 'vs 0%', 'target', 'result'],
         levels.map((l) => {
           const checked = l === level99 || l === levelLast;
           return [
@@ -572,6 +596,7 @@ async function main(): Promise<void> {
             fmt(l.p50Ms, 2),
             fmt(l.p99Ms, 2),
             fmt(l.requestsPerSecond / cycleBare.requestsPerSecond, 2),
+            fmt(l.serverWriteBytesPerRequest / 1024, 1),
             fmt(l.wallMicrosPerAddress, 1),
             fmt(wallRatio(l), 2),
             fmt(l.cpuMicrosPerAddress, 1),
@@ -624,7 +649,6 @@ async function main(): Promise<void> {
     agent.destroy();
     await Promise.all(servers.map(stopServer));
     killChildren();
-    rmSync(dataDir, { recursive: true, force: true });
     clearTimeout(watchdog);
   }
 }

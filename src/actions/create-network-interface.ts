@@ -80,6 +80,22 @@ export const createNetworkInterface = defineAction<CreateNetworkInterfaceInput>(
     ] as const) {
       if (value !== undefined && value < 0) throw errors.notPositive(value, name);
     }
+    // The EC2 model's member docs: "You can't specify a count of private IPv4 addresses if you've specified one of
+    // the following: specific private IPv4 addresses, specific IPv4 prefixes, or a count of IPv4 prefixes", and
+    // prefixes "cannot be used with" specific addresses. Texts [INF].
+    const prefixesAsked = request.Ipv4PrefixCount !== undefined || Boolean(request.Ipv4Prefixes?.length);
+    // Naming only the primary (PrivateIpAddress, or one entry marked Primary) is not "specific addresses" here.
+    const secondariesNamed = explicit.filter((a) => !a.Primary && a.PrivateIpAddress !== request.PrivateIpAddress);
+    if (prefixesAsked && secondariesNamed.length > 0) {
+      throw errors.invalidParameterCombination(
+        'You may not specify privateIpAddresses together with ipv4Prefixes or ipv4PrefixCount.'
+      );
+    }
+    if (request.SecondaryPrivateIpAddressCount && explicit.length > 1) {
+      throw errors.invalidParameterCombination(
+        'You may not specify secondaryPrivateIpAddressCount together with more than one privateIpAddresses entry.'
+      );
+    }
     // Prefixes can't be combined with a secondary count, and a prefix count not with explicit prefixes (EC2 model).
     if (request.Ipv4PrefixCount !== undefined && request.Ipv4Prefixes?.length) {
       throw errors.invalidParameterCombination('You may specify either ipv4Prefixes or ipv4PrefixCount, but not both.');

@@ -34,7 +34,10 @@ export const deleteTags = defineAction<DeleteTagsInput>({
   },
   async run(tx, input) {
     const resources = await requireTaggableResources(tx, input.Resources);
-    const tags = input.Tags?.length ? input.Tags.map((t) => ({ Key: t.Key!, ...(t.Value !== undefined ? { Value: t.Value } : {}) })) : undefined;
+    // A Value, even an empty one, narrows the delete to that value; without Tag.N every tag goes.
+    const tags = input.Tags?.length
+      ? input.Tags.map((t) => (t.Value === undefined ? { Key: t.Key! } : { Key: t.Key!, Value: t.Value }))
+      : undefined;
     for (const resource of resources) await tx.deleteTags(resource.id, tags);
     return { Return: true };
   }

@@ -30,7 +30,7 @@ export const detachNetworkInterface = defineAction<DetachNetworkInterfaceInput>(
   async run(tx, input) {
     const found = await tx.findAttachment(input.AttachmentId);
     if (!found) throw errors.attachmentNotFound(input.AttachmentId);
-    // "You can't detach a primary network interface from an instance" (using-eni.md).
+    // The primary network interface cannot be detached (using-eni.md) [DOC].
     if (isPrimaryAttachment(found.attachment)) throw errors.cannotDetachPrimary();
     const eni = await requireNetworkInterface(tx, found.networkInterfaceId);
     const { attachment: _detached, ...detached } = eni;

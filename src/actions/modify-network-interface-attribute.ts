@@ -34,8 +34,7 @@ function namedAttributes(input: ModifyNetworkInterfaceAttributeInput): string[] 
 }
 
 /**
- * ModifyNetworkInterfaceAttribute: one attribute per call, as the API reference says ("You can modify only one
- * attribute at a time"). Wire names from the EC2 model: Description.Value and SourceDestCheck.Value
+ * ModifyNetworkInterfaceAttribute: one attribute per call, as the API reference says [DOC]. Wire names from the EC2 model: Description.Value and SourceDestCheck.Value
  * (AttributeValue / AttributeBooleanValue structures), SecurityGroupId.N, Attachment.AttachmentId and
  * Attachment.DeleteOnTermination. EnaSrdSpecification is accepted and changes nothing ec2lite models.
  */

@@ -260,6 +260,8 @@ async function planInterfaces(
         }
       ];
   checkInterfaceLayout(specs, type);
+  const wantedZone = request.Placement?.AvailabilityZone;
+  if (wantedZone !== undefined && !context.availabilityZones.includes(wantedZone)) throw errors.unknownAvailabilityZone(wantedZone);
   const planned: (PlannedInterface | undefined)[] = [];
   for (const spec of specs) {
     const slot = { spec, deviceIndex: spec.DeviceIndex!, networkCardIndex: spec.NetworkCardIndex ?? 0 };
@@ -280,7 +282,7 @@ async function planInterfaces(
   }
   // An interface specification without a subnet launches into the default subnet, as the CLI relies on when it
   // moves --secondary-private-ip-address-count into NetworkInterface.1 (aws-cli ec2runinstances customization).
-  const zone = request.Placement?.AvailabilityZone ?? planned.find((p) => p !== undefined)?.availabilityZone;
+  const zone = wantedZone ?? planned.find((p) => p !== undefined)?.availabilityZone;
   let fallback: Subnet | undefined;
   const resolved: PlannedInterface[] = [];
   for (const [i, spec] of specs.entries()) {
@@ -305,7 +307,6 @@ async function planInterfaces(
     throw errors.invalidParameterCombination('The network interfaces of an instance must all be in the same VPC.');
   }
   const primary = resolved.find((p) => p.deviceIndex === 0 && p.networkCardIndex === 0)!;
-  const wantedZone = request.Placement?.AvailabilityZone;
   if (wantedZone !== undefined && primary.availabilityZone !== wantedZone) {
     const subnetId = primary.subnet?.id ?? primary.existing!.subnetId;
     throw errors.invalidParameterValue(

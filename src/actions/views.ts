@@ -177,7 +177,8 @@ export function instanceView(
     StateTransitionReason: instance.stateTransitionReason,
     SubnetId: terminated ? undefined : instance.subnetId,
     VpcId: terminated ? undefined : instance.vpcId,
-    Architecture: /^[a-z0-9-]*g[a-z]*\./.test(instance.instanceType) ? 'arm64' : 'x86_64',
+    // Graviton: a "g" after the generation (m6g, c7gn, r6gd), and the first one, a1.
+    Architecture: /^([a-z0-9-]*g[a-z]*|a1)\./.test(instance.instanceType) ? 'arm64' : 'x86_64',
     ClientToken: instance.clientToken ?? '',
     // The Instance model's hypervisor enum is ovm|xen: EC2 reports "xen" for Nitro instances too.
     Hypervisor: 'xen',

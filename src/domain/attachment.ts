@@ -22,11 +22,12 @@ export function checkAttachment(
   attached: readonly NetworkInterface[],
   slot: AttachmentSlot
 ): void {
-  // Running and stopped instances take interfaces (using-eni.md: hot, warm or cold attach); a terminating one not.
+  // Running and stopped instances take interfaces (using-eni.md: hot and warm attach) [DOC]; a terminating one not.
   if (instance.state === 'terminated' || instance.state === 'shutting-down') throw errors.instanceNotRunning(instance.id);
   // [OBS] terraform-provider-aws #27513.
   if (eni.attachment) throw errors.networkInterfaceAttachmentInUse(eni.id);
-  // "You can attach a network interface to an instance in the same Availability Zone" (using-eni.md) [DOC].
+  // The interface and the instance must be in the same Availability Zone (using-eni.md) [DOC]; another VPC is
+  // refused too [INF].
   if (eni.availabilityZone !== instance.availabilityZone) throw errors.interfaceZoneMismatch(eni.id, instance.id);
   if (eni.vpcId !== instance.vpcId) throw errors.interfaceVpcMismatch(eni.id, instance.id);
 

@@ -108,6 +108,10 @@ export const errors = {
   subnetCidrReservationIdMalformed: (value: string) =>
     new Ec2Error('InvalidSubnetCidrReservationID.Malformed', `Invalid id: "${value}" (expecting "scr-...")`),
 
+  /** [OBS] "The following supplied instance types do not exist: [x]". */
+  invalidInstanceType: (names: readonly string[]) =>
+    new Ec2Error('InvalidInstanceType', `The following supplied instance types do not exist: [${names.join(', ')}]`),
+
   // --- tags and subnet CIDR reservations ----------------------------------------------------------------------
   /** Code [DOC] errors-overview (TagLimitExceeded: more than 50 tags on a resource); text [INF] as moto and
    * goamz's ec2test answer it. */
@@ -124,10 +128,6 @@ export const errors = {
   /** [INF] the "This is not a valid CIDR block." text EC2 gives for cidrBlock, for the parameter cidr. */
   invalidReservationCidr: (text: string) =>
     new Ec2Error('InvalidParameterValue', `Value (${text}) for parameter cidr is invalid. This is not a valid CIDR block.`),
-
-  /** [OBS] "The following supplied instance types do not exist: [x]". */
-  invalidInstanceType: (names: readonly string[]) =>
-    new Ec2Error('InvalidInstanceType', `The following supplied instance types do not exist: [${names.join(', ')}]`),
 
   // --- VPCs and subnets ---------------------------------------------------------------------------------------
   /** [OBS] localstack docs quoting AWS: InvalidVpc.Range "The CIDR '10.0.0.0/8' is invalid." */
@@ -286,6 +286,8 @@ export const errors = {
       'IdempotentParameterMismatch',
       'Arguments on this idempotent request are inconsistent with arguments used in previous request(s).'
     ),
+  /** [OBS] RunInstances in a zone the region lacks (CloudFormation CREATE_FAILED reason; aws-sdk-ruby error). */
+  unknownAvailabilityZone: (zone: string) => new Ec2Error('InvalidParameterValue', `Invalid availability zone: [${zone}]`),
   /** [OBS] RunInstances MaxCount=0 (jenkinsci/ec2-plugin PR #252). */
   maxCountNotPositive: () => new Ec2Error('InvalidParameterValue', 'Maximum instance count must be greater than zero'),
   /** [INF] the MinCount twin of the MaxCount text. */

@@ -59,13 +59,14 @@ export class SqliteStore implements Store {
 
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     const run = async (): Promise<{ result: T; committed: Promise<void> }> => {
-      if (!this.db.inTransaction) this.db.exec('BEGIN IMMEDIATE');
-      this.db.exec('SAVEPOINT tx');
+      // Prepared once (sql() caches): exec() would compile these statements again on every request.
+      if (!this.db.inTransaction) this.sql('BEGIN IMMEDIATE').run();
+      this.sql('SAVEPOINT tx').run();
       this.running = true;
       this.touchedSubnets = new Set();
       try {
         const result = await fn(this.tx);
-        this.db.exec('RELEASE tx');
+        this.sql('RELEASE tx').run();
         const committed = new Promise<void>((resolve, reject) => this.uncommitted.push({ resolve, reject }));
         return { result, committed };
       } catch (error) {
@@ -109,7 +110,7 @@ export class SqliteStore implements Store {
     const waiting = this.uncommitted;
     this.uncommitted = [];
     try {
-      this.db.exec('COMMIT');
+      this.sql('COMMIT').run();
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
       this.uncommitted = waiting;

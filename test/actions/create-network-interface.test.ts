@@ -74,7 +74,7 @@ describe('CreateNetworkInterface', () => {
       assert.match(ClientToken ?? '', /^[0-9a-f-]{36}$/);
     });
 
-    it('reads the Create-style wire names: PrivateIpAddresses.N.PrivateIpAddress/Primary, SecurityGroupId.N, TagSpecification.N, Ipv4Prefix.N.Ipv4Prefix', async () => {
+    it('reads the Create-style wire names: PrivateIpAddresses.N.PrivateIpAddress/Primary, SecurityGroupId.N, TagSpecification.N', async () => {
       const subnet = await lab.subnet();
       const group = (await (await lab.subnet()).eni()).Groups![0]!.GroupId!;
       const response = await server.query({
@@ -88,7 +88,6 @@ describe('CreateNetworkInterface', () => {
         'TagSpecification.1.ResourceType': 'network-interface',
         'TagSpecification.1.Tag.1.Key': 'Name',
         'TagSpecification.1.Tag.1.Value': 'wire',
-        'Ipv4Prefix.1.Ipv4Prefix': subnet.prefix(32),
         ClientToken: 'wire-token'
       });
       assert.equal(response.status, 200, response.text);
@@ -108,8 +107,53 @@ describe('CreateNetworkInterface', () => {
       );
       assert.deepEqual(items(eni.groupSet), [{ groupName: 'default', groupId: group }]);
       assert.deepEqual(items(eni.tagSet), [{ key: 'Name', value: 'wire' }]);
-      assert.deepEqual(items(eni.ipv4PrefixSet), [{ ipv4Prefix: subnet.prefix(32) }]);
       assert.equal(eni.status, 'available');
+    });
+
+    it('reads Ipv4Prefix.N.Ipv4Prefix beside a primary named in PrivateIpAddresses.N', async () => {
+      const subnet = await lab.subnet();
+      const response = await server.query({
+        Action: 'CreateNetworkInterface',
+        SubnetId: subnet.id,
+        'PrivateIpAddresses.1.PrivateIpAddress': subnet.at(10),
+        'PrivateIpAddresses.1.Primary': true,
+        'Ipv4Prefix.1.Ipv4Prefix': subnet.prefix(32)
+      });
+      assert.equal(response.status, 200, response.text);
+      const eni = response.xml.CreateNetworkInterfaceResponse.networkInterface;
+      assert.equal(eni.privateIpAddress, subnet.at(10));
+      assert.deepEqual(items(eni.ipv4PrefixSet), [{ ipv4Prefix: subnet.prefix(32) }]);
+    });
+
+    it('refuses secondary addresses named together with prefixes, as the EC2 model documents', async () => {
+      const subnet = await lab.subnet();
+      const before = await subnet.available();
+      assertXmlError(
+        await server.query({
+          Action: 'CreateNetworkInterface',
+          SubnetId: subnet.id,
+          'PrivateIpAddresses.1.PrivateIpAddress': subnet.at(10),
+          'PrivateIpAddresses.1.Primary': true,
+          'PrivateIpAddresses.2.PrivateIpAddress': subnet.at(20),
+          'Ipv4Prefix.1.Ipv4Prefix': subnet.prefix(32)
+        }),
+        400,
+        'InvalidParameterCombination',
+        'You may not specify privateIpAddresses together with ipv4Prefixes or ipv4PrefixCount.'
+      );
+      assertXmlError(
+        await server.query({
+          Action: 'CreateNetworkInterface',
+          SubnetId: subnet.id,
+          'PrivateIpAddresses.1.PrivateIpAddress': subnet.at(10),
+          'PrivateIpAddresses.2.PrivateIpAddress': subnet.at(20),
+          SecondaryPrivateIpAddressCount: 2
+        }),
+        400,
+        'InvalidParameterCombination',
+        'You may not specify secondaryPrivateIpAddressCount together with more than one privateIpAddresses entry.'
+      );
+      assert.equal(await subnet.available(), before);
     });
 
     it("refuses AssignPrivateIpAddresses' list form for the primary address", async () => {

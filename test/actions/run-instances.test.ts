@@ -515,6 +515,12 @@ describe('RunInstances', () => {
         'InvalidParameterValue',
         `Value (us-east-1b) for parameter availabilityZone is invalid. Subnet '${subnet.id}' is in the availability zone us-east-1a`
       );
+      await assertSdkError(run({ Placement: { AvailabilityZone: 'us-east-1z' } }), 'InvalidParameterValue', 'Invalid availability zone: [us-east-1z]');
+      await assertSdkError(
+        run({ SubnetId: subnet.id, Placement: { AvailabilityZone: 'eu-west-1a' } }),
+        'InvalidParameterValue',
+        'Invalid availability zone: [eu-west-1a]'
+      );
       await assertSdkError(
         run({ SubnetId: subnet.id, TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'a', Value: 'b' }] }] }),
         'InvalidParameterValue',
@@ -781,6 +787,19 @@ describe('RunInstances', () => {
         'InvalidParameterValue',
         'Value (sometimes) for parameter MetadataOptions.HttpTokens is invalid. Valid values are: optional, required.'
       );
+    });
+
+    it('reports the architecture of the type: arm64 for Graviton, x86_64 otherwise', async () => {
+      const subnet = await lab.subnet();
+      for (const [type, architecture] of [
+        ['m6g.large', 'arm64'],
+        ['c7gn.large', 'arm64'],
+        ['a1.large', 'arm64'],
+        ['g4dn.xlarge', 'x86_64'],
+        ['m5.large', 'x86_64']
+      ] as const) {
+        assert.equal((await launch({ SubnetId: subnet.id, InstanceType: type })).Architecture, architecture, type);
+      }
     });
 
     it('a p4d.24xlarge takes interfaces on its other network cards', async () => {
