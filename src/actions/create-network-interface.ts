@@ -111,7 +111,7 @@ export const createNetworkInterface = defineAction<CreateNetworkInterfaceInput>(
     if (request.ClientToken !== undefined) {
       const seen = await tx.getClientToken('CreateNetworkInterface', request.ClientToken);
       if (seen) {
-        if (seen.requestHash !== requestHash(request)) throw errors.idempotentParameterMismatch(request.ClientToken);
+        if (seen.requestHash !== requestHash(request)) throw errors.idempotentRequestMismatch();
         // The same token with the same parameters answers the interface it created (EC2 idempotency).
         const existing = await requireNetworkInterface(tx, seen.resourceId);
         return { NetworkInterface: networkInterfaceView(existing, context), ClientToken: request.ClientToken };

@@ -233,7 +233,10 @@ interface PlannedInterface {
 async function defaultSubnet(tx: StoreTx, zone: string | undefined, context: ActionContext): Promise<Subnet> {
   const subnets = await tx.listSubnets();
   const defaults = subnets.filter((s) => s.defaultForAz);
-  const chosen = zone === undefined ? defaults.find((s) => s.availabilityZone === context.availabilityZones[0]) ?? defaults[0] : defaults.find((s) => s.availabilityZone === zone);
+  const chosen =
+    zone === undefined
+      ? defaults.find((s) => s.availabilityZone === context.availabilityZones[0]) ?? defaults[0]
+      : defaults.find((s) => s.availabilityZone === zone);
   // [OBS] "VPCIdNotSpecified: No default VPC for this user"
   if (!chosen) throw errors.noDefaultVpc();
   return chosen;

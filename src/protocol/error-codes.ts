@@ -271,16 +271,10 @@ export const errors = {
   instanceIdMalformed: (value: string) => new Ec2Error('InvalidInstanceID.Malformed', `Invalid id: "${value}" (expecting "i-...")`),
   /** [DOC example] "The instance ID 'i-1a2b3c4d' does not exist". */
   instanceNotFound: (id: string) => new Ec2Error('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`),
-  /** [DOC] IncorrectInstanceState; cilium matches the substring "is not 'running'". */
-  incorrectInstanceState: (id: string, state: string, wanted: string) =>
-    new Ec2Error('IncorrectInstanceState', `The instance '${id}' is not in a state from which it can be ${wanted}. Its state is '${state}'.`),
-  /** [DOC] IdempotentParameterMismatch; text [INF]. */
-  idempotentParameterMismatch: (token: string) =>
-    new Ec2Error(
-      'IdempotentParameterMismatch',
-      `The client token '${token}' has already been used in a request with different parameters.`
-    ),
-  /** [OBS] RunInstances with a reused ClientToken (rust-lang/bors #830, ubicloud PR #5898). */
+  /**
+   * [OBS] RunInstances with a reused ClientToken (rust-lang/bors #830, ubicloud PR #5898); EC2's idempotency is
+   * one mechanism across its create actions, so CreateNetworkInterface answers the same [INF].
+   */
   idempotentRequestMismatch: () =>
     new Ec2Error(
       'IdempotentParameterMismatch',

@@ -574,9 +574,9 @@ describe('CreateNetworkInterface', () => {
       await assertSdkError(
         create({ ...input, Description: 'something else' }),
         'IdempotentParameterMismatch',
-        "The client token 'token-1' has already been used in a request with different parameters."
+        'Arguments on this idempotent request are inconsistent with arguments used in previous request(s).'
       );
-      await assertSdkError(create({ ...input, SecondaryPrivateIpAddressCount: 3 }), 'IdempotentParameterMismatch', /token-1/);
+      await assertSdkError(create({ ...input, SecondaryPrivateIpAddressCount: 3 }), 'IdempotentParameterMismatch', /inconsistent with arguments used in previous request/);
       await assertNothingCreated(subnet, 1, 251 - 3);
 
       // Another token with the same parameters is another interface.

@@ -203,7 +203,11 @@ describe('DescribeInstanceTypes', () => {
           { Name: 'network-info.ipv4-addresses-per-interface', Values: ['10'] }
         ]
       });
-      assert.deepEqual(both.map((t) => t.InstanceType), names.filter((n) => n.startsWith('m5.') && [3, 4].includes(catalogue[n]!.MaximumNetworkInterfaces) && catalogue[n]!.Ipv4AddressesPerInterface === 10));
+      const expected = names.filter((n) => {
+        const t = catalogue[n]!;
+        return n.startsWith('m5.') && [3, 4].includes(t.MaximumNetworkInterfaces) && t.Ipv4AddressesPerInterface === 10;
+      });
+      assert.deepEqual(both.map((t) => t.InstanceType), expected);
       assert.ok(both.some((t) => t.InstanceType === 'm5.large'));
     });
 

@@ -68,7 +68,11 @@ describe('DescribeInstances', () => {
       assert.equal(eni?.Attachment?.AttachmentId, one.Instances![0]!.NetworkInterfaces![0]!.Attachment?.AttachmentId);
       const addresses = eni!.PrivateIpAddresses!;
       assert.equal(addresses.length, 3);
-      assert.deepEqual(addresses[0], { Primary: true, PrivateIpAddress: subnet.at(100), PrivateDnsName: `ip-${subnet.at(100).replaceAll('.', '-')}.ec2.internal` });
+      assert.deepEqual(addresses[0], {
+        Primary: true,
+        PrivateIpAddress: subnet.at(100),
+        PrivateDnsName: `ip-${subnet.at(100).replaceAll('.', '-')}.ec2.internal`
+      });
       assert.ok(addresses.slice(1).every((a) => a.Primary === false));
     });
 
@@ -233,7 +237,11 @@ describe('DescribeInstances', () => {
     });
 
     it('an unknown filter name is InvalidParameterValue', async () => {
-      await assertSdkError(describeInstances({ Filters: [{ Name: 'instance-colour', Values: ['red'] }] }), 'InvalidParameterValue', "The filter 'instance-colour' is invalid");
+      await assertSdkError(
+        describeInstances({ Filters: [{ Name: 'instance-colour', Values: ['red'] }] }),
+        'InvalidParameterValue',
+        "The filter 'instance-colour' is invalid"
+      );
       assertCliError(
         await server.aws('ec2', 'describe-instances', '--filters', 'Name=bogus,Values=x'),
         'InvalidParameterValue',
@@ -247,7 +255,11 @@ describe('DescribeInstances', () => {
     const tagged = { Filters: [{ Name: 'tag:batch', Values: ['paging'] }] };
     before(async () => {
       const subnet = await lab.subnet();
-      const seven = await run({ SubnetId: subnet.id, MaxCount: 7, TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'batch', Value: 'paging' }] }] });
+      const seven = await run({
+        SubnetId: subnet.id,
+        MaxCount: 7,
+        TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'batch', Value: 'paging' }] }]
+      });
       launched = seven.Instances!.map((i) => i.InstanceId!);
     });
 
@@ -285,7 +297,11 @@ describe('DescribeInstances', () => {
         'InvalidParameterCombination',
         'The parameter instancesSet cannot be used with the parameter maxResults'
       );
-      await assertSdkError(describeInstances({ MaxResults: 5, NextToken: 'bogus' }), 'InvalidParameterValue', 'Value ( bogus ) for parameter NextToken is invalid. The token is invalid.');
+      await assertSdkError(
+        describeInstances({ MaxResults: 5, NextToken: 'bogus' }),
+        'InvalidParameterValue',
+        'Value ( bogus ) for parameter NextToken is invalid. The token is invalid.'
+      );
     });
   });
 

@@ -276,7 +276,11 @@ describe('RunInstances', () => {
     });
 
     it('InstanceType: an unknown type is InvalidParameterValue', async () => {
-      await assertSdkError(run({ SubnetId: subnet.id, InstanceType: 'm5.huge' as never }), 'InvalidParameterValue', "Invalid value 'm5.huge' for InstanceType.");
+      await assertSdkError(
+        run({ SubnetId: subnet.id, InstanceType: 'm5.huge' as never }),
+        'InvalidParameterValue',
+        "Invalid value 'm5.huge' for InstanceType."
+      );
       assertCliError(
         await server.aws('ec2', 'run-instances', '--image-id', AMI, '--subnet-id', subnet.id, '--instance-type', 't9.nano'),
         'InvalidParameterValue',
@@ -304,7 +308,11 @@ describe('RunInstances', () => {
       await assertSdkError(run({ SubnetId: subnet.id, MaxCount: 0 }), 'InvalidParameterValue', 'Maximum instance count must be greater than zero');
       await assertSdkError(run({ SubnetId: subnet.id, MinCount: 0 }), 'InvalidParameterValue', 'Minimum instance count must be greater than zero');
       await assertSdkError(run({ SubnetId: subnet.id, MinCount: -1 }), 'InvalidParameterValue', 'Minimum instance count must be greater than zero');
-      await assertSdkError(run({ SubnetId: subnet.id, MinCount: 3, MaxCount: 2 }), 'InvalidParameterValue', 'maxCount should be greater than or equal to minCount.');
+      await assertSdkError(
+        run({ SubnetId: subnet.id, MinCount: 3, MaxCount: 2 }),
+        'InvalidParameterValue',
+        'maxCount should be greater than or equal to minCount.'
+      );
       assertXmlError(await query({ MinCount: 'one' }), 400, 'InvalidParameterValue', 'Value (one) for parameter MinCount is invalid. Expected an integer.');
       await assertNothingLaunched(subnet, 0, 251);
     });
@@ -369,7 +377,13 @@ describe('RunInstances', () => {
         'When specifying network interfaces, you must include a device at index 0.'
       );
       await assertSdkError(
-        run({ InstanceType: 'm5.large', NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.id }, { DeviceIndex: 0, NetworkCardIndex: 1, SubnetId: subnet.id }] }),
+        run({
+          InstanceType: 'm5.large',
+          NetworkInterfaces: [
+            { DeviceIndex: 0, SubnetId: subnet.id },
+            { DeviceIndex: 0, NetworkCardIndex: 1, SubnetId: subnet.id }
+          ]
+        }),
         'InvalidParameterValue',
         'Network card index 1 is not valid for instance type m5.large.'
       );
@@ -378,8 +392,9 @@ describe('RunInstances', () => {
 
     it('more interfaces than the type takes is AttachmentLimitExceeded, counting them all', async () => {
       const four = [0, 1, 2, 3].map((DeviceIndex) => ({ DeviceIndex, SubnetId: subnet.id }));
-      await assertSdkError(run({ InstanceType: 't3.medium', NetworkInterfaces: four }), 'AttachmentLimitExceeded', 'Interface count 4 exceeds the limit for t3.medium');
-      await assertSdkError(run({ InstanceType: 'm4.large', NetworkInterfaces: four.slice(0, 3) }), 'AttachmentLimitExceeded', 'Interface count 3 exceeds the limit for m4.large');
+      const limit = (count: number, type: string) => `Interface count ${count} exceeds the limit for ${type}`;
+      await assertSdkError(run({ InstanceType: 't3.medium', NetworkInterfaces: four }), 'AttachmentLimitExceeded', limit(4, 't3.medium'));
+      await assertSdkError(run({ InstanceType: 'm4.large', NetworkInterfaces: four.slice(0, 3) }), 'AttachmentLimitExceeded', limit(3, 'm4.large'));
       assertCliError(
         await server.aws(
           'ec2',
@@ -410,7 +425,18 @@ describe('RunInstances', () => {
         LIMIT
       );
       assertCliError(
-        await server.aws('ec2', 'run-instances', '--image-id', AMI, '--instance-type', 't3.medium', '--subnet-id', subnet.id, '--secondary-private-ip-address-count', '6'),
+        await server.aws(
+          'ec2',
+          'run-instances',
+          '--image-id',
+          AMI,
+          '--instance-type',
+          't3.medium',
+          '--subnet-id',
+          subnet.id,
+          '--secondary-private-ip-address-count',
+          '6'
+        ),
         'PrivateIpAddressLimitExceeded',
         LIMIT
       );
@@ -435,7 +461,10 @@ describe('RunInstances', () => {
 
     it('mixing prefix and address options in one interface is InvalidParameterCombination', async () => {
       await assertSdkError(
-        run({ InstanceType: 'm5.large', NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.id, Ipv4PrefixCount: 1, Ipv4Prefixes: [{ Ipv4Prefix: subnet.prefix(64) }] }] }),
+        run({
+          InstanceType: 'm5.large',
+          NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.id, Ipv4PrefixCount: 1, Ipv4Prefixes: [{ Ipv4Prefix: subnet.prefix(64) }] }]
+        }),
         'InvalidParameterCombination',
         'You may specify either ipv4Prefixes or ipv4PrefixCount, but not both.'
       );
@@ -498,18 +527,33 @@ describe('RunInstances', () => {
       const holder = await own.eni({ PrivateIpAddress: own.at(10) });
       await assertSdkError(run({ SubnetId: own.id, PrivateIpAddress: own.at(10) }), 'InvalidIPAddress.InUse', `Address ${own.at(10)} is in use.`);
       await assertSdkError(
-        run({ InstanceType: 'm5.large', NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: own.id, PrivateIpAddresses: [{ PrivateIpAddress: own.at(11), Primary: true }, { PrivateIpAddress: own.at(10) }] }] }),
+        run({
+          InstanceType: 'm5.large',
+          NetworkInterfaces: [
+            {
+              DeviceIndex: 0,
+              SubnetId: own.id,
+              PrivateIpAddresses: [{ PrivateIpAddress: own.at(11), Primary: true }, { PrivateIpAddress: own.at(10) }]
+            }
+          ]
+        }),
         'InvalidIPAddress.InUse',
         `Address ${own.at(10)} is in use.`
       );
-      await assertSdkError(run({ SubnetId: own.id, PrivateIpAddress: '10.99.0.10' }), 'InvalidParameterValue', "Address does not fall within the subnet's address range");
-      await assertSdkError(run({ SubnetId: own.id, PrivateIpAddress: '10.0.0.999' }), 'InvalidParameterValue', 'invalid value for parameter address: 10.0.0.999');
+      const outside = "Address does not fall within the subnet's address range";
+      await assertSdkError(run({ SubnetId: own.id, PrivateIpAddress: '10.99.0.10' }), 'InvalidParameterValue', outside);
+      const notAnAddress = 'invalid value for parameter address: 10.0.0.999';
+      await assertSdkError(run({ SubnetId: own.id, PrivateIpAddress: '10.0.0.999' }), 'InvalidParameterValue', notAnAddress);
       await assertNothingLaunched(own, 1, 251 - 1);
       assert.equal((await describeEni(server, holder.NetworkInterfaceId!)).Status, 'available');
     });
 
     it('security groups, availability zone and tag specifications', async () => {
-      await assertSdkError(run({ SubnetId: subnet.id, SecurityGroupIds: ['default'] }), 'InvalidGroupId.Malformed', 'Invalid id: "default" (expecting "sg-...")');
+      await assertSdkError(
+        run({ SubnetId: subnet.id, SecurityGroupIds: ['default'] }),
+        'InvalidGroupId.Malformed',
+        'Invalid id: "default" (expecting "sg-...")'
+      );
       await assertSdkError(
         run({ SubnetId: subnet.id, Placement: { AvailabilityZone: 'us-east-1b' } }),
         'InvalidParameterValue',
@@ -734,7 +778,11 @@ describe('RunInstances', () => {
         'Request would have succeeded, but DryRun flag is set.',
         412
       );
-      await assertSdkError(run({ SubnetId: subnet.id, DryRun: true, InstanceType: 'x9.large' as never }), 'InvalidParameterValue', "Invalid value 'x9.large' for InstanceType.");
+      await assertSdkError(
+        run({ SubnetId: subnet.id, DryRun: true, InstanceType: 'x9.large' as never }),
+        'InvalidParameterValue',
+        "Invalid value 'x9.large' for InstanceType."
+      );
       assertCliError(
         await server.aws('ec2', 'run-instances', '--image-id', AMI, '--subnet-id', subnet.id, '--dry-run'),
         'DryRunOperation',
