@@ -6,12 +6,21 @@ import {
   type InstanceStateName,
   type NetworkInterface,
   type Subnet,
+  type SubnetCidrReservation,
+  type Tag,
   type Vpc
 } from '../domain/model.js';
-import type { SubnetCidrReservation } from '../domain/model.js';
 import type { ActionContext } from './action.js';
 
 /** Domain records rendered in the SDK's output shapes (the JSON face's `data`, the XML writer's input). */
+
+/**
+ * EC2 leaves `tagSet` out of an untagged VPC, subnet, instance or address, so clients see no Tags key at all;
+ * network interfaces are the exception and always carry `tagSet` (`"TagSet": []` in the CLI's output).
+ */
+function tagSetOf(tags: readonly Tag[]): readonly Tag[] | undefined {
+  return tags.length > 0 ? tags : undefined;
+}
 
 export function vpcView(vpc: Vpc): object {
   const cidrBlock = formatCidr(vpc.cidr);
@@ -27,7 +36,7 @@ export function vpcView(vpc: Vpc): object {
       { AssociationId: vpc.cidrAssociationId, CidrBlock: cidrBlock, CidrBlockState: { State: 'associated' } }
     ],
     IsDefault: vpc.isDefault,
-    Tags: vpc.tags
+    Tags: tagSetOf(vpc.tags)
   };
 }
 
@@ -46,7 +55,7 @@ export function subnetView(subnet: Subnet, availableIpAddressCount: number, cont
     OwnerId: subnet.ownerId,
     AssignIpv6AddressOnCreation: false,
     Ipv6CidrBlockAssociationSet: [],
-    Tags: subnet.tags,
+    Tags: tagSetOf(subnet.tags),
     SubnetArn: `arn:aws:ec2:${context.region}:${subnet.ownerId}:subnet/${subnet.id}`,
     EnableDns64: false,
     Ipv6Native: false,
@@ -67,7 +76,7 @@ export function subnetCidrReservationView(reservation: SubnetCidrReservation): o
     ReservationType: reservation.reservationType,
     OwnerId: reservation.ownerId,
     Description: reservation.description === '' ? undefined : reservation.description,
-    Tags: reservation.tags
+    Tags: tagSetOf(reservation.tags)
   };
 }
 
@@ -223,7 +232,7 @@ export function instanceView(
     RootDeviceType: 'ebs',
     SecurityGroups: instance.groups.map((g) => ({ GroupName: g.groupName, GroupId: g.groupId })),
     SourceDestCheck: primaryEni?.sourceDestCheck ?? true,
-    Tags: instance.tags,
+    Tags: tagSetOf(instance.tags),
     VirtualizationType: 'hvm',
     MetadataOptions: {
       // RunInstances answers the options still pending, as it does the instance [INF].
@@ -248,7 +257,7 @@ export function addressView(eip: ElasticIp, eni: NetworkInterface | undefined, c
     NetworkInterfaceId: associated ? eni.id : undefined,
     NetworkInterfaceOwnerId: associated ? eni.ownerId : undefined,
     PrivateIpAddress: associated ? formatIpv4(eip.association!.privateIpAddress) : undefined,
-    Tags: eip.tags,
+    Tags: tagSetOf(eip.tags),
     PublicIpv4Pool: 'amazon',
     NetworkBorderGroup: context.region,
     InstanceId: associated ? eni.attachment?.instanceId : undefined,

@@ -94,7 +94,8 @@ describe('RunInstances', () => {
       assert.equal(eni.Groups?.[0]?.GroupName, 'default');
       assert.deepEqual(instance.SecurityGroups, eni.Groups);
       assert.deepEqual(instance.MetadataOptions, { State: 'pending', HttpTokens: 'optional', HttpPutResponseHopLimit: 1, HttpEndpoint: 'enabled' });
-      assert.deepEqual(instance.Tags, []);
+      // EC2 leaves tagSet out of an untagged instance.
+      assert.equal(instance.Tags, undefined);
     });
 
     it('reads the Query wire names of NetworkInterface.N, TagSpecification.N and MetadataOptions, and answers EC2 XML', async () => {
