@@ -3,7 +3,7 @@ import { isWellFormedId, newId } from '../domain/ids.js';
 import { instanceType } from '../domain/instance-types.js';
 import type { Attachment } from '../domain/model.js';
 import { errors } from '../protocol/error-codes.js';
-import { boolean, dryRun, integer, member, string, structure } from '../protocol/input-spec.js';
+import { boolean, dryRun, enaSrdSpecification, integer, member, string, structure } from '../protocol/input-spec.js';
 import { out } from '../protocol/output-spec.js';
 import { defineAction } from './action.js';
 import { requireNetworkInterface } from './common.js';
@@ -30,16 +30,7 @@ export const attachNetworkInterface = defineAction<AttachNetworkInterfaceInput>(
     DeviceIndex: member('DeviceIndex', integer({ min: 0 }), true),
     NetworkCardIndex: member('NetworkCardIndex', integer({ min: 0 })),
     // ENA Express and queue settings: accepted as the SDK sends them; ec2lite models no data path.
-    EnaSrdSpecification: member(
-      'EnaSrdSpecification',
-      structure({
-        EnaSrdEnabled: member('EnaSrdEnabled', boolean()),
-        EnaSrdUdpSpecification: member(
-          'EnaSrdUdpSpecification',
-          structure({ EnaSrdUdpEnabled: member('EnaSrdUdpEnabled', boolean()) })
-        )
-      })
-    ),
+    EnaSrdSpecification: enaSrdSpecification,
     EnaQueueCount: member('EnaQueueCount', integer({ min: 1 })),
     DryRun: dryRun
   }),

@@ -1,7 +1,7 @@
 import { isWellFormedId } from '../domain/ids.js';
 import type { NetworkInterface } from '../domain/model.js';
 import { errors } from '../protocol/error-codes.js';
-import { boolean, dryRun, integer, list, member, string, structure } from '../protocol/input-spec.js';
+import { boolean, dryRun, enaSrdSpecification, integer, list, member, string, structure } from '../protocol/input-spec.js';
 import { returnOutput } from '../protocol/output-spec.js';
 import { defineAction } from './action.js';
 import { requireNetworkInterface } from './common.js';
@@ -55,16 +55,7 @@ export const modifyNetworkInterfaceAttribute = defineAction<ModifyNetworkInterfa
         EnaQueueCount: member('EnaQueueCount', integer({ min: 1 }))
       })
     ),
-    EnaSrdSpecification: member(
-      'EnaSrdSpecification',
-      structure({
-        EnaSrdEnabled: member('EnaSrdEnabled', boolean()),
-        EnaSrdUdpSpecification: member(
-          'EnaSrdUdpSpecification',
-          structure({ EnaSrdUdpEnabled: member('EnaSrdUdpEnabled', boolean()) })
-        )
-      })
-    ),
+    EnaSrdSpecification: enaSrdSpecification,
     DryRun: dryRun
   }),
   output: returnOutput,

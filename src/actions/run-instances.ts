@@ -7,7 +7,7 @@ import { checkPrefixDelegation } from '../domain/limits.js';
 import type { Attachment, Instance, MetadataOptions, NetworkInterface, Subnet, Tag } from '../domain/model.js';
 import { errors } from '../protocol/error-codes.js';
 import { Ec2Error } from '../protocol/errors.js';
-import { boolean, dryRun, integer, list, member, string, structure, tagSpecifications } from '../protocol/input-spec.js';
+import { boolean, dryRun, enaSrdSpecification, integer, list, member, string, structure, tagSpecifications } from '../protocol/input-spec.js';
 import { reservationShape } from '../protocol/resource-shapes.js';
 import type { StoreTx } from '../store/store.js';
 import { type ActionContext, defineAction } from './action.js';
@@ -90,16 +90,7 @@ const input = structure({
         // Accepted as the SDK sends them; ec2lite models no data path.
         AssociateCarrierIpAddress: member('AssociateCarrierIpAddress', boolean()),
         EnaQueueCount: member('EnaQueueCount', integer({ min: 1 })),
-        EnaSrdSpecification: member(
-          'EnaSrdSpecification',
-          structure({
-            EnaSrdEnabled: member('EnaSrdEnabled', boolean()),
-            EnaSrdUdpSpecification: member(
-              'EnaSrdUdpSpecification',
-              structure({ EnaSrdUdpEnabled: member('EnaSrdUdpEnabled', boolean()) })
-            )
-          })
-        ),
+        EnaSrdSpecification: enaSrdSpecification,
         ConnectionTrackingSpecification: member(
           'ConnectionTrackingSpecification',
           structure({

@@ -1,5 +1,6 @@
 import { formatCidr, formatIpv4 } from '../domain/ipv4.js';
 import {
+  type Attachment,
   type ElasticIp,
   INSTANCE_STATE_CODES,
   type Instance,
@@ -102,6 +103,18 @@ export function associationView(eip: ElasticIp, context: ActionContext): object 
   };
 }
 
+/** The attachment members an interface shows under an instance; the interface's own view adds the instance. */
+function attachmentView(attachment: Attachment): object {
+  return {
+    AttachTime: attachment.attachTime,
+    AttachmentId: attachment.attachmentId,
+    DeleteOnTermination: attachment.deleteOnTermination,
+    DeviceIndex: attachment.deviceIndex,
+    NetworkCardIndex: attachment.networkCardIndex,
+    Status: 'attached'
+  };
+}
+
 /** An interface as EC2 shows it, with its attachment and the Elastic IPs on its addresses. */
 export function networkInterfaceView(
   eni: NetworkInterface,
@@ -114,16 +127,7 @@ export function networkInterfaceView(
   const attachment = eni.attachment;
   return {
     Association: onPrimary && associationView(onPrimary, context),
-    Attachment: attachment && {
-      AttachTime: attachment.attachTime,
-      AttachmentId: attachment.attachmentId,
-      DeleteOnTermination: attachment.deleteOnTermination,
-      DeviceIndex: attachment.deviceIndex,
-      NetworkCardIndex: attachment.networkCardIndex,
-      InstanceId: attachment.instanceId,
-      InstanceOwnerId: eni.ownerId,
-      Status: 'attached'
-    },
+    Attachment: attachment && { ...attachmentView(attachment), InstanceId: attachment.instanceId, InstanceOwnerId: eni.ownerId },
     AvailabilityZone: eni.availabilityZone,
     Description: eni.description,
     Groups: eni.groups.map((g) => ({ GroupName: g.groupName, GroupId: g.groupId })),
@@ -199,14 +203,7 @@ export function instanceView(
           const primary = eni.privateIpAddresses.find((a) => a.primary)!;
           return {
             Association: publicView(byAddress.get(primary.address)),
-            Attachment: eni.attachment && {
-              AttachTime: eni.attachment.attachTime,
-              AttachmentId: eni.attachment.attachmentId,
-              DeleteOnTermination: eni.attachment.deleteOnTermination,
-              DeviceIndex: eni.attachment.deviceIndex,
-              NetworkCardIndex: eni.attachment.networkCardIndex,
-              Status: 'attached'
-            },
+            Attachment: eni.attachment && attachmentView(eni.attachment),
             Description: eni.description,
             Groups: eni.groups.map((g) => ({ GroupName: g.groupName, GroupId: g.groupId })),
             Ipv6Addresses: [],

@@ -75,3 +75,12 @@ export const tagSpecifications = member(
 export const dryRun = member('DryRun', boolean());
 export const maxResults = member('MaxResults', integer());
 export const nextToken = member('NextToken', string());
+
+/** ENA Express settings (EnaSrdSpecification): accepted as the SDK sends them; ec2lite models no data path. */
+export const enaSrdSpecification = member(
+  'EnaSrdSpecification',
+  structure({
+    EnaSrdEnabled: member('EnaSrdEnabled', boolean()),
+    EnaSrdUdpSpecification: member('EnaSrdUdpSpecification', structure({ EnaSrdUdpEnabled: member('EnaSrdUdpEnabled', boolean()) }))
+  })
+);

@@ -90,6 +90,14 @@ export const networkInterfaceAttachmentShape = out.structure(
   out.member('Status', 'status')
 );
 
+/** An item of privateIpAddressesSet, on an interface or nested under an instance. */
+const privateIpAddressItemShape = out.structure(
+  out.member('Association', 'association', networkInterfaceAssociationShape),
+  out.member('Primary', 'primary', 'boolean'),
+  out.member('PrivateDnsName', 'privateDnsName'),
+  out.member('PrivateIpAddress', 'privateIpAddress')
+);
+
 export const networkInterfaceShape = out.structure(
   out.member('Association', 'association', networkInterfaceAssociationShape),
   out.member('Attachment', 'attachment', networkInterfaceAttachmentShape),
@@ -106,14 +114,7 @@ export const networkInterfaceShape = out.structure(
   out.member(
     'PrivateIpAddresses',
     'privateIpAddressesSet',
-    out.list(
-      out.structure(
-        out.member('Association', 'association', networkInterfaceAssociationShape),
-        out.member('Primary', 'primary', 'boolean'),
-        out.member('PrivateDnsName', 'privateDnsName'),
-        out.member('PrivateIpAddress', 'privateIpAddress')
-      )
-    )
+    out.list(privateIpAddressItemShape)
   ),
   out.member('Ipv4Prefixes', 'ipv4PrefixSet', out.list(out.structure(out.member('Ipv4Prefix', 'ipv4Prefix')))),
   out.member('Ipv6Prefixes', 'ipv6PrefixSet', out.list(out.structure())),
@@ -130,19 +131,10 @@ export const instanceStateShape = out.structure(out.member('Code', 'code', 'inte
 
 /** InstanceNetworkInterface: an interface as DescribeInstances nests it under its instance. */
 export const instanceNetworkInterfaceShape = out.structure(
-  out.member('Association', 'association', out.structure(
-    out.member('IpOwnerId', 'ipOwnerId'),
-    out.member('PublicDnsName', 'publicDnsName'),
-    out.member('PublicIp', 'publicIp')
-  )),
-  out.member('Attachment', 'attachment', out.structure(
-    out.member('AttachTime', 'attachTime', 'timestamp'),
-    out.member('AttachmentId', 'attachmentId'),
-    out.member('DeleteOnTermination', 'deleteOnTermination', 'boolean'),
-    out.member('DeviceIndex', 'deviceIndex', 'integer'),
-    out.member('NetworkCardIndex', 'networkCardIndex', 'integer'),
-    out.member('Status', 'status')
-  )),
+  // The instance view fills only the members its model has (no allocation or association ids, no instance id):
+  // the writer leaves the others out, so the interface's own shapes serve here too.
+  out.member('Association', 'association', networkInterfaceAssociationShape),
+  out.member('Attachment', 'attachment', networkInterfaceAttachmentShape),
   out.member('Description', 'description'),
   out.member('Groups', 'groupSet', out.list(groupIdentifierShape)),
   out.member('Ipv6Addresses', 'ipv6AddressesSet', out.list(out.structure())),
@@ -151,22 +143,7 @@ export const instanceNetworkInterfaceShape = out.structure(
   out.member('OwnerId', 'ownerId'),
   out.member('PrivateDnsName', 'privateDnsName'),
   out.member('PrivateIpAddress', 'privateIpAddress'),
-  out.member(
-    'PrivateIpAddresses',
-    'privateIpAddressesSet',
-    out.list(
-      out.structure(
-        out.member('Association', 'association', out.structure(
-          out.member('IpOwnerId', 'ipOwnerId'),
-          out.member('PublicDnsName', 'publicDnsName'),
-          out.member('PublicIp', 'publicIp')
-        )),
-        out.member('Primary', 'primary', 'boolean'),
-        out.member('PrivateDnsName', 'privateDnsName'),
-        out.member('PrivateIpAddress', 'privateIpAddress')
-      )
-    )
-  ),
+  out.member('PrivateIpAddresses', 'privateIpAddressesSet', out.list(privateIpAddressItemShape)),
   out.member('SourceDestCheck', 'sourceDestCheck', 'boolean'),
   out.member('Status', 'status'),
   out.member('SubnetId', 'subnetId'),
