@@ -8,7 +8,12 @@
  *   (b) DescribeNetworkInterfaces over 1,000 interfaces;
  *   (c) filling a /16 to its last address: a fill subnet is filled (quickly, through large interfaces) to 0%, 50%
  *       and 99% full, then to its last 32 free addresses, and at each level the cycle of (a) runs on 32 probe
- *       interfaces of that subnet, so every assign picks an address at that level: the cost of an address there.
+ *       interfaces of that subnet, so every assign picks an address at that level: the cost of an address there;
+ *   (d) instance-type limits: 32 m5.large instances, whose primary interfaces hold 10 addresses at most. One below
+ *       the limit (9 addresses), the cycle of (a) on them, each assign reaching the limit; at the limit (10), every
+ *       AssignPrivateIpAddresses is refused with PrivateIpAddressLimitExceeded 400: how fast a refusal is;
+ *   (e) DescribeInstances over 1,000 instances, launched by RunInstances MaxCount in batches into a /16;
+ *   (f) last, bench/postgres.ts: the cycle of (a) on SQLite and on PostgreSQL with one node and with three.
  *
  * Besides throughput and latency, each run reads the server process's CPU time (Linux /proc): the cost of an
  * address in (c) is the server's CPU time per assign + unassign, which stays put when other work shares the machine.
@@ -25,6 +30,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { runPostgresBench } from './postgres.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VERSION = '2016-11-15';
@@ -38,6 +44,14 @@ const STRICT = process.env.BENCH_STRICT === '1';
 const SLOT_LIMIT = 1024;
 /** Interfaces listed by scenario (b). */
 const DESCRIBED_INTERFACES = 1000;
+/** Instances listed by scenario (e), launched this many to a RunInstances call. */
+const DESCRIBED_INSTANCES = 1000;
+const LAUNCH_BATCH = 100;
+/** Scenario (d): an instance type and the IPv4 addresses each of its interfaces holds (Ipv4AddressesPerInterface). */
+const LIMIT_TYPE = 'm5.large';
+const LIMIT_ADDRESSES = 10;
+/** Any well-formed AMI id: ec2lite checks the form only. */
+const IMAGE_ID = 'ami-0123456789abcdef0';
 /** Usable addresses of a /16: all but the five AWS reserves. */
 const USABLE_IN_16 = 65536 - 5;
 const FORM = 'application/x-www-form-urlencoded';
@@ -198,10 +212,11 @@ async function createVpcWithSubnet(url: string, cidr: string): Promise<string> {
   return must(first(await ec2(url, 'CreateSubnet', { VpcId: vpcId, CidrBlock: cidr }), 'subnetId'), 'subnetId');
 }
 
-/** An interface and its primary address. */
+/** An interface and its primary address (and the secondaries it keeps, in (d)). */
 interface Probe {
   readonly id: string;
   readonly primary: string;
+  readonly held?: readonly string[];
 }
 
 async function createInterface(url: string, subnetId: string, addresses: number, name?: string): Promise<Probe> {
@@ -375,7 +390,7 @@ async function releaseLeftovers(url: string, probes: readonly Probe[]): Promise<
   await inParallel(probes.length, 8, async (i) => {
     const probe = probes[i]!;
     const xml = await ec2(url, 'DescribeNetworkInterfaces', { 'NetworkInterfaceId.1': probe.id });
-    const leftovers = [...new Set(all(xml, 'privateIpAddress'))].filter((a) => a !== probe.primary);
+    const leftovers = [...new Set(all(xml, 'privateIpAddress'))].filter((a) => a !== probe.primary && !probe.held?.includes(a));
     if (leftovers.length === 0) return;
     await ec2(url, 'UnassignPrivateIpAddresses', {
       NetworkInterfaceId: probe.id,
@@ -425,6 +440,46 @@ async function fillUntilFree(url: string, subnetId: string, free: number): Promi
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Scenarios (d) and (e): instances.
+
+/** Launches `count` instances into the subnet, `LAUNCH_BATCH` to a RunInstances call; their primary interfaces. */
+async function launchInstances(url: string, subnetId: string, type: string, count: number): Promise<Probe[]> {
+  const probes: Probe[] = [];
+  for (let left = count; left > 0; left -= LAUNCH_BATCH) {
+    const n = Math.min(left, LAUNCH_BATCH);
+    const xml = await ec2(url, 'RunInstances', { ImageId: IMAGE_ID, InstanceType: type, MinCount: n, MaxCount: n, SubnetId: subnetId });
+    // One interface per instance, so one interface id and one instance-level privateIpAddress per instance item.
+    for (const item of xml.split('<instanceId>').slice(1)) {
+      probes.push({
+        id: must(first(item, 'networkInterfaceId'), 'networkInterfaceId'),
+        primary: must(first(item, 'privateIpAddress'), 'privateIpAddress')
+      });
+    }
+  }
+  if (probes.length !== count) throw new Error(`RunInstances launched ${probes.length} instances instead of ${count}`);
+  return probes;
+}
+
+/**
+ * Scenario (d) at the limit: connection k asks interface k mod 32, already holding all its addresses, for one more.
+ * Every answer must be the refusal; `unexpected` counts those that are not.
+ */
+function refusalClients(interfaceIds: readonly string[], unexpected: { count: number }): (client: autocannon.Client) => void {
+  let next = 0;
+  return (client) => {
+    const eni = interfaceIds[next++ % interfaceIds.length]!;
+    client.setRequests([
+      {
+        body: form({ Action: 'AssignPrivateIpAddresses', Version: VERSION, NetworkInterfaceId: eni, SecondaryPrivateIpAddressCount: 1 }),
+        onResponse: (status, body) => {
+          if (status !== 400 || !body.includes('<Code>PrivateIpAddressLimitExceeded</Code>')) unexpected.count++;
+        }
+      }
+    ]);
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Output.
 
 const fmt = (value: number, digits = 0): string =>
@@ -452,7 +507,7 @@ async function main(): Promise<void> {
       killChildren();
       process.exit(1);
     },
-    (300 + 12 * (SECONDS + WARMUP_SECONDS)) * 1000
+    (300 + 16 * (SECONDS + WARMUP_SECONDS)) * 1000
   );
   watchdog.unref();
 
@@ -498,6 +553,20 @@ async function main(): Promise<void> {
     checkClean('(b) ec2lite', describe);
     console.log('done');
 
+    // (e) next, so that the state holds exactly the instances it lists.
+    process.stdout.write(`(e) ${DESCRIBED_INSTANCES} instances… `);
+    const instanceSubnet = await createVpcWithSubnet(ec2lite.url, '10.4.0.0/16');
+    await launchInstances(ec2lite.url, instanceSubnet, 't3.micro', DESCRIBED_INSTANCES);
+    const instancesListed = await ec2(ec2lite.url, 'DescribeInstances');
+    const instancesCount = all(instancesListed, 'instanceId').length;
+    if (instancesCount !== DESCRIBED_INSTANCES) throw new Error(`DescribeInstances listed ${instancesCount} instances`);
+    process.stdout.write(`(${fmt(Buffer.byteLength(instancesListed) / 1024)} KiB an answer) `);
+    const instancesBody = form({ Action: 'DescribeInstances', Version: VERSION });
+    const instancesBare = await load(bare, { body: instancesBody });
+    const instances = await load(ec2lite, { body: instancesBody });
+    checkClean('(e) ec2lite', instances);
+    console.log('done');
+
     // (a) 32 interfaces in a /16, one per connection.
     process.stdout.write('(a) assign/unassign cycle… ');
     const cycleSubnet = await createVpcWithSubnet(ec2lite.url, '10.0.0.0/16');
@@ -507,6 +576,38 @@ async function main(): Promise<void> {
     const cycle = await load(ec2lite, { setupClient: cycleClients(cycleIds) }, () => releaseLeftovers(ec2lite.url, cycleInterfaces));
     checkClean('(a) bare server', cycleBare);
     checkClean('(a) ec2lite', cycle);
+    console.log('done');
+
+    // (d) 32 m5.large instances; their primary interfaces one below their limit, then at it.
+    process.stdout.write(`(d) ${LIMIT_TYPE} interfaces at their limit… `);
+    const limitSubnet = await createVpcWithSubnet(ec2lite.url, '10.3.0.0/16');
+    const limitInterfaces = await launchInstances(ec2lite.url, limitSubnet, LIMIT_TYPE, CONNECTIONS);
+    const belowLimit: Probe[] = await inParallel(CONNECTIONS, 8, async (i) => {
+      const probe = limitInterfaces[i]!;
+      const xml = await ec2(ec2lite.url, 'AssignPrivateIpAddresses', {
+        NetworkInterfaceId: probe.id,
+        SecondaryPrivateIpAddressCount: LIMIT_ADDRESSES - 2
+      });
+      return { ...probe, held: all(xml, 'privateIpAddress') };
+    });
+    const limitIds = belowLimit.map((p) => p.id);
+    const belowFree = await freeAddresses(ec2lite.url, limitSubnet);
+    const below = await load(ec2lite, { setupClient: cycleClients(limitIds) }, () => releaseLeftovers(ec2lite.url, belowLimit));
+    checkClean('(d) one below the limit', below);
+    await releaseLeftovers(ec2lite.url, belowLimit);
+    if ((await freeAddresses(ec2lite.url, limitSubnet)) !== belowFree) throw new Error('(d): the cycle left addresses behind');
+    await inParallel(CONNECTIONS, 8, (i) =>
+      ec2(ec2lite.url, 'AssignPrivateIpAddresses', { NetworkInterfaceId: limitIds[i]!, SecondaryPrivateIpAddressCount: 1 })
+    );
+    const atLimitFree = await freeAddresses(ec2lite.url, limitSubnet);
+    const refusedWrongly = { count: 0 };
+    const atLimit = await load(ec2lite, { setupClient: refusalClients(limitIds, refusedWrongly) });
+    if (atLimit.errors > 0 || atLimit.non2xx !== atLimit.requests || refusedWrongly.count > 0) {
+      throw new Error(
+        `(d) at the limit: ${refusedWrongly.count} answers other than PrivateIpAddressLimitExceeded 400 and ${atLimit.errors} errors`
+      );
+    }
+    if ((await freeAddresses(ec2lite.url, limitSubnet)) !== atLimitFree) throw new Error('(d): a refused assign took an address');
     console.log('done');
 
     // (c) a /16 filled level by level to its last 32 free addresses; 32 probe interfaces run the cycle at each level.
@@ -530,6 +631,9 @@ async function main(): Promise<void> {
     // Report.
     const cycleRatio = cycle.requestsPerSecond / cycleBare.requestsPerSecond;
     const describeRatio = describe.requestsPerSecond / describeBare.requestsPerSecond;
+    const belowRatio = below.requestsPerSecond / cycleBare.requestsPerSecond;
+    const atLimitRatio = atLimit.requestsPerSecond / cycleBare.requestsPerSecond;
+    const instancesRatio = instances.requestsPerSecond / instancesBare.requestsPerSecond;
     // The cost of an address is the server's CPU time per assign + unassign: unlike wall time on a shared machine,
     // it does not move with whatever else runs beside the bench. The wall-time ratio is printed too.
     const costRatio = (l: FillLevel): number => l.cpuMicrosPerAddress / levels[0]!.cpuMicrosPerAddress;
@@ -574,10 +678,15 @@ async function main(): Promise<void> {
           loadRow('bare node:http, (a) requests', cycleBare, '1.00'),
           loadRow('(a) assign/unassign cycle, 32 ENIs in a /16', cycle, fmt(cycleRatio, 2), targets[0]!.target, verdict(targets[0]!.pass)),
           loadRow('bare node:http, (b) request', describeBare, '1.00'),
-          loadRow(`(b) DescribeNetworkInterfaces, ${fmt(DESCRIBED_INTERFACES)} ENIs`, describe, fmt(describeRatio, 4))
+          loadRow(`(b) DescribeNetworkInterfaces, ${fmt(DESCRIBED_INTERFACES)} ENIs`, describe, fmt(describeRatio, 4)),
+          loadRow(`(d) cycle of (a), ${CONNECTIONS} ${LIMIT_TYPE} ENIs 1 below their limit`, below, fmt(belowRatio, 2)),
+          loadRow(`(d) assign at the limit, refused 400`, atLimit, fmt(atLimitRatio, 2)),
+          loadRow('bare node:http, (e) request', instancesBare, '1.00'),
+          loadRow(`(e) DescribeInstances, ${fmt(DESCRIBED_INSTANCES)} instances`, instances, fmt(instancesRatio, 4))
         ]
       )
     );
+    console.log('(d) is set against the bare server of (a), which answers its requests alike.');
     console.log(
       `\n(c) filling a /16 (${fmt(USABLE_IN_16)} usable addresses): the cycle of (a) on ${CONNECTIONS} probe interfaces at each fill level.\n` +
         '    CPU µs/address: server CPU time per assign + unassign; wall µs/address: 2 / req/s under the load;\n' +
@@ -625,6 +734,19 @@ async function main(): Promise<void> {
         bare: describeBare,
         ratio: describeRatio
       },
+      limits: {
+        instanceType: LIMIT_TYPE,
+        addressesPerInterface: LIMIT_ADDRESSES,
+        belowLimit: { ec2lite: below, ratioToBare: belowRatio },
+        atLimit: { ec2lite: atLimit, ratioToBare: atLimitRatio }
+      },
+      describeInstances: {
+        instances: DESCRIBED_INSTANCES,
+        responseBytes: Buffer.byteLength(instancesListed),
+        ec2lite: instances,
+        bare: instancesBare,
+        ratio: instancesRatio
+      },
       fill: {
         usableAddresses: USABLE_IN_16,
         levels: levels.map((l) => ({
@@ -653,8 +775,11 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error('bench:', error instanceof Error ? error.message : error);
-  killChildren();
-  process.exit(1);
-});
+main()
+  // Then the same cycle on PostgreSQL, one node and three, beside SQLite (bench/postgres.ts).
+  .then(() => runPostgresBench())
+  .catch((error: unknown) => {
+    console.error('bench:', error instanceof Error ? error.message : error);
+    killChildren();
+    process.exit(1);
+  });

@@ -12,3 +12,6 @@ if [ ! -x /usr/bin/aws ]; then
     exit 1
   fi
 fi
+# The PostgreSQL store's tests need PostgreSQL (Debian's postgresql); scripts/run-tests.mjs starts it and makes a
+# throwaway database. Without it those tests fail, and say why.
+bash "$(dirname "$0")/test-postgres.sh" install || echo "ensure-test-tools: PostgreSQL could not be installed; its tests will fail" >&2

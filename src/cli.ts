@@ -1,18 +1,28 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { defaultConfig } from './config.js';
+import { type Ec2liteConfig, defaultConfig } from './config.js';
+import { loadConfigFile } from './config-file.js';
+import { type ThrottleSettings, parseThrottleFlag } from './control/settings.js';
 import { parseCidr } from './domain/ipv4.js';
 import { startEmulator } from './emulator.js';
+import { metadataEndpointCommand } from './imds/metadata-endpoint-command.js';
+import { NoDataError, checkDataFolder } from './store/check.js';
+import { isPostgresUrl } from './store/postgres-store.js';
 
 const HELP = `ec2lite — a local Amazon EC2 API for VPC private IP address management
 
 Usage: ec2lite [options]
+       ec2lite check --data DIR      check every invariant of a data folder; exit 0 clean, 1 violations, 2 usage
+       ec2lite metadata-endpoint INSTANCE_ID [--endpoint-url URL]
+                                     print the URL of the instance's metadata service (asks a running ec2lite)
 
 Options:
   --port N                       EC2 endpoint port (default ${defaultConfig.port}; 0 picks a free one)
   --host ADDRESS                 address to listen on (default ${defaultConfig.host})
   --data DIR                     folder for the SQLite state, kept across restarts (default ./ec2lite-data)
   --ephemeral                    keep the state in memory only; it is gone when ec2lite stops
+  --store postgres://…           keep the state in PostgreSQL instead, shared by every ec2lite node given the same
+                                 URL (default: the EC2LITE_STORE environment variable, else the SQLite of --data)
   --region NAME                  the region ec2lite plays (default ${defaultConfig.region})
   --account-id ID                the 12-digit account that owns everything (default ${defaultConfig.accountId})
   --placement random|lowest      how addresses are picked for a count (default ${defaultConfig.placement}, as EC2)
@@ -20,14 +30,36 @@ Options:
   --unattached-address-limit N   address slots of an interface attached to no instance (default ${defaultConfig.unattachedAddressLimit})
   --public-ip-pool CIDR          block Elastic IPs are allocated from (default ${defaultConfig.publicIpPool}, a documentation range)
   --elastic-ip-limit N           Elastic IPs the account may hold (default ${defaultConfig.elasticIpLimit}, EC2's default quota)
-  --sync normal|full             SQLite durability: normal survives an ec2lite crash, full also a power loss (default ${defaultConfig.sync})
+  --sync normal|full             durability: normal survives an ec2lite crash, full also a power loss (default ${defaultConfig.sync});
+                                 with --store, full makes each commit wait for PostgreSQL's WAL flush
   --max-body-bytes N             largest request body accepted (default ${defaultConfig.maxBodyBytes})
+  --config FILE                  start-up settings as JSON: these options in camelCase ("accountId", "auth", …) plus
+                                 "credentials", "faults", "latency", "prefixCapacity"; options given here win
+  --auth open|verify             open: any credentials or none, signatures not checked; verify: only keys of
+                                 --credentials, SigV4 signatures checked (default ${defaultConfig.auth})
+  --credentials FILE             access keys with their account and optional policy: JSON or AWS credentials INI
+  --throttle RATE:BURST          token bucket per account and action: RATE calls a second, BURST at once (default off)
+  --call-log-size N              calls kept by the call log at /_ec2lite/calls (default ${defaultConfig.callLogSize})
+  --request-timeout-ms N         time a client has to send a whole request before a 408 (default ${defaultConfig.requestTimeoutMs})
+  --headers-timeout-ms N         time a client has to send the request headers (default ${defaultConfig.headersTimeoutMs})
+  --imds-port N                  instance metadata service port (default ${defaultConfig.imdsPort}, or a free one with --port 0)
+  --imds-host ADDRESS            address the metadata service listens on (default ${defaultConfig.imdsHost}; 0.0.0.0 serves
+                                 each instance at its own 127.x.y.z on Linux and turns away non-loopback connections)
+  --imds-delay-ms N              how long a change takes to show in the metadata, as on EC2 (default ${defaultConfig.imdsDelayMs}; 0 at once)
+  --imds-linger-ms N             how long a detached interface's MAC stays listed, its keys 404 (default ${defaultConfig.imdsLingerMs})
   -h, --help                     show this help
   -v, --version                  show the version
 
 Point any EC2 client at it, for example:
   aws --endpoint-url http://127.0.0.1:${defaultConfig.port} ec2 describe-subnets
+and a metadata client at one instance's metadata service:
+  AWS_EC2_METADATA_SERVICE_ENDPOINT=$(ec2lite metadata-endpoint i-0123456789abcdef0) …
 `;
+
+/** A connection URL fit for a log line: without its password. */
+function redactedUrl(url: string): string {
+  return url.replace(/^([a-z]+:\/\/[^:/@]*):[^@]*@/i, '$1:***@');
+}
 
 function fail(message: string): never {
   process.stderr.write(`ec2lite: ${message}\n\n${HELP}`);
@@ -47,6 +79,14 @@ function choice<T extends string>(value: string | undefined, name: string, allow
 }
 
 export async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'check') {
+    process.exitCode = runCheck(argv.slice(1));
+    return;
+  }
+  if (argv[0] === 'metadata-endpoint') {
+    process.exitCode = await metadataEndpointCommand(argv.slice(1), `http://127.0.0.1:${defaultConfig.port}`);
+    return;
+  }
   let parsed;
   try {
     parsed = parseArgs({
@@ -56,6 +96,7 @@ export async function main(argv: string[]): Promise<void> {
         host: { type: 'string' },
         data: { type: 'string' },
         ephemeral: { type: 'boolean' },
+        store: { type: 'string' },
         region: { type: 'string' },
         'account-id': { type: 'string' },
         placement: { type: 'string' },
@@ -65,6 +106,17 @@ export async function main(argv: string[]): Promise<void> {
         'elastic-ip-limit': { type: 'string' },
         sync: { type: 'string' },
         'max-body-bytes': { type: 'string' },
+        config: { type: 'string' },
+        auth: { type: 'string' },
+        credentials: { type: 'string' },
+        throttle: { type: 'string' },
+        'call-log-size': { type: 'string' },
+        'request-timeout-ms': { type: 'string' },
+        'headers-timeout-ms': { type: 'string' },
+        'imds-port': { type: 'string' },
+        'imds-host': { type: 'string' },
+        'imds-delay-ms': { type: 'string' },
+        'imds-linger-ms': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' }
       }
@@ -82,30 +134,57 @@ export async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${pkg.version}\n`);
     return;
   }
-  const accountId = v['account-id'] ?? defaultConfig.accountId;
+  let fileConfig: Partial<Ec2liteConfig> = {};
+  let throttle: ThrottleSettings | undefined;
+  try {
+    fileConfig = v.config !== undefined ? loadConfigFile(v.config) : {};
+    throttle = v.throttle !== undefined ? parseThrottleFlag(v.throttle) : undefined;
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  // Defaults, then the config file, then the options given: each option below falls back to `base`.
+  const base: Ec2liteConfig = { ...defaultConfig, ...fileConfig };
+  const accountId = v['account-id'] ?? base.accountId;
   if (!/^[0-9]{12}$/.test(accountId)) fail(`--account-id takes 12 digits, not '${accountId}'`);
-  const region = v.region ?? defaultConfig.region;
+  const region = v.region ?? base.region;
   if (!/^[a-z]{2}(-[a-z]+)+-[0-9]+$/.test(region)) fail(`--region takes a region name such as us-east-1, not '${region}'`);
-  const publicIpPool = v['public-ip-pool'] ?? defaultConfig.publicIpPool;
+  const publicIpPool = v['public-ip-pool'] ?? base.publicIpPool;
   if (!parseCidr(publicIpPool)) fail(`--public-ip-pool takes a CIDR block such as 198.51.100.0/24, not '${publicIpPool}'`);
+  const store = v.store ?? (process.env.EC2LITE_STORE || undefined) ?? base.store;
+  if (store !== undefined && !isPostgresUrl(store)) fail(`--store takes a postgres:// URL, not '${store}'`);
   const emulator = await startEmulator({
-    port: integerOption(v.port, 'port', defaultConfig.port),
-    host: v.host ?? defaultConfig.host,
-    dataDir: v.data ?? defaultConfig.dataDir,
-    ephemeral: v.ephemeral ?? false,
+    // The file's settings first (credentials, faults, …); every option below falls back to it, then to the default.
+    ...fileConfig,
+    port: integerOption(v.port, 'port', base.port),
+    auth: choice(v.auth, 'auth', ['open', 'verify'] as const, base.auth),
+    ...(v.credentials !== undefined ? { credentialsFile: v.credentials } : {}),
+    ...(throttle ? { throttle } : {}),
+    callLogSize: integerOption(v['call-log-size'], 'call-log-size', base.callLogSize),
+    host: v.host ?? base.host,
+    dataDir: v.data ?? base.dataDir,
+    ephemeral: v.ephemeral ?? base.ephemeral,
+    ...(store !== undefined ? { store } : {}),
     region,
     accountId,
-    placement: choice(v.placement, 'placement', ['random', 'lowest'] as const, defaultConfig.placement),
-    seed: integerOption(v.seed, 'seed', defaultConfig.seed),
-    unattachedAddressLimit: integerOption(v['unattached-address-limit'], 'unattached-address-limit', defaultConfig.unattachedAddressLimit, 2),
+    placement: choice(v.placement, 'placement', ['random', 'lowest'] as const, base.placement),
+    seed: integerOption(v.seed, 'seed', base.seed),
+    unattachedAddressLimit: integerOption(v['unattached-address-limit'], 'unattached-address-limit', base.unattachedAddressLimit, 2),
     publicIpPool,
-    elasticIpLimit: integerOption(v['elastic-ip-limit'], 'elastic-ip-limit', defaultConfig.elasticIpLimit),
-    sync: choice(v.sync, 'sync', ['normal', 'full'] as const, defaultConfig.sync),
-    maxBodyBytes: integerOption(v['max-body-bytes'], 'max-body-bytes', defaultConfig.maxBodyBytes, 1024)
+    elasticIpLimit: integerOption(v['elastic-ip-limit'], 'elastic-ip-limit', base.elasticIpLimit),
+    sync: choice(v.sync, 'sync', ['normal', 'full'] as const, base.sync),
+    maxBodyBytes: integerOption(v['max-body-bytes'], 'max-body-bytes', base.maxBodyBytes, 1024),
+    requestTimeoutMs: integerOption(v['request-timeout-ms'], 'request-timeout-ms', base.requestTimeoutMs, 100),
+    headersTimeoutMs: integerOption(v['headers-timeout-ms'], 'headers-timeout-ms', base.headersTimeoutMs, 100),
+    // Left out when not given: with --port 0 the metadata service then takes a free port as well.
+    ...(v['imds-port'] !== undefined ? { imdsPort: integerOption(v['imds-port'], 'imds-port', base.imdsPort) } : {}),
+    imdsHost: v['imds-host'] ?? base.imdsHost,
+    imdsDelayMs: integerOption(v['imds-delay-ms'], 'imds-delay-ms', base.imdsDelayMs),
+    imdsLingerMs: integerOption(v['imds-linger-ms'], 'imds-linger-ms', base.imdsLingerMs)
   });
   process.stdout.write(
-    `ec2lite listening on ${emulator.url} (region ${region}, ${v.ephemeral ? 'in-memory state' : `state in ${v.data ?? defaultConfig.dataDir}`})\n`
+    `ec2lite listening on ${emulator.url} (region ${region}, ${store !== undefined ? `state in PostgreSQL ${redactedUrl(store)}` : (v.ephemeral ?? base.ephemeral) ? 'in-memory state' : `state in ${v.data ?? base.dataDir}`}, auth ${v.auth ?? base.auth}; control API at ${emulator.url}/_ec2lite/)\n`
   );
+  process.stdout.write(`instance metadata service on port ${emulator.imds.port} (ec2lite metadata-endpoint INSTANCE_ID gives an instance's URL)\n`);
   let closing = false;
   const shutdown = (): void => {
     if (closing) return;
@@ -120,4 +199,52 @@ export async function main(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+}
+
+const CHECK_HELP = `Usage: ec2lite check --data DIR
+
+Checks every invariant of an ec2lite data folder and prints each violation: no address on two interfaces
+(by the rows and by the UNIQUE constraint), every address inside its subnet and not reserved, one primary
+address per interface, prefixes as 16 aligned rows inside the subnet, AvailableIpAddressCount consistent
+with the rows, attachments to existing instances on distinct device indexes, Elastic IPs associated with
+addresses their interface holds. It only reads, so it may run beside a server or right after a crash.
+
+Exit status: 0 when the folder is consistent, 1 when a violation was found, 2 for a usage error.
+`;
+
+/** `ec2lite check --data DIR`: returns the exit status. */
+function runCheck(argv: string[]): number {
+  let dataDir: string | undefined;
+  try {
+    const { values } = parseArgs({ args: argv, options: { data: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    if (values.help) {
+      process.stdout.write(CHECK_HELP);
+      return 0;
+    }
+    dataDir = values.data;
+  } catch (error) {
+    process.stderr.write(`ec2lite check: ${(error as Error).message}\n\n${CHECK_HELP}`);
+    return 2;
+  }
+  if (dataDir === undefined || dataDir === '') {
+    process.stderr.write(`ec2lite check: --data DIR is required\n\n${CHECK_HELP}`);
+    return 2;
+  }
+  let report;
+  try {
+    report = checkDataFolder(dataDir);
+  } catch (error) {
+    if (!(error instanceof NoDataError)) throw error;
+    process.stderr.write(`ec2lite check: ${error.message}\n`);
+    return 2;
+  }
+  for (const v of report.violations) process.stdout.write(`${v.rule}: ${v.detail}\n`);
+  const { subnets, networkInterfaces, addressRows, instances } = report.counts;
+  const scope = `${subnets} subnets, ${networkInterfaces} network interfaces, ${addressRows} addresses, ${instances} instances`;
+  if (report.violations.length > 0) {
+    process.stdout.write(`ec2lite check: ${report.violations.length} violations in ${dataDir} (${scope})\n`);
+    return 1;
+  }
+  process.stdout.write(`ec2lite check: ${dataDir} is consistent (${scope})\n`);
+  return 0;
 }

@@ -1,16 +1,23 @@
 import { mkdirSync } from 'node:fs';
-import { type Server, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { ActionContext } from './actions/action.js';
+import { keyRing, loadCredentialsFile } from './auth/credentials.js';
 import { createSubnetRecord } from './actions/create-subnet.js';
 import { createVpcRecord } from './actions/create-vpc.js';
 import { type Ec2liteConfig, defaultConfig } from './config.js';
 import { parseCidr } from './domain/ipv4.js';
 import { seededRandom } from './domain/random.js';
 import { availabilityZones } from './domain/zones.js';
+import { createControlApi, isControlPath } from './control/control-api.js';
+import { Controls } from './control/controls.js';
 import { actions } from './protocol/actions.js';
+import { handleControlRequest } from './imds/control-api.js';
+import { ImdsServer } from './imds/imds-server.js';
+import { journaledStore, seedMetadataJournal } from './imds/metadata-journal.js';
 import { createGate } from './protocol/http.js';
+import { type Caller, createAuthenticator } from './protocol/sigv4.js';
+import { createEc2Server } from './protocol/server.js';
+import { PostgresStore, isPostgresUrl } from './store/postgres-store.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
 
@@ -18,6 +25,10 @@ export interface Emulator {
   readonly url: string;
   readonly port: number;
   readonly store: Store;
+  /** The instance metadata service, started and stopped with the EC2 endpoint. */
+  readonly imds: ImdsServer;
+  /** Throttling, injected faults and latency, the prefix-capacity switch and the call log (also at /_ec2lite/). */
+  readonly controls: Controls;
   close(): Promise<void>;
 }
 
@@ -49,59 +60,121 @@ async function bootstrapDefaultVpc(store: Store, context: ActionContext): Promis
   });
 }
 
-export async function startEmulator(overrides: Partial<Ec2liteConfig> = {}): Promise<Emulator> {
-  const config: Ec2liteConfig = { ...defaultConfig, ...overrides };
-  const publicIpPool = parseCidr(config.publicIpPool);
-  if (!publicIpPool) throw new Error(`publicIpPool is not a CIDR block: '${config.publicIpPool}'`);
+/** The embedded SQLite (a file in `dataDir`, or memory), or PostgreSQL when `store` is a postgres:// URL. */
+async function openStore(config: Ec2liteConfig): Promise<Store> {
+  if (config.store !== undefined && config.store !== '') {
+    if (!isPostgresUrl(config.store)) throw new Error(`store must be a postgres:// URL, not '${config.store}'`);
+    // --sync normal: a commit survives a crash of ec2lite, as with SQLite; full: also one of PostgreSQL or the machine.
+    return PostgresStore.open({ url: config.store, synchronousCommit: config.sync === 'full' });
+  }
   let path = ':memory:';
   if (!config.ephemeral) {
     mkdirSync(config.dataDir, { recursive: true });
     path = join(config.dataDir, 'ec2lite.sqlite');
   }
-  const store = new SqliteStore({ path, synchronous: config.sync });
+  return new SqliteStore({ path, synchronous: config.sync });
+}
+
+export async function startEmulator(overrides: Partial<Ec2liteConfig> = {}): Promise<Emulator> {
+  // A server on a free port takes a free metadata port too unless told otherwise, so that several can run at once.
+  const config: Ec2liteConfig = { ...defaultConfig, ...(overrides.port === 0 ? { imdsPort: 0 } : {}), ...overrides };
+  const publicIpPool = parseCidr(config.publicIpPool);
+  if (!publicIpPool) throw new Error(`publicIpPool is not a CIDR block: '${config.publicIpPool}'`);
+  // Keys and knobs first: a bad credentials file or setting stops the start before anything listens.
+  const keys = keyRing([...(config.credentialsFile ? loadCredentialsFile(config.credentialsFile) : []), ...(config.credentials ?? [])]);
+  if (config.auth === 'verify' && keys.size === 0) {
+    throw new Error('auth verify needs access keys: give a credentials file (--credentials FILE) or "credentials" in the config file');
+  }
+  const authenticate = createAuthenticator({ mode: config.auth, keys, defaultAccountId: config.accountId, defaultRegion: config.region });
+  const controls = new Controls({
+    callLogSize: config.callLogSize,
+    ...(config.throttle ? { throttle: config.throttle } : {}),
+    ...(config.faults ? { faults: config.faults } : {}),
+    ...(config.latency ? { latency: config.latency } : {}),
+    ...(config.prefixCapacity ? { prefixCapacity: config.prefixCapacity } : {})
+  });
+  const store = await openStore(config);
   const random = seededRandom(config.seed);
-  const zones = availabilityZones(config.region);
-  const context = (requestId: string, now: Date): ActionContext => ({
-    region: config.region,
-    accountId: config.accountId,
-    availabilityZones: zones,
+  const zonesByRegion = new Map<string, readonly string[]>();
+  const zonesOf = (region: string): readonly string[] => {
+    let zones = zonesByRegion.get(region);
+    if (!zones) zonesByRegion.set(region, (zones = availabilityZones(region)));
+    return zones;
+  };
+  // The account and region are the signature's (protocol/sigv4.ts); an unsigned request's are the configured ones.
+  const context = (requestId: string, now: Date, caller?: Caller): ActionContext => ({
+    region: caller?.region ?? config.region,
+    accountId: caller?.accountId ?? config.accountId,
+    availabilityZones: zonesOf(caller?.region ?? config.region),
     placement: config.placement === 'random' ? random : null,
     random,
     unattachedAddressLimit: config.unattachedAddressLimit,
     publicIpPool,
     elasticIpLimit: config.elasticIpLimit,
     requestId,
-    now
+    now,
+    subnetAtPrefixCapacity: (subnetId) => controls.isAtPrefixCapacity(subnetId)
   });
   await bootstrapDefaultVpc(store, context('bootstrap', new Date()));
+  await seedMetadataJournal(store);
+  let imds: ImdsServer;
+  try {
+    imds = await ImdsServer.start({ store, port: config.imdsPort, host: config.imdsHost, region: config.region });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
 
-  const server: Server = createServer(
-    createGate({
-      store,
-      actions,
-      context,
-      maxBodyBytes: config.maxBodyBytes,
-      onInternalError: (error, action) => console.error(`ec2lite: internal error in ${action ?? 'request'}:`, error)
-    })
-  );
-  // A client that never finishes its request is cut off rather than holding a socket forever.
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
-  server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
+  // A client that never finishes its request is cut off (408) rather than holding a socket forever.
+  const gate = createGate({
+    // Actions write through the journal that gives the metadata service its lagged view.
+    store: journaledStore(store, { delayMs: config.imdsDelayMs, lingerMs: config.imdsLingerMs }),
+    actions,
+    context,
+    maxBodyBytes: config.maxBodyBytes,
+    onInternalError: (error, action) => console.error(`ec2lite: internal error in ${action ?? 'request'}:`, error),
+    authenticate,
+    admit: (action, accountId, params) => controls.admit(action, accountId, params),
+    record: (call, error) => controls.record(call, error)
   });
-  const port = (server.address() as AddressInfo).port;
+  const controlApi = createControlApi({
+    controls,
+    maxBodyBytes: config.maxBodyBytes,
+    // The metadata service's own control endpoints live under the same reserved path.
+    routes: { instances: (req, res) => handleControlRequest(req, res, imds) },
+    ...(store.reset
+      ? {
+          resetState: async () => {
+            await store.reset!();
+            await bootstrapDefaultVpc(store, context('bootstrap', new Date()));
+            await seedMetadataJournal(store);
+          }
+        }
+      : {})
+  });
+  const server = createEc2Server(
+    (req, res) => (isControlPath(req.url) ? controlApi(req, res) : gate(req, res)),
+    { requestTimeoutMs: config.requestTimeoutMs, headersTimeoutMs: config.headersTimeoutMs }
+  );
+  let port: number;
+  try {
+    port = await server.listen(config.port, config.host);
+  } catch (error) {
+    await imds.close();
+    await store.close();
+    throw error;
+  }
   return {
     url: `http://${config.host}:${port}`,
     port,
     store,
+    imds,
+    controls,
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      // Requests already received finish (a slow one for at most the request timeout, capped at 10 s); then the
+      // store commits its last batch and closes.
+      await server.close(Math.min(config.requestTimeoutMs, 10_000));
+      await imds.close();
       await store.close();
     }
   };

@@ -21,6 +21,8 @@ export interface ActionContext {
   readonly elasticIpLimit: number;
   readonly requestId: string;
   readonly now: Date;
+  /** Fault injection (control API): true for a subnet switched to answer InsufficientCidrBlocks to every prefix pick. */
+  readonly subnetAtPrefixCapacity?: (subnetId: string) => boolean;
 }
 
 /** One EC2 action: its wire spec, its output shape and its run, which loads, decides and applies in one transaction. */

@@ -138,7 +138,7 @@ export const assignPrivateIpAddresses = defineAction<AssignPrivateIpAddressesInp
     } else {
       checkSlotLimit(eni, input.Ipv4PrefixCount!, limit);
       const reserved = reservedRanges(await tx.listSubnetCidrReservations(subnet.id));
-      bases = pickPrefixes(map, input.Ipv4PrefixCount!, context.placement, reserved);
+      bases = pickPrefixes(map, input.Ipv4PrefixCount!, context.placement, reserved, context.subnetAtPrefixCapacity?.(subnet.id));
     }
     await tx.addPrefixes(eni, bases);
     // Only prefixes were assigned: EC2 leaves the address set out (work-with-prefixes.md CLI sample).

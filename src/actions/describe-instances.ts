@@ -25,17 +25,24 @@ export interface InstanceWithInterfaces extends Instance {
   readonly elasticIps: ReadonlyMap<string, readonly ElasticIp[]>;
 }
 
+/** Appends to the list under `key`, starting it if need be (in place: a copy per append is quadratic in a big group). */
+function appendTo<T>(lists: Map<string, T[]>, key: string, value: T): void {
+  const list = lists.get(key);
+  if (list) list.push(value);
+  else lists.set(key, [value]);
+}
+
 /** Every instance with its interfaces, loaded in three queries whatever the count. */
 export async function loadInstances(tx: StoreTx): Promise<InstanceWithInterfaces[]> {
   const interfaces = new Map<string, NetworkInterface[]>();
   for (const eni of await tx.listNetworkInterfaces()) {
     const id = eni.attachment?.instanceId;
-    if (id !== undefined) interfaces.set(id, [...(interfaces.get(id) ?? []), eni]);
+    if (id !== undefined) appendTo(interfaces, id, eni);
   }
   const elasticIps = new Map<string, ElasticIp[]>();
   for (const eip of await tx.listElasticIps()) {
     const id = eip.association?.networkInterfaceId;
-    if (id !== undefined) elasticIps.set(id, [...(elasticIps.get(id) ?? []), eip]);
+    if (id !== undefined) appendTo(elasticIps, id, eip);
   }
   const byDevice = (a: NetworkInterface, b: NetworkInterface): number =>
     a.attachment!.networkCardIndex - b.attachment!.networkCardIndex || a.attachment!.deviceIndex - b.attachment!.deviceIndex;
@@ -94,9 +101,7 @@ const instanceFilters = (region: string) => ({
 /** Reservations in launch order, each with the matching instances of one RunInstances call. */
 export function reservations(instances: readonly InstanceWithInterfaces[], context: ActionContext): object[] {
   const byReservation = new Map<string, InstanceWithInterfaces[]>();
-  for (const instance of instances) {
-    byReservation.set(instance.reservationId, [...(byReservation.get(instance.reservationId) ?? []), instance]);
-  }
+  for (const instance of instances) appendTo(byReservation, instance.reservationId, instance);
   return [...byReservation].map(([reservationId, members]) => ({
     ReservationId: reservationId,
     OwnerId: members[0]!.ownerId,

@@ -18,19 +18,20 @@ interface DescribeNetworkInterfacesInput {
   DryRun?: boolean;
 }
 
-/** An interface with the Elastic IPs on its addresses: what the filters and the view read. */
-type Described = NetworkInterface & { readonly elasticIps: readonly ElasticIp[] };
+/** An interface as listed; the filters and the view find the Elastic IPs on its addresses through `ElasticIpsOf`. */
+type Described = NetworkInterface;
+type ElasticIpsOf = (e: Described) => readonly ElasticIp[];
 
 const addresses = (e: Described) => e.privateIpAddresses.map((a) => formatIpv4(a.address));
 const attached = <T>(read: (a: NonNullable<NetworkInterface['attachment']>, e: Described) => T) => (e: Described) =>
   e.attachment ? [String(read(e.attachment, e))] : [];
-const onPrimary = (e: Described) => {
+const onPrimary = (e: Described, elasticIps: readonly ElasticIp[]) => {
   const primary = e.privateIpAddresses.find((a) => a.primary)?.address;
-  return e.elasticIps.filter((eip) => eip.association?.privateIpAddress === primary);
+  return elasticIps.filter((eip) => eip.association?.privateIpAddress === primary);
 };
 
 /** DescribeNetworkInterfaces filters (EC2 model doc string, spec §2.7). */
-export const networkInterfaceFilters = (region: string) => ({
+export const networkInterfaceFilters = (region: string, elasticIpsOf: ElasticIpsOf) => ({
   'network-interface-id': (e: Described) => [e.id],
   'subnet-id': (e: Described) => [e.subnetId],
   'vpc-id': (e: Described) => [e.vpcId],
@@ -58,12 +59,12 @@ export const networkInterfaceFilters = (region: string) => ({
   'attachment.attach-time': attached((a) => a.attachTime.toISOString()),
   'attachment.delete-on-termination': attached((a) => a.deleteOnTermination),
   'attachment.nat-gateway-id': () => [],
-  'addresses.association.public-ip': (e: Described) => e.elasticIps.map((eip) => formatIpv4(eip.publicIp)),
-  'addresses.association.owner-id': (e: Described) => e.elasticIps.map((eip) => eip.ownerId),
-  'association.public-ip': (e: Described) => onPrimary(e).map((eip) => formatIpv4(eip.publicIp)),
-  'association.allocation-id': (e: Described) => onPrimary(e).map((eip) => eip.allocationId),
-  'association.association-id': (e: Described) => onPrimary(e).map((eip) => eip.association?.associationId),
-  'association.ip-owner-id': (e: Described) => onPrimary(e).map((eip) => eip.ownerId)
+  'addresses.association.public-ip': (e: Described) => elasticIpsOf(e).map((eip) => formatIpv4(eip.publicIp)),
+  'addresses.association.owner-id': (e: Described) => elasticIpsOf(e).map((eip) => eip.ownerId),
+  'association.public-ip': (e: Described) => onPrimary(e, elasticIpsOf(e)).map((eip) => formatIpv4(eip.publicIp)),
+  'association.allocation-id': (e: Described) => onPrimary(e, elasticIpsOf(e)).map((eip) => eip.allocationId),
+  'association.association-id': (e: Described) => onPrimary(e, elasticIpsOf(e)).map((eip) => eip.association?.associationId),
+  'association.ip-owner-id': (e: Described) => onPrimary(e, elasticIpsOf(e)).map((eip) => eip.ownerId)
 });
 
 export const describeNetworkInterfaces = defineAction<DescribeNetworkInterfacesInput>({
@@ -85,16 +86,15 @@ export const describeNetworkInterfaces = defineAction<DescribeNetworkInterfacesI
     if (input.NetworkInterfaceIds?.length && input.MaxResults !== undefined) {
       throw errors.idsWithMaxResults('networkInterfaceIdSet');
     }
-    const matches = compileFilters(input.Filters, networkInterfaceFilters(context.region));
     const elasticIps = new Map<string, ElasticIp[]>();
+    // A lookup rather than a copy of every interface with its Elastic IPs: most listings have thousands and few EIPs.
+    const elasticIpsOf: ElasticIpsOf = (e) => elasticIps.get(e.id) ?? [];
+    const matches = compileFilters(input.Filters, networkInterfaceFilters(context.region, elasticIpsOf));
     for (const eip of await tx.listElasticIps()) {
       const id = eip.association?.networkInterfaceId;
       if (id !== undefined) elasticIps.set(id, [...(elasticIps.get(id) ?? []), eip]);
     }
-    const described: Described[] = (await tx.listNetworkInterfaces()).map((e) => ({
-      ...e,
-      elasticIps: elasticIps.get(e.id) ?? []
-    }));
+    const described: Described[] = await tx.listNetworkInterfaces();
     const selected = selectByIds(
       described,
       input.NetworkInterfaceIds,
@@ -104,7 +104,7 @@ export const describeNetworkInterfaces = defineAction<DescribeNetworkInterfacesI
     );
     const page = paginate(selected.filter(matches), input, { min: 5, max: 1000 });
     return {
-      NetworkInterfaces: page.items.map((e) => networkInterfaceView(e, context, e.elasticIps)),
+      NetworkInterfaces: page.items.map((e) => networkInterfaceView(e, context, elasticIpsOf(e))),
       NextToken: page.nextToken
     };
   }

@@ -43,7 +43,8 @@ export async function createNetworkInterfaceRecord(
       slotLimit: spec.slotLimit
     },
     context.placement,
-    reservedRanges(await tx.listSubnetCidrReservations(subnet.id))
+    reservedRanges(await tx.listSubnetCidrReservations(subnet.id)),
+    context.subnetAtPrefixCapacity?.(subnet.id)
   );
   const groupIds = spec.groupIds?.length ? spec.groupIds : [vpc.defaultSecurityGroupId];
   const eni: NetworkInterface = {

@@ -83,7 +83,8 @@ export function subnetCidrReservationView(reservation: SubnetCidrReservation): o
 
 /** EC2's private DNS names: `ip-10-0-1-5.ec2.internal` in us-east-1, `ip-….<region>.compute.internal` elsewhere. */
 export function privateDnsName(address: number, region: string): string {
-  const host = `ip-${formatIpv4(address).replaceAll('.', '-')}`;
+  // formatIpv4 with dashes, written in one go: a DescribeNetworkInterfaces of thousands of addresses makes one per address.
+  const host = `ip-${address >>> 24}-${(address >>> 16) & 255}-${(address >>> 8) & 255}-${address & 255}`;
   return region === 'us-east-1' ? `${host}.ec2.internal` : `${host}.${region}.compute.internal`;
 }
 
@@ -115,6 +116,17 @@ function attachmentView(attachment: Attachment): object {
   };
 }
 
+/**
+ * The Elastic IP on a private address among an interface's few (mostly none): the last one wins, as it would in a
+ * Map built from the list, without building one per interface.
+ */
+function elasticIpOn(elasticIps: readonly ElasticIp[], address: number): ElasticIp | undefined {
+  for (let i = elasticIps.length - 1; i >= 0; i--) {
+    if (elasticIps[i]!.association?.privateIpAddress === address) return elasticIps[i];
+  }
+  return undefined;
+}
+
 /** An interface as EC2 shows it, with its attachment and the Elastic IPs on its addresses. */
 export function networkInterfaceView(
   eni: NetworkInterface,
@@ -122,8 +134,7 @@ export function networkInterfaceView(
   elasticIps: readonly ElasticIp[] = []
 ): object {
   const primary = eni.privateIpAddresses.find((a) => a.primary)!;
-  const byAddress = new Map(elasticIps.map((e) => [e.association?.privateIpAddress, e]));
-  const onPrimary = byAddress.get(primary.address);
+  const onPrimary = elasticIpOn(elasticIps, primary.address);
   const attachment = eni.attachment;
   return {
     Association: onPrimary && associationView(onPrimary, context),
@@ -138,12 +149,15 @@ export function networkInterfaceView(
     OwnerId: eni.ownerId,
     PrivateDnsName: privateDnsName(primary.address, context.region),
     PrivateIpAddress: formatIpv4(primary.address),
-    PrivateIpAddresses: eni.privateIpAddresses.map((a) => ({
-      Association: byAddress.has(a.address) ? associationView(byAddress.get(a.address)!, context) : undefined,
-      Primary: a.primary,
-      PrivateDnsName: privateDnsName(a.address, context.region),
-      PrivateIpAddress: formatIpv4(a.address)
-    })),
+    PrivateIpAddresses: eni.privateIpAddresses.map((a) => {
+      const eip = elasticIpOn(elasticIps, a.address);
+      return {
+        Association: eip && associationView(eip, context),
+        Primary: a.primary,
+        PrivateDnsName: privateDnsName(a.address, context.region),
+        PrivateIpAddress: formatIpv4(a.address)
+      };
+    }),
     Ipv4Prefixes: eni.ipv4Prefixes.map((base) => ({ Ipv4Prefix: `${formatIpv4(base)}/28` })),
     Ipv6Prefixes: [],
     RequesterManaged: eni.requesterManaged,
@@ -199,10 +213,9 @@ export function instanceView(
       ? []
       : interfaces.map((eni) => {
           const eips = elasticIps.get(eni.id) ?? [];
-          const byAddress = new Map(eips.map((e) => [e.association?.privateIpAddress, e]));
           const primary = eni.privateIpAddresses.find((a) => a.primary)!;
           return {
-            Association: publicView(byAddress.get(primary.address)),
+            Association: publicView(elasticIpOn(eips, primary.address)),
             Attachment: eni.attachment && attachmentView(eni.attachment),
             Description: eni.description,
             Groups: eni.groups.map((g) => ({ GroupName: g.groupName, GroupId: g.groupId })),
@@ -213,7 +226,7 @@ export function instanceView(
             PrivateDnsName: privateDnsName(primary.address, context.region),
             PrivateIpAddress: formatIpv4(primary.address),
             PrivateIpAddresses: eni.privateIpAddresses.map((a) => ({
-              Association: publicView(byAddress.get(a.address)),
+              Association: publicView(elasticIpOn(eips, a.address)),
               Primary: a.primary,
               PrivateDnsName: privateDnsName(a.address, context.region),
               PrivateIpAddress: formatIpv4(a.address)

@@ -130,6 +130,15 @@ export class AddressMap {
     }
   }
 
+  /** An independent copy: a cached map handed to a reader that must not see later changes. */
+  clone(): AddressMap {
+    const copy = new AddressMap(this.subnet);
+    copy.words.set(this.words);
+    copy.firstMaybeFreeWord = this.firstMaybeFreeWord;
+    copy.occupiedCount = this.occupiedCount;
+    return copy;
+  }
+
   /** The raw bitmap, for persistence or a cache check. */
   snapshot(): Uint32Array {
     return this.words.slice();

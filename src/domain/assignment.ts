@@ -108,17 +108,20 @@ export function pickAddresses(
  * explicit-type reservations are never used. A subnet without 16 × count free addresses outside explicit
  * reservations answers InvalidParameterValue "There aren't sufficient free Ipv4 addresses or prefixes"; one with
  * the addresses but no whole free block answers InsufficientCidrBlocks (AWS support, quoted in cilium PR #31016).
+ * `atCapacity` plays that fragmentation whatever the blocks (Cilium's SetSubnetAtPrefixCapacity).
  */
 export function pickPrefixes(
   map: AddressMap,
   count: number,
   placement: Random | null,
-  reserved: ReservedRanges = NO_RESERVATIONS
+  reserved: ReservedRanges = NO_RESERVATIONS,
+  atCapacity = false
 ): number[] {
   return map.withHeld(reserved.explicit, () => {
     if (map.freeCount < count * 16) {
       throw errors.invalidParameterValue("There aren't sufficient free Ipv4 addresses or prefixes");
     }
+    if (atCapacity) throw errors.insufficientCidrBlocks();
     // A block lies wholly inside a reservation of /28 or larger, or not at all: CIDRs nest or are disjoint.
     const inPrefixReservation = (base: number) =>
       reserved.prefix.some((r) => r.prefixLength <= 28 && cidrContains(r, base));
@@ -195,7 +198,8 @@ export function planNewInterface(
   map: AddressMap,
   request: NewInterfaceRequest,
   placement: Random | null,
-  reserved: ReservedRanges = NO_RESERVATIONS
+  reserved: ReservedRanges = NO_RESERVATIONS,
+  atPrefixCapacity = false
 ): { addresses: PrivateIpAddress[]; prefixes: number[] } {
   const subnet = map.subnet;
   const explicit = parseSubnetAddresses(
@@ -222,7 +226,8 @@ export function planNewInterface(
   };
   for (const address of held) map.occupy(address);
   try {
-    const pickedPrefixes = request.prefixCount > 0 ? pickPrefixes(map, request.prefixCount, placement, reserved) : [];
+    const pickedPrefixes =
+      request.prefixCount > 0 ? pickPrefixes(map, request.prefixCount, placement, reserved, atPrefixCapacity) : [];
     hold(pickedPrefixes.flatMap(blockAddresses));
     const picked = autoCount > 0 ? pickAddresses(map, autoCount, placement, reserved) : [];
     const addresses: PrivateIpAddress[] =

@@ -17,6 +17,7 @@ import { detachNetworkInterface } from '../actions/detach-network-interface.js';
 import { describeNetworkInterfaces } from '../actions/describe-network-interfaces.js';
 import { describeSubnets } from '../actions/describe-subnets.js';
 import { describeVpcs } from '../actions/describe-vpcs.js';
+import { modifyInstanceMetadataOptions } from '../actions/modify-instance-metadata-options.js';
 import { modifyNetworkInterfaceAttribute } from '../actions/modify-network-interface-attribute.js';
 import { describeInstanceTypes } from '../actions/describe-instance-types.js';
 import { describeInstances } from '../actions/describe-instances.js';
@@ -60,6 +61,7 @@ export const actions: ReadonlyMap<string, Action<never>> = new Map(
     stopInstances,
     startInstances,
     terminateInstances,
+    modifyInstanceMetadataOptions,
     allocateAddress,
     associateAddress,
     describeAddresses,

@@ -21,6 +21,19 @@ export const errors = {
   /** [INF] A body larger than ec2lite accepts; EC2 fronts cut such requests off with 413. */
   requestEntityTooLarge: (limit: number) =>
     new Ec2Error('RequestEntityTooLarge', `The request body exceeds the maximum of ${limit} bytes.`, 413),
+  /** [INF] A client that does not finish its request in time; code and text as S3 answers a stalled upload. */
+  requestTimeout: () =>
+    new Ec2Error(
+      'RequestTimeout',
+      'Your socket connection to the server was not read from or written to within the timeout period.',
+      408
+    ),
+  /** [INF] Headers past the server's limit; code and text as S3 answers them, status as RFC 6585. */
+  requestHeaderSectionTooLarge: (limit: number) =>
+    new Ec2Error('RequestHeaderSectionTooLarge', `Your request header section exceeds the maximum allowed size of ${limit} bytes.`, 431),
+  /** [INF] Bytes that are not an HTTP/1.1 request at all. */
+  malformedHttpRequest: (reason: string) =>
+    new Ec2Error('MalformedHttpRequest', `The request is not a valid HTTP/1.1 request: ${reason}`),
   /** [INF] EC2 Query requests are GET or POST (API reference, "Query requests for Amazon EC2"). */
   unsupportedHttpVerb: (method: string) =>
     new Ec2Error('UnsupportedHttpVerb', `The HTTP verb ${method} is not supported. Use GET or POST.`, 405),
@@ -39,6 +52,24 @@ export const errors = {
   /** [DOC] server errors: InternalError, 500. Never used for a client's fault. */
   internalError: () =>
     new Ec2Error('InternalError', 'An internal error has occurred. Retry your request, but if the problem persists, contact us.', 500),
+
+  // --- authentication, permissions, throttling (protocol/sigv4.ts, auth/, control/) ---------------------------
+  /** [OBS] awsdocs/aws-doc-sdk-examples #4026, test-kitchen/kitchen-ec2 #440: EC2's answer to a request with no credentials. */
+  missingAuthentication: () => new Ec2Error('MissingParameter', 'The request must contain the parameter AWSAccessKeyId'),
+  /** [OBS] haproxy-autoscale #20 ("401 Unauthorized … AuthFailure"), javaquery/Examples #4, go-aws-auth #37: an unknown access key. */
+  authFailure: () => new Ec2Error('AuthFailure', 'AWS was not able to validate the provided access credentials', 401),
+  /** [OBS] mitchellh/vagrant-aws #138 (EC2, "403 Forbidden"), aws/aws-cli #135: the text; other texts for a bad scope are [INF]. */
+  signatureDoesNotMatch: (
+    message = 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.'
+  ) => new Ec2Error('SignatureDoesNotMatch', message, 403),
+  /** [DOC] EC2 Common Error Types: IncompleteSignature, 400. Texts per fault, [OBS] where the caller cites a source. */
+  incompleteSignature: (message: string) => new Ec2Error('IncompleteSignature', message),
+  /** [OBS] aws/aws-sdk-java #1443: "Request has expired. (Service: AmazonEC2; Status Code: 400; Error Code: RequestExpired …)". */
+  requestExpired: () => new Ec2Error('RequestExpired', 'Request has expired.'),
+  /** [OBS] jenkins.io #6057, aws-cli #5628 (403); newer EC2 appends an encoded authorization failure message. */
+  unauthorizedOperation: () => new Ec2Error('UnauthorizedOperation', 'You are not authorized to perform this operation.', 403),
+  /** [OBS] jclouds #1214, bosh-aws-cpi #61, hotsub #10 ("status code: 503"). */
+  requestLimitExceeded: () => new Ec2Error('RequestLimitExceeded', 'Request limit exceeded.', 503),
 
   // --- parameter values -------------------------------------------------------------------------------------
   /** [OBS] "Value ( 1 ) for parameter maxResults is invalid. Parameter must be between 5 and 1000." */
@@ -271,6 +302,9 @@ export const errors = {
   instanceIdMalformed: (value: string) => new Ec2Error('InvalidInstanceID.Malformed', `Invalid id: "${value}" (expecting "i-...")`),
   /** [DOC example] "The instance ID 'i-1a2b3c4d' does not exist". */
   instanceNotFound: (id: string) => new Ec2Error('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`),
+  /** [DOC] IncorrectInstanceState: the instance's state does not allow the operation [INF text]. */
+  incorrectInstanceState: (id: string, state: string, wanted: string) =>
+    new Ec2Error('IncorrectInstanceState', `The instance '${id}' is not in a state from which it can be ${wanted}. Its state is '${state}'.`),
   /**
    * [OBS] RunInstances with a reused ClientToken (rust-lang/bors #830, ubicloud PR #5898); EC2's idempotency is
    * one mechanism across its create actions, so CreateNetworkInterface answers the same [INF].
@@ -299,6 +333,24 @@ export const errors = {
   /** [OBS] StopInstances on a terminated instance (CloudTrail errorMessage; note "This", not "The"). */
   instanceCannotBeStopped: (id: string) =>
     new Ec2Error('IncorrectInstanceState', `This instance '${id}' is not in a state from which it can be stopped.`),
+
+  // --- instance metadata options ------------------------------------------------------------------------------
+  /** [OBS] RunInstances "A value of '' is not valid for HttpEndpoint. Specify either 'enabled' or 'disabled' and try
+   * again." (terraform-provider-aws #25547); the same form for the other two-valued metadata options [INF]. */
+  metadataOptionNotValid: (value: string, parameter: string, allowed: readonly [string, string]) =>
+    new Ec2Error(
+      'InvalidParameterValue',
+      `A value of '${value}' is not valid for ${parameter}. Specify either '${allowed[0]}' or '${allowed[1]}' and try again.`
+    ),
+  /** [INF] in the form above; "Possible values: Integers from 1 to 64" (API reference). */
+  hopLimitNotValid: (value: number) =>
+    new Ec2Error(
+      'InvalidParameterValue',
+      `A value of '${value}' is not valid for HttpPutResponseHopLimit. Specify a value from 1 to 64 and try again.`
+    ),
+  /** [INF] code; text in the family of "The terminated instance 'i-…' is not in a valid state for this operation." */
+  metadataOptionsInvalidState: (id: string, state: string) =>
+    new Ec2Error('IncorrectInstanceState', `The ${state} instance '${id}' is not in a valid state for this operation.`),
 
   // --- Elastic IPs --------------------------------------------------------------------------------------------
   /** [OBS] okd #80, opstrace #273, saltstack gist: AddressLimitExceeded past the per-region quota (default 5). */

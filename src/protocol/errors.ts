@@ -26,6 +26,10 @@ export function jsonErrorClass(error: Ec2Error): JsonErrorClass {
   if (status >= 500 && code !== 'RequestLimitExceeded') return 'INTERNAL_ERROR';
   if (code === 'RequestLimitExceeded') return 'THROTTLED';
   if (status === 401 || status === 403 || code === 'AuthFailure' || code === 'UnauthorizedOperation') return 'UNAUTHORIZED';
+  // Authentication faults that EC2 answers with 400 (protocol/sigv4.ts) are still about who is calling.
+  if (code === 'IncompleteSignature' || code === 'RequestExpired' || (code === 'MissingParameter' && error.message.endsWith('AWSAccessKeyId'))) {
+    return 'UNAUTHORIZED';
+  }
   if (code.endsWith('.NotFound')) return 'NOT_FOUND';
   if (/LimitExceeded$|^Insufficient/.test(code)) return 'LIMIT_EXCEEDED';
   if (/InUse|Conflict|DependencyViolation|AlreadyAssociated|IdempotentParameterMismatch/.test(code)) return 'CONFLICT';

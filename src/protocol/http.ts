@@ -1,11 +1,15 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Action, ActionContext } from '../actions/action.js';
+import { isActionAllowed } from '../auth/policy.js';
+import { type CallRecord, boundParams } from '../control/controls.js';
 import { newRequestId } from '../domain/ids.js';
 import type { Store } from '../store/store.js';
 import { errors } from './error-codes.js';
 import { Ec2Error } from './errors.js';
 import { renderJsonError, renderJsonResponse } from './json.js';
 import { decodeJson, decodeQuery } from './query-decoder.js';
+import { type Authenticator, type Caller, PRESIGN_PARAMETERS } from './sigv4.js';
 import { renderXmlError, renderXmlResponse } from './xml.js';
 
 export const API_VERSION = '2016-11-15';
@@ -13,35 +17,62 @@ export const API_VERSION = '2016-11-15';
 export interface GateOptions {
   readonly store: Store;
   readonly actions: ReadonlyMap<string, Action<never>>;
-  /** The request's context: region, account, placement, limits. */
-  readonly context: (requestId: string, now: Date) => ActionContext;
+  /** The request's context: region, account, placement, limits; `caller` is who authentication found. */
+  readonly context: (requestId: string, now: Date, caller?: Caller) => ActionContext;
   readonly maxBodyBytes: number;
   /** Called with every unexpected failure (a bug, never a client's fault). */
   readonly onInternalError?: (error: unknown, action: string | undefined) => void;
+  /** Step 6, SigV4 (protocol/sigv4.ts): who calls, from which region. Without it, every request is the context's default. */
+  readonly authenticate?: Authenticator;
+  /** Step 8, throttling, latency and injected faults (control/controls.ts): throws the EC2 error to answer. */
+  readonly admit?: (action: string, accountId: string, params: Readonly<Record<string, unknown>>) => Promise<void>;
+  /** Called once per answered request with its outcome (the call log). */
+  readonly record?: (call: CallRecord, error?: Ec2Error) => void;
 }
 
 type Face = 'xml' | 'json';
 
 /**
  * The one ordered gate every EC2 request passes (dynalite's index.js): method → size → content type → Action →
- * Version → decode by the action's spec → cross-field check → one store transaction → render. Each step answers
- * with EC2's own error; the order decides which error wins when several apply.
+ * Version → auth → permission → throttle, latency, injected fault → decode by the action's spec → cross-field
+ * check → one store transaction → render. Each step answers with EC2's own error; the order decides which error
+ * wins when several apply.
  */
 export function createGate(options: GateOptions): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const requestId = newRequestId();
     const now = new Date();
-    const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    const mediaType = mediaTypeOf(req);
     // The face is known from the headers, so a JSON client hears even the refusals that come before its body is
     // read (a declared or streamed oversize body) as a JSON envelope, as ARCHITECTURE.md promises.
-    const face: Face = req.method === 'POST' && (mediaType === 'application/json' || mediaType.endsWith('+json')) ? 'json' : 'xml';
+    const face = faceOf(req);
     let actionName: string | undefined;
+    let caller: Caller | undefined;
+    let callParams: Record<string, unknown> = {};
+    const started = performance.now();
+    const record = (status: number, error?: Ec2Error): void => {
+      options.record?.(
+        {
+          time: now.toISOString(),
+          requestId,
+          ...(actionName !== undefined ? { action: actionName } : {}),
+          params: callParams,
+          status,
+          ...(error ? { code: error.code, message: error.message } : {}),
+          ...(caller?.accessKeyId !== undefined ? { accessKeyId: caller.accessKeyId } : {}),
+          ...(caller ? { accountId: caller.accountId, region: caller.region } : {}),
+          durationMs: Math.round((performance.now() - started) * 1000) / 1000
+        },
+        error
+      );
+    };
     const fail = (error: unknown): void => {
       if (!(error instanceof Ec2Error)) {
         options.onInternalError?.(error, actionName);
         error = errors.internalError();
       }
       const e = error as Ec2Error;
+      record(e.status, e);
       send(res, e.status, face, requestId, face === 'json' ? renderJsonError(e, requestId) : renderXmlError(e.code, e.message, requestId));
     };
     try {
@@ -63,14 +94,18 @@ export function createGate(options: GateOptions): (req: IncomingMessage, res: Se
     readBody(req, options.maxBodyBytes).then(
       async (body) => {
         try {
-          const url = new URL(req.url ?? '/', 'http://ec2lite');
+          const url = requestUrl(req.url);
           // 3. The face: form-encoded Query (also a GET's query string) or the JSON envelope.
           let params: [string, string][] | undefined;
           let json: Record<string, unknown> | undefined;
           if (face === 'json') {
             json = parseJsonBody(body);
           } else if (req.method === 'GET' || mediaType === '' || mediaType === 'application/x-www-form-urlencoded') {
-            params = [...url.searchParams, ...(req.method === 'POST' ? new URLSearchParams(body.toString('utf8')) : [])];
+            // A presigned URL's X-Amz-* parameters are authentication, not the action's input.
+            params = [
+              ...[...url.searchParams].filter(([name]) => !PRESIGN_PARAMETERS.has(name)),
+              ...(req.method === 'POST' ? new URLSearchParams(body.toString('utf8')) : [])
+            ];
           } else {
             throw errors.unsupportedMediaType(mediaType);
           }
@@ -84,16 +119,26 @@ export function createGate(options: GateOptions): (req: IncomingMessage, res: Se
           const version = lookup('Version') ?? (json ? API_VERSION : undefined);
           if (version === undefined) throw errors.missingParameter('Version');
           if (version !== API_VERSION) throw errors.noSuchVersion(version);
-          // 6. Decode by the action's spec; 7. cross-field rules that need no state.
+          const { Action: _action, Version: _version, ...rest } = json ?? Object.fromEntries(params!);
+          // A large request is logged in part (the first parameters, values cut short), a small one as it came.
+          callParams = body.length > 8192 || (req.url?.length ?? 0) > 8192 ? boundParams(rest) : rest;
+          // 6. Auth: the signature (protocol/sigv4.ts) names the account and the region.
+          caller = options.authenticate?.({ method: req.method!, url: req.url ?? '/', rawHeaders: req.rawHeaders, body }, now);
+          // 7. Permission: the key's policy, before any state is read. A denied dry run is denied too (spec §5).
+          if (caller?.policy && !isActionAllowed(caller.policy, actionName)) throw errors.unauthorizedOperation();
+          // 8. Throttling, latency, injected faults (control/): before decoding, so none of them changes any state.
+          await options.admit?.(actionName, caller?.accountId ?? '', callParams);
+          // 9. Decode by the action's spec; 10. cross-field rules that need no state.
           const input = json ? decodeJson(action.input, json) : decodeQuery(action.input, params!);
           action.check?.(input as never);
-          // 8. Load, decide and apply in one transaction; a dry run decides everything and then rolls back.
-          const context = options.context(requestId, now);
+          // 11. Load, decide and apply in one transaction; a dry run decides everything and then rolls back.
+          const context = options.context(requestId, now, caller);
           const result = await options.store.transaction(async (tx) => {
             const output = await action.run(tx, input as never, context);
             if (input.DryRun === true) throw errors.dryRunOperation();
             return output;
-          });
+          }, { readOnly: action.readOnly === true });
+          record(200);
           send(
             res,
             200,
@@ -111,6 +156,64 @@ export function createGate(options: GateOptions): (req: IncomingMessage, res: Se
       }
     );
   };
+}
+
+/** The request URL, for its query string. Never throws: `//` alone, for one, is no relative URL to WHATWG. */
+function requestUrl(raw: string | undefined): URL {
+  const target = raw ?? '/';
+  try {
+    return new URL(`http://ec2lite${target.startsWith('/') ? '' : '/'}${target}`);
+  } catch {
+    const url = new URL('http://ec2lite/');
+    const query = target.indexOf('?');
+    if (query >= 0) url.search = target.slice(query);
+    return url;
+  }
+}
+
+function mediaTypeOf(req: IncomingMessage): string {
+  return (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+function faceOf(req: IncomingMessage): Face {
+  const mediaType = mediaTypeOf(req);
+  return req.method === 'POST' && (mediaType === 'application/json' || mediaType.endsWith('+json')) ? 'json' : 'xml';
+}
+
+/** The largest request head (request line and headers) ec2lite reads: node's default, stated on purpose. */
+export const MAX_HEADER_BYTES = 16 * 1024;
+
+/**
+ * Answers what node's HTTP parser refuses before or while the gate reads a request — a head past
+ * MAX_HEADER_BYTES, a request not finished within the timeouts, bytes that are not HTTP — with an EC2 error
+ * instead of node's bare status line, then closes the connection. The server's 'clientError' listener.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE' && socket.writable && !inFlight?.headersSent) {
+    const e =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? errors.requestHeaderSectionTooLarge(MAX_HEADER_BYTES)
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? errors.requestTimeout()
+          : errors.malformedHttpRequest(error.code ?? 'unreadable request');
+    const requestId = newRequestId();
+    const face = inFlight?.req ? faceOf(inFlight.req) : 'xml';
+    const body = face === 'json' ? renderJsonError(e, requestId) : renderXmlError(e.code, e.message, requestId);
+    const head = [
+      `HTTP/1.1 ${e.status} ${STATUS_CODES[e.status] ?? 'Error'}`,
+      `content-type: ${face === 'json' ? 'application/json' : 'text/xml;charset=UTF-8'}`,
+      `content-length: ${Buffer.byteLength(body)}`,
+      `x-amzn-requestid: ${requestId}`,
+      'server: AmazonEC2',
+      'connection: close'
+    ];
+    socket.end(`${head.join('\r\n')}\r\n\r\n${body}`, () => socket.destroy());
+    // A client that reads nothing must not keep the socket open either.
+    setTimeout(() => socket.destroy(), 1_000).unref();
+    return;
+  }
+  socket.destroy();
 }
 
 function send(res: ServerResponse, status: number, face: Face, requestId: string, body: string): void {
@@ -140,7 +243,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
+    // The client went away (or a timeout cut it off and was answered already): nobody is left to hear a 500.
+    req.on('error', () => reject(errors.malformedHttpRequest('the connection closed before the body was complete')));
   });
 }
 

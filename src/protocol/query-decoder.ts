@@ -48,7 +48,8 @@ export function decodeQuery(spec: StructureKind, params: Iterable<[string, strin
 
 /** Decodes the JSON face's body, whose members carry the SDK's own names, with the same spec and checks. */
 export function decodeJson(spec: StructureKind, body: Record<string, unknown>): Record<string, unknown> {
-  const input: Record<string, unknown> = {};
+  // No prototype: a "__proto__" member must stay a member (and be refused as unknown), not become the prototype.
+  const input = Object.create(null) as Record<string, unknown>;
   for (const [name, value] of Object.entries(body)) {
     if (name === 'Action' || name === 'Version') continue;
     input[name] = value;
@@ -170,7 +171,7 @@ function coerceScalar(kind: InputKind, value: unknown, wire: string): unknown {
 function coerceJson(kind: InputKind, value: unknown, wire: string): unknown {
   if (kind.type === 'structure') {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw errors.invalidValueType(truncate(JSON.stringify(value) ?? ''), wire || 'body', 'an object');
+      throw errors.invalidValueType(truncate(jsonText(value)), wire || 'body', 'an object');
     }
     const prefix = wire ? `${wire}.` : '';
     const names = new Set(Object.keys(kind.members));
@@ -188,12 +189,21 @@ function coerceJson(kind: InputKind, value: unknown, wire: string): unknown {
     return out;
   }
   if (kind.type === 'list') {
-    if (!Array.isArray(value)) throw errors.invalidValueType(truncate(JSON.stringify(value) ?? ''), wire, 'a list');
+    if (!Array.isArray(value)) throw errors.invalidValueType(truncate(jsonText(value)), wire, 'a list');
     if (value.length > kind.maxItems) throw errors.tooManyItems(wire, kind.maxItems);
     return value.map((item, i) => coerceJson(kind.member, item, `${wire}.${i + 1}`));
   }
-  if (typeof value === 'object') throw errors.invalidValueType(truncate(JSON.stringify(value) ?? ''), wire, kind.type);
+  if (typeof value === 'object') throw errors.invalidValueType(truncate(jsonText(value)), wire, kind.type);
   return coerceScalar(kind, value, wire);
+}
+
+/** A value as JSON text for an error message; a value nested too deep to print (a stack overflow) is elided. */
+function jsonText(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? '';
+  } catch {
+    return Array.isArray(value) ? '[…]' : '{…}';
+  }
 }
 
 function truncate(text: string): string {

@@ -134,6 +134,21 @@ export class SqliteStore implements Store {
     this.db.close();
   }
 
+  async reset(): Promise<void> {
+    await this.transaction(async () => {
+      // Foreign keys are checked at COMMIT, so the tables can be emptied in any order.
+      this.db.pragma('defer_foreign_keys = ON');
+      const tables = this.db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('schema_migrations') AND name NOT LIKE 'sqlite_%'")
+        .all() as Row[];
+      for (const { name } of tables) this.db.prepare(`DELETE FROM "${String(name)}"`).run();
+      // Every table is empty, so nothing is left to check: the rest of the batch checks its keys at once again.
+      this.db.pragma('defer_foreign_keys = OFF');
+      for (const subnetId of [...this.maps.keys()]) this.touchedSubnets.add(subnetId);
+    });
+    this.maps.clear();
+  }
+
   private migrate(): void {
     this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
     const applied = new Set(
@@ -159,6 +174,21 @@ export class SqliteStore implements Store {
     return statement;
   }
 
+  /**
+   * Every row of a listing query as an object, built here from the raw arrays: better-sqlite3 builds its row objects
+   * a property at a time, which costs as much again as the query itself in a listing of thousands. The statement is
+   * cached in raw mode, so its text must not be used through sql() for object rows.
+   */
+  private rows(text: string, ...params: unknown[]): Row[] {
+    const statement = this.sql(text).raw();
+    const names = statement.columns().map((c) => c.name);
+    return (statement.all(...params) as unknown[][]).map((values) => {
+      const row: Row = {};
+      for (let i = 0; i < names.length; i++) row[names[i]!] = values[i];
+      return row;
+    });
+  }
+
   private tagsOf(resourceId: string): Tag[] {
     return (this.sql('SELECT key, value FROM tags WHERE resource_id = ? ORDER BY rowid').all(resourceId) as Row[]).map(
       (r) => ({ Key: r.key as string, Value: r.value as string })
@@ -167,13 +197,12 @@ export class SqliteStore implements Store {
 
   private tagsByResource(resourceType: ResourceType): Map<string, Tag[]> {
     const byResource = new Map<string, Tag[]>();
-    for (const r of this.sql('SELECT resource_id, key, value FROM tags WHERE resource_type = ? ORDER BY rowid').all(
-      resourceType
-    ) as Row[]) {
-      const id = r.resource_id as string;
+    for (const [id, key, value] of this.sql('SELECT resource_id, key, value FROM tags WHERE resource_type = ? ORDER BY rowid')
+      .raw()
+      .all(resourceType) as [string, string, string][]) {
       let tags = byResource.get(id);
       if (!tags) byResource.set(id, (tags = []));
-      tags.push({ Key: r.key as string, Value: r.value as string });
+      tags.push({ Key: key, Value: value });
     }
     return byResource;
   }
@@ -206,7 +235,7 @@ export class SqliteStore implements Store {
     };
   }
 
-  private interfaceFrom(r: Row, addresses: Row[], tags: Tag[]): NetworkInterface {
+  private interfaceFrom(r: Row, addresses: Row[], tags: Tag[], groupsCache?: Map<string, SecurityGroupRef[]>): NetworkInterface {
     const privateIpAddresses = [];
     const ipv4Prefixes: number[] = [];
     for (const a of addresses) {
@@ -229,7 +258,7 @@ export class SqliteStore implements Store {
       interfaceType: r.interface_type as string,
       sourceDestCheck: r.source_dest_check === 1,
       requesterManaged: r.requester_managed === 1,
-      groups: JSON.parse(r.groups_json as string) as SecurityGroupRef[],
+      groups: groupsFrom(r.groups_json as string, groupsCache),
       privateIpAddresses,
       ipv4Prefixes,
       tags,
@@ -237,7 +266,7 @@ export class SqliteStore implements Store {
     };
   }
 
-  private instanceFrom(r: Row, tags: Tag[]): Instance {
+  private instanceFrom(r: Row, tags: Tag[], groupsCache?: Map<string, SecurityGroupRef[]>): Instance {
     return {
       id: r.id as string,
       reservationId: r.reservation_id as string,
@@ -252,7 +281,7 @@ export class SqliteStore implements Store {
       launchTime: new Date(r.launch_time as string),
       amiLaunchIndex: r.ami_launch_index as number,
       ...(r.client_token ? { clientToken: r.client_token as string } : {}),
-      groups: JSON.parse(r.groups_json as string) as SecurityGroupRef[],
+      groups: groupsFrom(r.groups_json as string, groupsCache),
       metadataOptions: {
         httpTokens: r.http_tokens as Instance['metadataOptions']['httpTokens'],
         httpEndpoint: r.http_endpoint as Instance['metadataOptions']['httpEndpoint'],
@@ -423,17 +452,18 @@ export class SqliteStore implements Store {
       async listNetworkInterfaces() {
         const tags = store.tagsByResource('network-interface');
         const addresses = new Map<string, Row[]>();
-        for (const a of store
-          .sql('SELECT network_interface_id, address, kind, prefix_base FROM private_ip_addresses ORDER BY seq')
-          .all() as Row[]) {
+        for (const a of store.rows(
+          'SELECT network_interface_id, address, kind, prefix_base FROM private_ip_addresses ORDER BY seq'
+        )) {
           const id = a.network_interface_id as string;
           let rows = addresses.get(id);
           if (!rows) addresses.set(id, (rows = []));
           rows.push(a);
         }
-        return (store.sql('SELECT * FROM network_interfaces ORDER BY rowid').all() as Row[]).map((r) =>
-          store.interfaceFrom(r, addresses.get(r.id as string) ?? [], tags.get(r.id as string) ?? [])
-        );
+        const groups = new Map<string, SecurityGroupRef[]>();
+        return store
+          .rows('SELECT * FROM network_interfaces ORDER BY rowid')
+          .map((r) => store.interfaceFrom(r, addresses.get(r.id as string) ?? [], tags.get(r.id as string) ?? [], groups));
       },
       async insertNetworkInterface(eni) {
         store
@@ -555,9 +585,10 @@ export class SqliteStore implements Store {
       },
       async listInstances() {
         const tags = store.tagsByResource('instance');
-        return (store.sql('SELECT * FROM instances ORDER BY rowid').all() as Row[]).map((r) =>
-          store.instanceFrom(r, tags.get(r.id as string) ?? [])
-        );
+        const groups = new Map<string, SecurityGroupRef[]>();
+        return store
+          .rows('SELECT * FROM instances ORDER BY rowid')
+          .map((r) => store.instanceFrom(r, tags.get(r.id as string) ?? [], groups));
       },
       async insertInstance(instance) {
         store
@@ -745,6 +776,26 @@ export class SqliteStore implements Store {
         store
           .sql('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
           .run(key, value);
+      },
+      async appendMetadataJournal(instanceId, effectiveAt, snapshot) {
+        store
+          .sql('INSERT INTO instance_metadata_journal (instance_id, effective_at, snapshot) VALUES (?, ?, ?)')
+          .run(instanceId, effectiveAt, snapshot);
+      },
+      async listMetadataJournal(instanceId) {
+        return (
+          store
+            .sql('SELECT seq, effective_at, snapshot FROM instance_metadata_journal WHERE instance_id = ? ORDER BY seq')
+            .all(instanceId) as Row[]
+        ).map((r) => ({
+          seq: r.seq as number,
+          instanceId,
+          effectiveAt: r.effective_at as number,
+          snapshot: r.snapshot as string
+        }));
+      },
+      async pruneMetadataJournal(instanceId, belowSeq) {
+        store.sql('DELETE FROM instance_metadata_journal WHERE instance_id = ? AND seq < ?').run(instanceId, belowSeq);
       }
     };
   }
@@ -775,6 +826,16 @@ function attachmentColumns(a: Attachment | undefined): unknown[] {
 
 function prefixRows(base: number): { address: number; kind: 'prefix'; prefixBase: number }[] {
   return Array.from({ length: 16 }, (_, i) => ({ address: base + i, kind: 'prefix' as const, prefixBase: base }));
+}
+
+/** A groups_json column; a listing passes a cache, since its rows mostly hold the same few sets of groups. */
+function groupsFrom(json: string, cache?: Map<string, SecurityGroupRef[]>): SecurityGroupRef[] {
+  let groups = cache?.get(json);
+  if (groups === undefined) {
+    groups = JSON.parse(json) as SecurityGroupRef[];
+    cache?.set(json, groups);
+  }
+  return groups;
 }
 
 function cidrFrom(r: Row): Cidr {

@@ -28,6 +28,17 @@ export interface ResourceTag {
   readonly value: string;
 }
 
+/** One entry of an instance's metadata journal: what its metadata service shows from `effectiveAt` on (src/imds/). */
+export interface MetadataJournalEntry {
+  /** Given by the store on append; larger for every later append, across all instances. */
+  readonly seq: number;
+  readonly instanceId: string;
+  /** Milliseconds since the epoch. */
+  readonly effectiveAt: number;
+  /** JSON text, kept verbatim. */
+  readonly snapshot: string;
+}
+
 export interface ClientTokenRecord {
   readonly requestHash: string;
   readonly resourceId: string;
@@ -104,10 +115,31 @@ export interface StoreTx {
 
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;
+
+  /** Appends an entry to the instance's metadata journal; the store gives it the next `seq`. */
+  appendMetadataJournal(instanceId: string, effectiveAt: number, snapshot: string): Promise<void>;
+  /** The instance's journal entries in `seq` order, oldest first; none for an unknown instance. */
+  listMetadataJournal(instanceId: string): Promise<MetadataJournalEntry[]>;
+  /** Deletes the instance's entries whose `seq` is below `belowSeq`; the others stay. */
+  pruneMetadataJournal(instanceId: string, belowSeq: number): Promise<void>;
+}
+
+export interface TransactionOptions {
+  /**
+   * The transaction only reads: a backend shared by several nodes may then read one consistent snapshot without
+   * taking locks. Writing inside it is an error there.
+   */
+  readonly readOnly?: boolean;
 }
 
 export interface Store {
-  /** Runs `fn` in one transaction: all its writes land, or none do. Transactions never interleave. */
-  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in one transaction: all its writes land, or none do, and it behaves as if no other transaction ran
+   * at the same time. A backend shared by several nodes may run `fn` again when the database asks for a retry (a
+   * deadlock, a serialization failure), so `fn` must do nothing outside the transaction that cannot be repeated.
+   */
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
+  /** Deletes every resource in one transaction, leaving an empty state (the control API's reset with `state`). */
+  reset?(): Promise<void>;
 }

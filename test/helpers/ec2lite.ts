@@ -12,6 +12,8 @@ export interface TestServer {
   readonly ec2: EC2Client;
   /** Runs Debian's AWS CLI v2 (`/usr/bin/aws ec2 …`) against the server. */
   aws(...args: string[]): Promise<CliResult>;
+  /** The same CLI with other credentials (and region), e.g. a wrong secret. */
+  awsAs(as: { accessKeyId: string; secretAccessKey: string; region?: string }, ...args: string[]): Promise<CliResult>;
   /** Sends a raw request; `body` as a form object, a string, or JSON. */
   raw(request: RawRequest): Promise<RawResponse>;
   /** Sends a Query (form) request and parses the XML answer with the SDK's parser settings. */
@@ -62,6 +64,7 @@ export async function startTestServer(overrides: Partial<Ec2liteConfig> = {}): P
     url,
     ec2,
     aws: (...args) => runAws(url, args),
+    awsAs: (as, ...args) => runAws(url, args, as),
     raw,
     async query(params) {
       const body = new URLSearchParams({ Version: '2016-11-15', ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])) });
@@ -79,7 +82,11 @@ export async function startTestServer(overrides: Partial<Ec2liteConfig> = {}): P
   };
 }
 
-function runAws(url: string, args: string[]): Promise<CliResult> {
+function runAws(
+  url: string,
+  args: string[],
+  as: { accessKeyId: string; secretAccessKey: string; region?: string } = credentials
+): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(
       '/usr/bin/aws',
@@ -88,9 +95,9 @@ function runAws(url: string, args: string[]): Promise<CliResult> {
         env: {
           PATH: process.env.PATH ?? '/usr/bin:/bin',
           HOME: process.env.HOME ?? '/tmp',
-          AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-          AWS_DEFAULT_REGION: 'us-east-1',
+          AWS_ACCESS_KEY_ID: as.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: as.secretAccessKey,
+          AWS_DEFAULT_REGION: as.region ?? 'us-east-1',
           AWS_PAGER: '',
           AWS_EC2_METADATA_DISABLED: 'true',
           AWS_CONFIG_FILE: '/dev/null',

@@ -12,6 +12,7 @@ import { seededRandom } from '../../src/domain/random.js';
 import { sqliteMigrations } from '../../src/store/migrations/sqlite-migrations.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import type { Store, StoreTx } from '../../src/store/store.js';
+import { MISSING_POSTGRES, openThrowawayStore, postgresUrl } from '../helpers/postgres.js';
 
 function cidr(text: string): Cidr {
   const value = parseCidr(text);
@@ -474,6 +475,52 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       });
     });
 
+    describe('metadata journal', () => {
+      it('lists the entries of an instance in append order with increasing seq, each verbatim', async () => {
+        await store.transaction(async (tx) => {
+          await tx.appendMetadataJournal('i-0000000000000000a', 2_000_000_000_000, '{"b":2}');
+          await tx.appendMetadataJournal('i-0000000000000000b', 5, '{}');
+          await tx.appendMetadataJournal('i-0000000000000000a', 1_000, '{"a":"1"}');
+        });
+        const entries = await read((tx) => tx.listMetadataJournal('i-0000000000000000a'));
+        assert.deepEqual(
+          entries.map(({ instanceId, effectiveAt, snapshot }) => ({ instanceId, effectiveAt, snapshot })),
+          [
+            { instanceId: 'i-0000000000000000a', effectiveAt: 2_000_000_000_000, snapshot: '{"b":2}' },
+            { instanceId: 'i-0000000000000000a', effectiveAt: 1_000, snapshot: '{"a":"1"}' }
+          ]
+        );
+        assert.equal(typeof entries[0]!.seq, 'number');
+        assert.ok(entries[0]!.seq < entries[1]!.seq);
+        const other = await read((tx) => tx.listMetadataJournal('i-0000000000000000b'));
+        assert.ok(other[0]!.seq > entries[0]!.seq && other[0]!.seq < entries[1]!.seq, 'seq follows appends across instances');
+        assert.deepEqual(await read((tx) => tx.listMetadataJournal('i-0123456789abcdef0')), []);
+      });
+
+      it('prunes only the entries of the instance below the seq given', async () => {
+        await store.transaction(async (tx) => {
+          for (const at of [1, 2, 3]) await tx.appendMetadataJournal('i-0000000000000000a', at, `{"at":${at}}`);
+          await tx.appendMetadataJournal('i-0000000000000000b', 1, '{}');
+        });
+        const [, second] = await read((tx) => tx.listMetadataJournal('i-0000000000000000a'));
+        await store.transaction((tx) => tx.pruneMetadataJournal('i-0000000000000000a', second!.seq));
+        assert.deepEqual((await read((tx) => tx.listMetadataJournal('i-0000000000000000a'))).map((e) => e.effectiveAt), [2, 3]);
+        await store.transaction((tx) => tx.pruneMetadataJournal('i-0000000000000000b', Number.MAX_SAFE_INTEGER));
+        assert.deepEqual(await read((tx) => tx.listMetadataJournal('i-0000000000000000b')), []);
+        assert.equal((await read((tx) => tx.listMetadataJournal('i-0000000000000000a'))).length, 2);
+      });
+
+      it('keeps no entry appended in a transaction that fails', async () => {
+        await assert.rejects(
+          store.transaction(async (tx) => {
+            await tx.appendMetadataJournal('i-0000000000000000a', 1, '{}');
+            throw new Error('rolled back');
+          })
+        );
+        assert.deepEqual(await read((tx) => tx.listMetadataJournal('i-0000000000000000a')), []);
+      });
+    });
+
     describe('addressHolders', () => {
       it('names the holder of each occupied address and leaves free ones out', async () => {
         const a = makeEni(subnet, ['10.0.1.10', '10.0.1.11'], { prefixes: ['10.0.1.32'] });
@@ -688,7 +735,8 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
           results.map((r) => r.status),
           ['fulfilled', 'rejected', 'fulfilled']
         );
-        assert.deepEqual(addressesOf(await read((tx) => tx.getNetworkInterface(eni.id))), ['10.0.1.10*', '10.0.1.20', '10.0.1.22']);
+        // Sorted: concurrent transactions need not land in the order they were called (PostgreSQL's pool connections race).
+        assert.deepEqual(addressesOf(await read((tx) => tx.getNetworkInterface(eni.id))).sort(), ['10.0.1.10*', '10.0.1.20', '10.0.1.22']);
         assert.equal(await read((tx) => tx.getMeta('first')), 'kept');
         assert.equal(await read((tx) => tx.getMeta('second')), undefined);
         assert.equal(await read((tx) => tx.getMeta('third')), 'kept');
@@ -835,6 +883,15 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
 }
 
 storeContract('SQLite in memory', async () => new SqliteStore({ path: ':memory:' }));
+
+describe('PostgreSQL', () => {
+  const url = postgresUrl();
+  if (url === undefined) {
+    it('has a database to test against', () => assert.fail(MISSING_POSTGRES));
+    return;
+  }
+  storeContract('PostgreSQL', () => openThrowawayStore(url));
+});
 
 describe('SQLite: one writer for the whole store', () => {
   let store: Store;

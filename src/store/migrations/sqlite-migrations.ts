@@ -129,5 +129,19 @@ export const sqliteMigrations: readonly { version: number; name: string; sql: st
       );
       CREATE INDEX subnet_cidr_reservations_subnet ON subnet_cidr_reservations (subnet_id);
     `
+  },
+  {
+    version: 3,
+    name: 'instance-metadata-journal',
+    sql: `
+      -- What each instance's metadata service shows from effective_at (ms since the epoch) on: the IMDS lags EC2.
+      CREATE TABLE instance_metadata_journal (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        instance_id TEXT NOT NULL,
+        effective_at INTEGER NOT NULL,
+        snapshot TEXT NOT NULL
+      );
+      CREATE INDEX instance_metadata_journal_instance ON instance_metadata_journal (instance_id, seq);
+    `
   }
 ];

@@ -1,0 +1,315 @@
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { AddressMap } from '../domain/address-map.js';
+import {
+  type Cidr,
+  cidrContains,
+  cidrContainsCidr,
+  cidrSize,
+  cidrsOverlap,
+  formatCidr,
+  formatIpv4,
+  isReservedInSubnet
+} from '../domain/ipv4.js';
+
+/** One broken invariant of a data folder: which rule, and where. */
+export interface Violation {
+  readonly rule: string;
+  readonly detail: string;
+}
+
+export interface CheckReport {
+  readonly violations: readonly Violation[];
+  readonly counts: {
+    readonly subnets: number;
+    readonly networkInterfaces: number;
+    readonly addressRows: number;
+    readonly instances: number;
+  };
+}
+
+/** The folder holds no ec2lite state: a usage error, not a violation. */
+export class NoDataError extends Error {}
+
+/** The SQLite file of a data folder, as the emulator names it. */
+export function dataFile(dataDir: string): string {
+  return join(dataDir, 'ec2lite.sqlite');
+}
+
+/**
+ * Checks every invariant of an ec2lite data folder by reading the SQLite file directly (it writes nothing, so it
+ * can run beside a live server and right after a crash): it trusts none of the code that wrote the rows.
+ */
+export function checkDataFolder(dataDir: string): CheckReport {
+  const path = dataFile(dataDir);
+  if (!existsSync(dataDir) || !statSync(dataDir).isDirectory()) throw new NoDataError(`${dataDir} is not a folder`);
+  if (!existsSync(path)) throw new NoDataError(`${dataDir} holds no ec2lite state (no ec2lite.sqlite)`);
+  let db: Database.Database;
+  try {
+    // Not opened read-only: a read-only connection leaves empty -wal/-shm files behind. query_only forbids every
+    // write; closing the last connection folds a crashed server's WAL into the file, as the next start would.
+    db = new Database(path, { fileMustExist: true });
+    db.pragma('query_only = ON');
+  } catch (error) {
+    throw new NoDataError(`${path} cannot be opened: ${(error as Error).message}`);
+  }
+  try {
+    return checkDatabase(db);
+  } finally {
+    db.close();
+  }
+}
+
+type Row = Record<string, unknown>;
+
+interface SubnetRow {
+  readonly id: string;
+  readonly vpcId: string;
+  readonly cidr: Cidr;
+}
+
+/** The checks themselves, on an open database; each rule is independent of the others. */
+export function checkDatabase(db: Database.Database): CheckReport {
+  const violations: Violation[] = [];
+  const report = (rule: string, detail: string): void => {
+    violations.push({ rule, detail });
+  };
+  const all = (sql: string, ...params: unknown[]): Row[] => db.prepare(sql).all(...params) as Row[];
+  const tables = new Set(all("SELECT name FROM sqlite_master WHERE type = 'table'").map((r) => r.name as string));
+  for (const table of ['vpcs', 'subnets', 'network_interfaces', 'private_ip_addresses']) {
+    if (!tables.has(table)) throw new NoDataError(`the database has no ${table} table: not an ec2lite data folder`);
+  }
+
+  // The file itself.
+  const integrity = all('PRAGMA integrity_check').map((r) => Object.values(r)[0] as string);
+  if (integrity.join() !== 'ok') for (const line of integrity) report('integrity', line);
+  for (const r of all('PRAGMA foreign_key_check')) {
+    report('foreign-key', `${String(r.table)} row ${String(r.rowid)} refers to a missing ${String(r.parent)} row`);
+  }
+
+  // No address on two interfaces, by the constraint: the UNIQUE (subnet_id, address) index must exist …
+  const uniqueOnAddress = all('SELECT name FROM pragma_index_list(\'private_ip_addresses\') WHERE "unique" = 1').some(
+    (r) =>
+      all('SELECT name FROM pragma_index_info(?) ORDER BY seqno', r.name)
+        .map((c) => c.name)
+        .join() === 'subnet_id,address'
+  );
+  if (!uniqueOnAddress)
+    report('unique-constraint', 'private_ip_addresses has no UNIQUE (subnet_id, address) constraint');
+  // … and by the rows, whether or not it does.
+  for (const r of all(
+    `SELECT subnet_id, address, group_concat(network_interface_id, ', ') AS holders FROM private_ip_addresses
+     GROUP BY subnet_id, address HAVING count(*) > 1`
+  )) {
+    report(
+      'duplicate-address',
+      `${formatIpv4(r.address as number)} in ${String(r.subnet_id)} is held by ${String(r.holders)}`
+    );
+  }
+
+  // VPCs and subnets: a subnet lies inside its VPC and overlaps no other subnet of it, so an address is unique in
+  // its VPC once it is unique in its subnet.
+  const vpcs = new Map(all('SELECT id, cidr_base, prefix_length FROM vpcs').map((r) => [r.id as string, cidrOf(r)]));
+  const subnets = new Map<string, SubnetRow>(
+    all('SELECT id, vpc_id, cidr_base, prefix_length FROM subnets').map((r) => [
+      r.id as string,
+      { id: r.id as string, vpcId: r.vpc_id as string, cidr: cidrOf(r) }
+    ])
+  );
+  const byVpc = new Map<string, SubnetRow[]>();
+  for (const subnet of subnets.values()) {
+    const vpc = vpcs.get(subnet.vpcId);
+    if (!vpc) report('subnet', `${subnet.id} belongs to ${subnet.vpcId}, which does not exist`);
+    else if (!cidrContainsCidr(vpc, subnet.cidr)) {
+      report('subnet', `${subnet.id} (${formatCidr(subnet.cidr)}) lies outside ${subnet.vpcId} (${formatCidr(vpc)})`);
+    }
+    const siblings = byVpc.get(subnet.vpcId) ?? [];
+    for (const other of siblings) {
+      if (cidrsOverlap(other.cidr, subnet.cidr)) {
+        report('subnet', `${subnet.id} (${formatCidr(subnet.cidr)}) overlaps ${other.id} (${formatCidr(other.cidr)})`);
+      }
+    }
+    siblings.push(subnet);
+    byVpc.set(subnet.vpcId, siblings);
+  }
+  if (tables.has('subnet_cidr_reservations')) {
+    for (const r of all('SELECT id, subnet_id, cidr_base, prefix_length FROM subnet_cidr_reservations')) {
+      const subnet = subnets.get(r.subnet_id as string);
+      if (subnet && !cidrContainsCidr(subnet.cidr, cidrOf(r))) {
+        report(
+          'reservation',
+          `${String(r.id)} (${formatCidr(cidrOf(r))}) lies outside ${subnet.id} (${formatCidr(subnet.cidr)})`
+        );
+      }
+    }
+  }
+
+  // Interfaces: in an existing subnet of the VPC they name.
+  const interfaces = new Map<string, Row>(all('SELECT * FROM network_interfaces').map((r) => [r.id as string, r]));
+  for (const eni of interfaces.values()) {
+    const subnet = subnets.get(eni.subnet_id as string);
+    if (!subnet) report('interface', `${String(eni.id)} is in ${String(eni.subnet_id)}, which does not exist`);
+    else if (subnet.vpcId !== eni.vpc_id)
+      report('interface', `${String(eni.id)} names ${String(eni.vpc_id)} but its subnet is in ${subnet.vpcId}`);
+  }
+
+  // Address rows: each inside its subnet, not one of the five reserved, in the subnet of the interface holding it.
+  const rows = all(
+    'SELECT subnet_id, address, network_interface_id, kind, prefix_base FROM private_ip_addresses ORDER BY seq'
+  );
+  const rowsBySubnet = new Map<string, number[]>();
+  const primaries = new Map<string, number>();
+  const prefixes = new Map<string, { eni: string; subnetId: string; base: number; addresses: number[] }>();
+  const held = new Map<string, Set<number>>();
+  for (const r of rows) {
+    const address = r.address as number;
+    const eniId = r.network_interface_id as string;
+    const subnetId = r.subnet_id as string;
+    const where = `${formatIpv4(address)} of ${eniId}`;
+    const subnet = subnets.get(subnetId);
+    const eni = interfaces.get(eniId);
+    if (!eni) report('address', `${where}: the interface does not exist`);
+    else if (eni.subnet_id !== subnetId)
+      report('address', `${where}: row is filed under ${subnetId}, the interface is in ${String(eni.subnet_id)}`);
+    if (!subnet) report('address', `${where}: subnet ${subnetId} does not exist`);
+    else if (!cidrContains(subnet.cidr, address))
+      report('address', `${where} lies outside ${subnetId} (${formatCidr(subnet.cidr)})`);
+    else if (isReservedInSubnet(subnet.cidr, address))
+      report('address', `${where} is one of the five addresses reserved in ${subnetId}`);
+    let list = rowsBySubnet.get(subnetId);
+    if (!list) rowsBySubnet.set(subnetId, (list = []));
+    list.push(address);
+    let set = held.get(eniId);
+    if (!set) held.set(eniId, (set = new Set()));
+    set.add(address);
+    if (r.kind === 'primary') primaries.set(eniId, (primaries.get(eniId) ?? 0) + 1);
+    if (r.kind === 'prefix') {
+      const base = r.prefix_base as number | null;
+      if (base === null) {
+        report('prefix', `${where} is a prefix row without a prefix base`);
+        continue;
+      }
+      const key = `${subnetId}/${base}`;
+      let block = prefixes.get(key);
+      if (!block) prefixes.set(key, (block = { eni: eniId, subnetId, base, addresses: [] }));
+      if (block.eni !== eniId)
+        report('prefix', `${formatIpv4(base)}/28 in ${subnetId} is split between ${block.eni} and ${eniId}`);
+      block.addresses.push(address);
+    } else if (r.prefix_base !== null) {
+      report('prefix', `${where} is a ${String(r.kind)} address with a prefix base`);
+    }
+  }
+
+  // Primaries: exactly one per interface.
+  for (const id of interfaces.keys()) {
+    const n = primaries.get(id) ?? 0;
+    if (n !== 1) report('primary', `${id} has ${n} primary addresses`);
+  }
+
+  // Prefixes: 16 rows, one per address of an aligned /28 inside the subnet.
+  for (const block of prefixes.values()) {
+    const name = `${formatIpv4(block.base)}/28 of ${block.eni}`;
+    if (block.base % 16 !== 0) report('prefix', `${name} is not aligned on 16 addresses`);
+    const expected = Array.from({ length: 16 }, (_, i) => block.base + i).join();
+    if ([...block.addresses].sort((a, b) => a - b).join() !== expected) {
+      report('prefix', `${name} has ${block.addresses.length} rows, not the 16 addresses of the block`);
+    }
+    const subnet = subnets.get(block.subnetId);
+    if (subnet && !(cidrContains(subnet.cidr, block.base) && cidrContains(subnet.cidr, block.base + 15))) {
+      report('prefix', `${name} lies outside ${block.subnetId}`);
+    }
+  }
+
+  // AvailableIpAddressCount: size − 5 − rows, never negative, and what the server's occupancy map (rebuilt from
+  // the same rows on start) reports.
+  for (const subnet of subnets.values()) {
+    const addresses = rowsBySubnet.get(subnet.id) ?? [];
+    const expected = cidrSize(subnet.cidr) - 5 - addresses.length;
+    if (expected < 0)
+      report('available-count', `${subnet.id} holds ${addresses.length} rows, more than its usable addresses`);
+    const map = new AddressMap(subnet.cidr);
+    let rebuilt = true;
+    for (const address of addresses) {
+      if (!cidrContains(subnet.cidr, address) || !map.isFree(address)) {
+        rebuilt = false; // already reported above, as outside, reserved or duplicate
+        break;
+      }
+      map.occupy(address);
+    }
+    if (rebuilt && map.freeCount !== expected) {
+      report(
+        'available-count',
+        `${subnet.id}: AvailableIpAddressCount would be ${map.freeCount}, rows say ${expected}`
+      );
+    }
+  }
+
+  // Attachments: to an existing instance, one interface per (network card, device index), the primary interface
+  // of every live instance at card 0 / device 0, nothing attached to a terminated instance.
+  const instances = tables.has('instances')
+    ? new Map(all('SELECT id, state FROM instances').map((r) => [r.id as string, r.state as string]))
+    : new Map<string, string>();
+  const slots = new Map<string, string>();
+  const hasPrimaryInterface = new Set<string>();
+  for (const eni of interfaces.values()) {
+    const columns = [eni.attachment_id, eni.instance_id, eni.device_index, eni.network_card_index];
+    if (columns.every((c) => c === null || c === undefined)) continue;
+    if (columns.some((c) => c === null || c === undefined)) {
+      report('attachment', `${String(eni.id)} has a partial attachment record`);
+      continue;
+    }
+    const instanceId = eni.instance_id as string;
+    const state = instances.get(instanceId);
+    if (state === undefined)
+      report('attachment', `${String(eni.id)} is attached to ${instanceId}, which does not exist`);
+    else if (state === 'terminated')
+      report('attachment', `${String(eni.id)} is still attached to ${instanceId}, which is terminated`);
+    const slot = `${instanceId} card ${String(eni.network_card_index)} device ${String(eni.device_index)}`;
+    const other = slots.get(slot);
+    if (other) report('attachment', `${other} and ${String(eni.id)} both sit at ${slot}`);
+    slots.set(slot, eni.id as string);
+    if (eni.device_index === 0 && eni.network_card_index === 0) hasPrimaryInterface.add(instanceId);
+  }
+  for (const [id, state] of instances) {
+    if (state !== 'terminated' && !hasPrimaryInterface.has(id))
+      report('attachment', `${id} (${state}) has no interface at device index 0`);
+  }
+
+  // Elastic IPs: an association is whole, and points at an address the interface holds.
+  if (tables.has('elastic_ips')) {
+    for (const r of all(
+      'SELECT allocation_id, association_id, network_interface_id, private_ip_address FROM elastic_ips'
+    )) {
+      const columns = [r.association_id, r.network_interface_id, r.private_ip_address];
+      if (columns.every((c) => c === null)) continue;
+      const name = String(r.allocation_id);
+      if (columns.some((c) => c === null)) {
+        report('elastic-ip', `${name} has a partial association record`);
+        continue;
+      }
+      const eniId = r.network_interface_id as string;
+      if (!interfaces.has(eniId)) report('elastic-ip', `${name} is associated with ${eniId}, which does not exist`);
+      else if (!held.get(eniId)?.has(r.private_ip_address as number)) {
+        report(
+          'elastic-ip',
+          `${name} is associated with ${formatIpv4(r.private_ip_address as number)}, which ${eniId} does not hold`
+        );
+      }
+    }
+  }
+
+  return {
+    violations,
+    counts: {
+      subnets: subnets.size,
+      networkInterfaces: interfaces.size,
+      addressRows: rows.length,
+      instances: instances.size
+    }
+  };
+}
+
+function cidrOf(r: Row): Cidr {
+  return { base: r.cidr_base as number, prefixLength: r.prefix_length as number };
+}

@@ -1,0 +1,207 @@
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { AllocateAddressCommand, AssociateAddressCommand, type NetworkInterface } from '@aws-sdk/client-ec2';
+import Database from 'better-sqlite3';
+import { NoDataError, checkDataFolder, dataFile } from '../../src/store/check.js';
+import { launch } from '../helpers/attach-lab.js';
+import { runCheck } from '../helpers/child-server.js';
+import { startTestServer } from '../helpers/ec2lite.js';
+import { VpcLab, assign, describeEni, toInt } from '../helpers/vpc-lab.js';
+
+/** `ec2lite check --data DIR` on a folder a server wrote, then on copies of it broken one invariant at a time. */
+describe('ec2lite check', () => {
+  let root: string;
+  let clean: string;
+  let eni: NetworkInterface;
+  let instanceEniId: string;
+  let instanceId: string;
+  let subnetBase: number;
+
+  before(async () => {
+    root = mkdtempSync(join(tmpdir(), 'ec2lite-check-'));
+    clean = join(root, 'clean');
+    const server = await startTestServer({ ephemeral: false, dataDir: clean });
+    try {
+      const lab = await VpcLab.create(server);
+      const subnet = await lab.subnet(24);
+      subnetBase = subnet.base;
+      const created = await subnet.eni({ SecondaryPrivateIpAddressCount: 3 });
+      await assign(server, { NetworkInterfaceId: created.NetworkInterfaceId!, Ipv4PrefixCount: 1 });
+      eni = await describeEni(server, created.NetworkInterfaceId!);
+      ({ instanceId, primaryEniId: instanceEniId } = await launch(server, subnet, 'm5.large'));
+      const { AllocationId } = await server.ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
+      await server.ec2.send(
+        new AssociateAddressCommand({
+          AllocationId,
+          NetworkInterfaceId: eni.NetworkInterfaceId!,
+          PrivateIpAddress: eni.PrivateIpAddresses![1]!.PrivateIpAddress!
+        })
+      );
+    } finally {
+      await server.close();
+    }
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  /** A copy of the clean folder with `sql` applied to it behind the emulator's back. */
+  let copies = 0;
+  function broken(sql: string, ...params: unknown[]): string {
+    const dir = join(root, `broken-${copies++}`);
+    cpSync(clean, dir, { recursive: true });
+    const db = new Database(dataFile(dir));
+    db.pragma('foreign_keys = OFF');
+    for (const statement of sql.split(';').filter((s) => s.trim())) {
+      const count = (statement.match(/\?/g) ?? []).length;
+      db.prepare(statement).run(...params.splice(0, count));
+    }
+    db.close();
+    return dir;
+  }
+
+  const rules = (dir: string): string[] => checkDataFolder(dir).violations.map((v) => `${v.rule}: ${v.detail}`);
+
+  it('finds nothing wrong in a folder the server wrote, and exits 0', async () => {
+    assert.deepEqual(rules(clean), []);
+    const result = await runCheck(clean);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /is consistent \(7 subnets, 2 network interfaces, 21 addresses, 1 instances\)/);
+  });
+
+  it('exits 2 for a usage error: no --data, a missing folder, a folder without state', async () => {
+    assert.throws(() => checkDataFolder(join(root, 'nowhere')), NoDataError);
+    for (const args of [join(root, 'nowhere'), root]) {
+      const result = await runCheck(args);
+      assert.equal(result.code, 2, result.stdout + result.stderr);
+    }
+  });
+
+  it('reports an address on two interfaces, by the rows and by the missing UNIQUE constraint', async () => {
+    const secondary = toInt(eni.PrivateIpAddresses![1]!.PrivateIpAddress!);
+    const dir = broken(
+      `CREATE TABLE copy AS SELECT * FROM private_ip_addresses;
+       DROP TABLE private_ip_addresses;
+       CREATE TABLE private_ip_addresses (seq INTEGER PRIMARY KEY AUTOINCREMENT, subnet_id TEXT NOT NULL, address INTEGER NOT NULL,
+         network_interface_id TEXT NOT NULL, kind TEXT NOT NULL, prefix_base INTEGER);
+       INSERT INTO private_ip_addresses SELECT * FROM copy;
+       DROP TABLE copy;
+       INSERT INTO private_ip_addresses (subnet_id, address, network_interface_id, kind) VALUES (?, ?, ?, 'secondary')`,
+      eni.SubnetId,
+      secondary,
+      instanceEniId
+    );
+    const found = rules(dir);
+    assert.ok(
+      found.includes('unique-constraint: private_ip_addresses has no UNIQUE (subnet_id, address) constraint'),
+      found.join('\n')
+    );
+    assert.ok(
+      found.some((v) =>
+        v.startsWith(`duplicate-address: ${eni.PrivateIpAddresses![1]!.PrivateIpAddress} in ${eni.SubnetId} is held by`)
+      ),
+      found.join('\n')
+    );
+    const result = await runCheck(dir);
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /^duplicate-address: /m);
+    assert.match(result.stdout, /violations in /);
+  });
+
+  it('reports addresses outside their subnet or among its five reserved', () => {
+    const dir = broken(
+      `INSERT INTO private_ip_addresses (subnet_id, address, network_interface_id, kind) VALUES (?, ?, ?, 'secondary');
+       INSERT INTO private_ip_addresses (subnet_id, address, network_interface_id, kind) VALUES (?, ?, ?, 'secondary')`,
+      eni.SubnetId,
+      subnetBase + 1,
+      eni.NetworkInterfaceId,
+      eni.SubnetId,
+      subnetBase + 300,
+      eni.NetworkInterfaceId
+    );
+    const found = rules(dir);
+    assert.ok(
+      found.some((v) => /^address: .*\.1 of eni-.* is one of the five addresses reserved/.test(v)),
+      found.join('\n')
+    );
+    assert.ok(
+      found.some((v) => /^address: .* lies outside subnet-/.test(v)),
+      found.join('\n')
+    );
+  });
+
+  it('reports an interface without its primary, or with two', () => {
+    const none = rules(
+      broken(
+        "DELETE FROM private_ip_addresses WHERE network_interface_id = ? AND kind = 'primary'",
+        eni.NetworkInterfaceId
+      )
+    );
+    assert.ok(none.includes(`primary: ${eni.NetworkInterfaceId} has 0 primary addresses`), none.join('\n'));
+    const two = rules(
+      broken(
+        "UPDATE private_ip_addresses SET kind = 'primary' WHERE network_interface_id = ? AND address = ?",
+        eni.NetworkInterfaceId,
+        toInt(eni.PrivateIpAddresses![2]!.PrivateIpAddress!)
+      )
+    );
+    assert.ok(two.includes(`primary: ${eni.NetworkInterfaceId} has 2 primary addresses`), two.join('\n'));
+  });
+
+  it('reports a prefix that is not 16 aligned rows', () => {
+    const base = toInt(eni.Ipv4Prefixes![0]!.Ipv4Prefix!.split('/')[0]!);
+    const found = rules(broken('DELETE FROM private_ip_addresses WHERE address = ?', base + 7));
+    assert.ok(
+      found.some((v) => v.startsWith('prefix: ') && v.includes('has 15 rows')),
+      found.join('\n')
+    );
+  });
+
+  it('reports attachments to missing instances, shared device indexes and live instances without a primary interface', () => {
+    const missing = rules(broken('DELETE FROM instances WHERE id = ?', instanceId));
+    assert.ok(
+      missing.some((v) =>
+        v.startsWith(`attachment: ${instanceEniId} is attached to ${instanceId}, which does not exist`)
+      ),
+      missing.join('\n')
+    );
+    const shared = rules(
+      broken(
+        `DROP INDEX network_interfaces_device;
+         UPDATE network_interfaces SET attachment_id = 'eni-attach-0123456789abcdef0', instance_id = ?, device_index = 0,
+           network_card_index = 0, attach_time = '2026-01-01T00:00:00.000Z', delete_on_termination = 0 WHERE id = ?`,
+        instanceId,
+        eni.NetworkInterfaceId
+      )
+    );
+    assert.ok(
+      shared.some((v) => v.startsWith('attachment: ') && v.includes('both sit at')),
+      shared.join('\n')
+    );
+    const orphan = rules(
+      broken(
+        'UPDATE network_interfaces SET attachment_id = NULL, instance_id = NULL, device_index = NULL, network_card_index = NULL WHERE id = ?',
+        instanceEniId
+      )
+    );
+    assert.ok(
+      orphan.includes(`attachment: ${instanceId} (running) has no interface at device index 0`),
+      orphan.join('\n')
+    );
+  });
+
+  it('reports an Elastic IP associated with an address its interface does not hold', () => {
+    const found = rules(
+      broken(
+        'DELETE FROM private_ip_addresses WHERE network_interface_id = ? AND address = ?',
+        eni.NetworkInterfaceId,
+        toInt(eni.PrivateIpAddresses![1]!.PrivateIpAddress!)
+      )
+    );
+    assert.ok(
+      found.some((v) => v.startsWith('elastic-ip: ') && v.includes('does not hold')),
+      found.join('\n')
+    );
+  });
+});
