@@ -20,6 +20,10 @@ const STRUCTURED: Readonly<Record<string, (value: unknown, where: string) => unk
     if (typeof value !== 'string' || value === '') throw new Error(`${where} is the path of a credentials file`);
     return value;
   },
+  store: (value, where) => {
+    if (typeof value !== 'string') throw new Error(`${where} is a postgres:// URL`);
+    return value;
+  },
   credentials: (value, where) => credentialsFromJson(value, where),
   throttle: (value, where) => parseThrottle(value, where),
   faults: (value, where) => list(value, where).map((item, i) => parseFault(item, `${where}[${i}]`)),

@@ -83,7 +83,7 @@ export function subnetCidrReservationView(reservation: SubnetCidrReservation): o
 
 /** EC2's private DNS names: `ip-10-0-1-5.ec2.internal` in us-east-1, `ip-….<region>.compute.internal` elsewhere. */
 export function privateDnsName(address: number, region: string): string {
-  // formatIpv4 with dashes, written in one go: a DescribeNetworkInterfaces of thousands of addresses makes one per address.
+  // formatIpv4 with dashes, in one template: a DescribeNetworkInterfaces makes one per address.
   const host = `ip-${address >>> 24}-${(address >>> 16) & 255}-${(address >>> 8) & 255}-${address & 255}`;
   return region === 'us-east-1' ? `${host}.ec2.internal` : `${host}.${region}.compute.internal`;
 }

@@ -81,10 +81,12 @@ describe('the start-up config file', () => {
         faults: [{ action: 'CreateVpc', code: 'InternalError', sticky: true }],
         latency: [{ action: '*', ms: 5 }],
         prefixCapacity: ['subnet-0123456789abcdef0'],
-        callLogSize: 50
+        callLogSize: 50,
+        store: 'postgres://localhost/ec2lite'
       })
     );
     const config = loadConfigFile(file);
+    assert.equal(config.store, 'postgres://localhost/ec2lite');
     assert.equal(config.dataDir, join(dir, 'state'));
     assert.equal(config.credentialsFile, join(dir, 'keys.ini'));
     assert.deepEqual(config.credentials, [{ ...KEY, policy: { deny: ['Delete*'] } }]);
