@@ -70,11 +70,11 @@ function startNode(args: readonly string[]): Promise<Node> {
       if (!match) return;
       clearTimeout(timer);
       child.off('exit', onExit);
-      child.stdout!.off('data', onData);
-      child.stdout!.resume();
+      child.stdout.off('data', onData);
+      child.stdout.resume();
       resolve({ url: match[1]!, child });
     };
-    child.stdout!.on('data', onData);
+    child.stdout.on('data', onData);
   });
 }
 
@@ -98,15 +98,19 @@ function form(params: Record<string, string | number>): string {
 function ec2(url: string, action: string, params: Record<string, string | number> = {}): Promise<string> {
   const body = form({ Action: action, Version: VERSION, ...params });
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent, headers: { 'content-type': FORM, 'content-length': Buffer.byteLength(body) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        if (res.statusCode === 200) resolve(text);
-        else reject(new Error(`${action} answered ${res.statusCode}: ${text.slice(0, 300)}`));
-      });
-    });
+    const req = request(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': FORM, 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          if (res.statusCode === 200) resolve(text);
+          else reject(new Error(`${action} answered ${res.statusCode}: ${text.slice(0, 300)}`));
+        });
+      }
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -121,12 +125,18 @@ function first(xml: string, element: string): string {
 /** The interfaces of a layout: 32 in one /16, or 4 in each of 8 /20s. */
 async function makeInterfaces(url: string, layout: 'one subnet' | '8 subnets', octet: number): Promise<string[]> {
   const vpcId = first(await ec2(url, 'CreateVpc', { CidrBlock: `10.${octet}.0.0/16` }), 'vpcId');
-  const blocks = layout === 'one subnet' ? [`10.${octet}.0.0/16`] : Array.from({ length: 8 }, (_, i) => `10.${octet}.${i * 16}.0/20`);
+  const blocks =
+    layout === 'one subnet'
+      ? [`10.${octet}.0.0/16`]
+      : Array.from({ length: 8 }, (_, i) => `10.${octet}.${i * 16}.0/20`);
   const subnets: string[] = [];
-  for (const block of blocks) subnets.push(first(await ec2(url, 'CreateSubnet', { VpcId: vpcId, CidrBlock: block }), 'subnetId'));
+  for (const block of blocks)
+    subnets.push(first(await ec2(url, 'CreateSubnet', { VpcId: vpcId, CidrBlock: block }), 'subnetId'));
   const enis: string[] = [];
   for (let i = 0; i < CONNECTIONS; i++) {
-    enis.push(first(await ec2(url, 'CreateNetworkInterface', { SubnetId: subnets[i % subnets.length]! }), 'networkInterfaceId'));
+    enis.push(
+      first(await ec2(url, 'CreateNetworkInterface', { SubnetId: subnets[i % subnets.length]! }), 'networkInterfaceId')
+    );
   }
   return enis;
 }
@@ -138,16 +148,30 @@ function cycleClients(enis: readonly string[]): (client: autocannon.Client) => v
     const eni = enis[next++ % enis.length]!;
     client.setRequests([
       {
-        body: form({ Action: 'AssignPrivateIpAddresses', Version: VERSION, NetworkInterfaceId: eni, SecondaryPrivateIpAddressCount: 1 }),
+        body: form({
+          Action: 'AssignPrivateIpAddresses',
+          Version: VERSION,
+          NetworkInterfaceId: eni,
+          SecondaryPrivateIpAddressCount: 1
+        }),
         onResponse: (status, body, context) => {
-          (context as { address?: string }).address = status === 200 ? /<privateIpAddress>([^<]*)</.exec(body)?.[1] : undefined;
+          (context as { address?: string }).address =
+            status === 200 ? /<privateIpAddress>([^<]*)</.exec(body)?.[1] : undefined;
         }
       },
       {
         setupRequest: (req, context) => {
           const address = (context as { address?: string }).address;
           if (address === undefined) return undefined as unknown as autocannon.Request;
-          return { ...req, body: form({ Action: 'UnassignPrivateIpAddresses', Version: VERSION, NetworkInterfaceId: eni, 'PrivateIpAddress.1': address }) };
+          return {
+            ...req,
+            body: form({
+              Action: 'UnassignPrivateIpAddresses',
+              Version: VERSION,
+              NetworkInterfaceId: eni,
+              'PrivateIpAddress.1': address
+            })
+          };
         }
       }
     ]);
@@ -200,7 +224,8 @@ async function cycle(nodes: readonly Node[], enis: readonly string[]): Promise<F
   const { results, latencies } = await run(SECONDS);
   const cpu = nodes.reduce((sum, n, i) => sum + cpuSeconds(n.child) - cpuBefore[i]!, 0);
   const sorted = Float64Array.from(latencies).sort();
-  const at = (p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
+  const at = (p: number): number =>
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
   const requests = results.reduce((n, r) => n + r.requests.total, 0);
   return {
     requestsPerSecond: results.reduce((n, r) => n + r.requests.average, 0),
@@ -226,13 +251,20 @@ async function sql(url: string, text: string): Promise<void> {
 function database(): { url: string; drop: () => void } | undefined {
   const given = process.env.EC2LITE_BENCH_POSTGRES_URL;
   if (given) return { url: given, drop: () => undefined };
-  const up = spawnSync('bash', [join(ROOT, 'scripts', 'test-postgres.sh'), 'up', String(process.pid)], { encoding: 'utf8' });
+  const up = spawnSync('bash', [join(ROOT, 'scripts', 'test-postgres.sh'), 'up', String(process.pid)], {
+    encoding: 'utf8'
+  });
   if (up.status !== 0 || up.stdout.trim() === '') {
-    console.log(`PostgreSQL: no database (scripts/test-postgres.sh: ${up.stderr.trim() || up.status}); set EC2LITE_BENCH_POSTGRES_URL`);
+    console.log(
+      `PostgreSQL: no database (scripts/test-postgres.sh: ${up.stderr.trim() || up.status}); set EC2LITE_BENCH_POSTGRES_URL`
+    );
     return undefined;
   }
   const url = up.stdout.trim();
-  return { url, drop: () => spawnSync('bash', [join(ROOT, 'scripts', 'test-postgres.sh'), 'down', url], { stdio: 'inherit' }) };
+  return {
+    url,
+    drop: () => spawnSync('bash', [join(ROOT, 'scripts', 'test-postgres.sh'), 'down', url], { stdio: 'inherit' })
+  };
 }
 
 /** Runs the comparison and prints its table. Expects dist/ built (run.ts builds it). */
@@ -242,7 +274,9 @@ export async function runPostgresBench(): Promise<PostgresBenchResult | undefine
   const dataDir = mkdtempSync(join(tmpdir(), 'ec2lite-bench-pg-'));
   const runs: PostgresBenchResult['runs'][number][] = [];
   const fmt = (value: number, digits = 0): string =>
-    Number.isFinite(value) ? value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '–';
+    Number.isFinite(value)
+      ? value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+      : '–';
   try {
     console.log(
       `\nPostgreSQL: the assign/unassign cycle with ${CONNECTIONS} connections, ${SECONDS} s per run after ${WARMUP_SECONDS} s ` +
@@ -250,13 +284,20 @@ export async function runPostgresBench(): Promise<PostgresBenchResult | undefine
     );
     let octet = 100;
     for (const layout of ['one subnet', '8 subnets'] as const) {
-      for (const [store, count] of [['SQLite', 1], ['PostgreSQL', 1], ['PostgreSQL', 3]] as const) {
+      for (const [store, count] of [
+        ['SQLite', 1],
+        ['PostgreSQL', 1],
+        ['PostgreSQL', 3]
+      ] as const) {
         process.stdout.write(`${store}, ${count} node${count > 1 ? 's' : ''}, ${layout}… `);
         const schema = `bench_${process.pid}_${octet}`;
         const args =
           store === 'SQLite'
             ? ['--data', join(dataDir, String(octet))]
-            : ['--store', `${db.url}${db.url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`];
+            : [
+                '--store',
+                `${db.url}${db.url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`
+              ];
         if (store === 'PostgreSQL') await sql(db.url, `CREATE SCHEMA ${schema}`);
         const nodes = await Promise.all(Array.from({ length: count }, () => startNode(args)));
         try {
@@ -292,7 +333,8 @@ export async function runPostgresBench(): Promise<PostgresBenchResult | undefine
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: readonly string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: readonly string[]): string =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   console.log(`\n${[line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n')}`);
   const result: PostgresBenchResult = { runs };
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });

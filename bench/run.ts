@@ -64,7 +64,8 @@ function numberFromEnv(name: string, fallback: number, min: number): number {
   const text = process.env[name];
   if (text === undefined || text === '') return fallback;
   const value = Number(text);
-  if (!Number.isFinite(value) || value < min) throw new Error(`${name} must be a number of at least ${min}, not '${text}'`);
+  if (!Number.isFinite(value) || value < min)
+    throw new Error(`${name} must be a number of at least ${min}, not '${text}'`);
   return value;
 }
 
@@ -108,7 +109,7 @@ function startServer(name: string, args: string[]): Promise<Server> {
       reject(new Error(`${name} exited (${code ?? signal}) before listening:\n${output}`));
     };
     child.once('exit', onExit);
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       if (listening) return;
       output += chunk.toString('utf8');
       const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
@@ -144,7 +145,11 @@ function ensureBuilt(): void {
   } catch {
     // Never built.
   }
-  const sources = Math.max(newest(join(ROOT, 'src')), newest(join(ROOT, 'tsconfig.json')), newest(join(ROOT, 'tsconfig.build.json')));
+  const sources = Math.max(
+    newest(join(ROOT, 'src')),
+    newest(join(ROOT, 'tsconfig.json')),
+    newest(join(ROOT, 'tsconfig.build.json'))
+  );
   if (sources <= built) return;
   console.log('bench: dist/ is older than src/, running npm run build');
   const result = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
@@ -170,7 +175,9 @@ function post(url: string, body: string, retry = true): Promise<{ status: number
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolvePromise({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolvePromise({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') })
+        );
         res.on('error', reject);
       }
     );
@@ -188,7 +195,9 @@ async function ec2(url: string, action: string, params: Params = {}): Promise<st
   const reply = await post(url, form({ Action: action, Version: VERSION, ...params }));
   if (reply.status !== 200) {
     const code = first(reply.body, 'Code') ?? '?';
-    throw new Error(`${action} answered ${reply.status} ${code}: ${first(reply.body, 'Message') ?? reply.body.slice(0, 200)}`);
+    throw new Error(
+      `${action} answered ${reply.status} ${code}: ${first(reply.body, 'Message') ?? reply.body.slice(0, 200)}`
+    );
   }
   return reply.body;
 }
@@ -230,7 +239,10 @@ async function createInterface(url: string, subnetId: string, addresses: number,
     });
   }
   const xml = await ec2(url, 'CreateNetworkInterface', params);
-  return { id: must(first(xml, 'networkInterfaceId'), 'networkInterfaceId'), primary: must(first(xml, 'privateIpAddress'), 'privateIpAddress') };
+  return {
+    id: must(first(xml, 'networkInterfaceId'), 'networkInterfaceId'),
+    primary: must(first(xml, 'privateIpAddress'), 'privateIpAddress')
+  };
 }
 
 async function freeAddresses(url: string, subnetId: string): Promise<number> {
@@ -273,7 +285,11 @@ interface LoadFigures {
  * A warm-up run, then the measured one; `settle` runs between them. Latency percentiles come from each response's
  * own time (autocannon's histogram keeps whole milliseconds only).
  */
-async function load(server: Server, options: Omit<autocannon.Options, 'url'>, settle?: () => Promise<void>): Promise<LoadFigures> {
+async function load(
+  server: Server,
+  options: Omit<autocannon.Options, 'url'>,
+  settle?: () => Promise<void>
+): Promise<LoadFigures> {
   let latencies: number[] = [];
   const setupClient = (client: autocannon.Client): void => {
     client.on('response', (_status, _bytes, ms) => latencies.push(ms));
@@ -354,7 +370,12 @@ function cycleClients(interfaceIds: readonly string[]): (client: autocannon.Clie
   let next = 0;
   return (client) => {
     const eni = interfaceIds[next++ % interfaceIds.length]!;
-    const assign = form({ Action: 'AssignPrivateIpAddresses', Version: VERSION, NetworkInterfaceId: eni, SecondaryPrivateIpAddressCount: 1 });
+    const assign = form({
+      Action: 'AssignPrivateIpAddresses',
+      Version: VERSION,
+      NetworkInterfaceId: eni,
+      SecondaryPrivateIpAddressCount: 1
+    });
     client.setRequests([
       {
         body: assign,
@@ -369,7 +390,12 @@ function cycleClients(interfaceIds: readonly string[]): (client: autocannon.Clie
           if (address === undefined) return undefined as unknown as autocannon.Request;
           return {
             ...req,
-            body: form({ Action: 'UnassignPrivateIpAddresses', Version: VERSION, NetworkInterfaceId: eni, 'PrivateIpAddress.1': address })
+            body: form({
+              Action: 'UnassignPrivateIpAddresses',
+              Version: VERSION,
+              NetworkInterfaceId: eni,
+              'PrivateIpAddress.1': address
+            })
           };
         }
       }
@@ -390,7 +416,9 @@ async function releaseLeftovers(url: string, probes: readonly Probe[]): Promise<
   await inParallel(probes.length, 8, async (i) => {
     const probe = probes[i]!;
     const xml = await ec2(url, 'DescribeNetworkInterfaces', { 'NetworkInterfaceId.1': probe.id });
-    const leftovers = [...new Set(all(xml, 'privateIpAddress'))].filter((a) => a !== probe.primary && !probe.held?.includes(a));
+    const leftovers = [...new Set(all(xml, 'privateIpAddress'))].filter(
+      (a) => a !== probe.primary && !probe.held?.includes(a)
+    );
     if (leftovers.length === 0) return;
     await ec2(url, 'UnassignPrivateIpAddresses', {
       NetworkInterfaceId: probe.id,
@@ -410,10 +438,17 @@ interface FillLevel extends LoadFigures {
   readonly wallMicrosPerAddress: number;
 }
 
-async function measureLevel(server: Server, level: string, subnetId: string, probes: readonly Probe[]): Promise<FillLevel> {
+async function measureLevel(
+  server: Server,
+  level: string,
+  subnetId: string,
+  probes: readonly Probe[]
+): Promise<FillLevel> {
   const { url } = server;
   const free = await freeAddresses(url, subnetId);
-  const figures = await load(server, { setupClient: cycleClients(probes.map((p) => p.id)) }, () => releaseLeftovers(url, probes));
+  const figures = await load(server, { setupClient: cycleClients(probes.map((p) => p.id)) }, () =>
+    releaseLeftovers(url, probes)
+  );
   checkClean(`(c) at ${level}`, figures);
   await releaseLeftovers(url, probes);
   const after = await freeAddresses(url, subnetId);
@@ -447,7 +482,13 @@ async function launchInstances(url: string, subnetId: string, type: string, coun
   const probes: Probe[] = [];
   for (let left = count; left > 0; left -= LAUNCH_BATCH) {
     const n = Math.min(left, LAUNCH_BATCH);
-    const xml = await ec2(url, 'RunInstances', { ImageId: IMAGE_ID, InstanceType: type, MinCount: n, MaxCount: n, SubnetId: subnetId });
+    const xml = await ec2(url, 'RunInstances', {
+      ImageId: IMAGE_ID,
+      InstanceType: type,
+      MinCount: n,
+      MaxCount: n,
+      SubnetId: subnetId
+    });
     // One interface per instance, so one interface id and one instance-level privateIpAddress per instance item.
     for (const item of xml.split('<instanceId>').slice(1)) {
       probes.push({
@@ -464,13 +505,21 @@ async function launchInstances(url: string, subnetId: string, type: string, coun
  * Scenario (d) at the limit: connection k asks interface k mod 32, already holding all its addresses, for one more.
  * Every answer must be the refusal; `unexpected` counts those that are not.
  */
-function refusalClients(interfaceIds: readonly string[], unexpected: { count: number }): (client: autocannon.Client) => void {
+function refusalClients(
+  interfaceIds: readonly string[],
+  unexpected: { count: number }
+): (client: autocannon.Client) => void {
   let next = 0;
   return (client) => {
     const eni = interfaceIds[next++ % interfaceIds.length]!;
     client.setRequests([
       {
-        body: form({ Action: 'AssignPrivateIpAddresses', Version: VERSION, NetworkInterfaceId: eni, SecondaryPrivateIpAddressCount: 1 }),
+        body: form({
+          Action: 'AssignPrivateIpAddresses',
+          Version: VERSION,
+          NetworkInterfaceId: eni,
+          SecondaryPrivateIpAddressCount: 1
+        }),
         onResponse: (status, body) => {
           if (status !== 400 || !body.includes('<Code>PrivateIpAddressLimitExceeded</Code>')) unexpected.count++;
         }
@@ -483,18 +532,25 @@ function refusalClients(interfaceIds: readonly string[], unexpected: { count: nu
 // Output.
 
 const fmt = (value: number, digits = 0): string =>
-  Number.isFinite(value) ? value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '–';
+  Number.isFinite(value)
+    ? value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+    : '–';
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]): string =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+    cells
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
 function checkClean(what: string, figures: LoadFigures): void {
   if (figures.non2xx > 0 || figures.errors > 0) {
-    throw new Error(`${what}: ${figures.non2xx} non-2xx answers and ${figures.errors} errors out of ${figures.requests} requests`);
+    throw new Error(
+      `${what}: ${figures.non2xx} non-2xx answers and ${figures.errors} errors out of ${figures.requests} requests`
+    );
   }
 }
 
@@ -545,7 +601,8 @@ async function main(): Promise<void> {
     await inParallel(DESCRIBED_INTERFACES, 8, (i) => createInterface(ec2lite.url, describedSubnet, 2, `bench-${i}`));
     const listed = await ec2(ec2lite.url, 'DescribeNetworkInterfaces');
     const listedCount = all(listed, 'macAddress').length;
-    if (listedCount !== DESCRIBED_INTERFACES) throw new Error(`DescribeNetworkInterfaces listed ${listedCount} interfaces`);
+    if (listedCount !== DESCRIBED_INTERFACES)
+      throw new Error(`DescribeNetworkInterfaces listed ${listedCount} interfaces`);
     process.stdout.write(`(${fmt(Buffer.byteLength(listed) / 1024)} KiB an answer) `);
     const describeBody = form({ Action: 'DescribeNetworkInterfaces', Version: VERSION });
     const describeBare = await load(bare, { body: describeBody });
@@ -573,7 +630,9 @@ async function main(): Promise<void> {
     const cycleInterfaces = await inParallel(CONNECTIONS, 8, () => createInterface(ec2lite.url, cycleSubnet, 1));
     const cycleIds = cycleInterfaces.map((p) => p.id);
     const cycleBare = await load(bare, { setupClient: cycleClients(cycleIds) });
-    const cycle = await load(ec2lite, { setupClient: cycleClients(cycleIds) }, () => releaseLeftovers(ec2lite.url, cycleInterfaces));
+    const cycle = await load(ec2lite, { setupClient: cycleClients(cycleIds) }, () =>
+      releaseLeftovers(ec2lite.url, cycleInterfaces)
+    );
     checkClean('(a) bare server', cycleBare);
     checkClean('(a) ec2lite', cycle);
     console.log('done');
@@ -592,12 +651,18 @@ async function main(): Promise<void> {
     });
     const limitIds = belowLimit.map((p) => p.id);
     const belowFree = await freeAddresses(ec2lite.url, limitSubnet);
-    const below = await load(ec2lite, { setupClient: cycleClients(limitIds) }, () => releaseLeftovers(ec2lite.url, belowLimit));
+    const below = await load(ec2lite, { setupClient: cycleClients(limitIds) }, () =>
+      releaseLeftovers(ec2lite.url, belowLimit)
+    );
     checkClean('(d) one below the limit', below);
     await releaseLeftovers(ec2lite.url, belowLimit);
-    if ((await freeAddresses(ec2lite.url, limitSubnet)) !== belowFree) throw new Error('(d): the cycle left addresses behind');
+    if ((await freeAddresses(ec2lite.url, limitSubnet)) !== belowFree)
+      throw new Error('(d): the cycle left addresses behind');
     await inParallel(CONNECTIONS, 8, (i) =>
-      ec2(ec2lite.url, 'AssignPrivateIpAddresses', { NetworkInterfaceId: limitIds[i]!, SecondaryPrivateIpAddressCount: 1 })
+      ec2(ec2lite.url, 'AssignPrivateIpAddresses', {
+        NetworkInterfaceId: limitIds[i]!,
+        SecondaryPrivateIpAddressCount: 1
+      })
     );
     const atLimitFree = await freeAddresses(ec2lite.url, limitSubnet);
     const refusedWrongly = { count: 0 };
@@ -607,7 +672,8 @@ async function main(): Promise<void> {
         `(d) at the limit: ${refusedWrongly.count} answers other than PrivateIpAddressLimitExceeded 400 and ${atLimit.errors} errors`
       );
     }
-    if ((await freeAddresses(ec2lite.url, limitSubnet)) !== atLimitFree) throw new Error('(d): a refused assign took an address');
+    if ((await freeAddresses(ec2lite.url, limitSubnet)) !== atLimitFree)
+      throw new Error('(d): a refused assign took an address');
     console.log('done');
 
     // (c) a /16 filled level by level to its last 32 free addresses; 32 probe interfaces run the cycle at each level.
@@ -676,7 +742,13 @@ async function main(): Promise<void> {
         ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'vs bare', 'target', 'result'],
         [
           loadRow('bare node:http, (a) requests', cycleBare, '1.00'),
-          loadRow('(a) assign/unassign cycle, 32 ENIs in a /16', cycle, fmt(cycleRatio, 2), targets[0]!.target, verdict(targets[0]!.pass)),
+          loadRow(
+            '(a) assign/unassign cycle, 32 ENIs in a /16',
+            cycle,
+            fmt(cycleRatio, 2),
+            targets[0]!.target,
+            verdict(targets[0]!.pass)
+          ),
           loadRow('bare node:http, (b) request', describeBare, '1.00'),
           loadRow(`(b) DescribeNetworkInterfaces, ${fmt(DESCRIBED_INTERFACES)} ENIs`, describe, fmt(describeRatio, 4)),
           loadRow(`(d) cycle of (a), ${CONNECTIONS} ${LIMIT_TYPE} ENIs 1 below their limit`, below, fmt(belowRatio, 2)),
@@ -695,7 +767,21 @@ async function main(): Promise<void> {
     );
     console.log(
       table(
-        ['fill level', 'occupied', 'req/s', 'p50 ms', 'p99 ms', 'vs bare', 'KiB written/req', 'wall µs/address', 'vs 0%', 'CPU µs/address', 'vs 0%', 'target', 'result'],
+        [
+          'fill level',
+          'occupied',
+          'req/s',
+          'p50 ms',
+          'p99 ms',
+          'vs bare',
+          'KiB written/req',
+          'wall µs/address',
+          'vs 0%',
+          'CPU µs/address',
+          'vs 0%',
+          'target',
+          'result'
+        ],
         levels.map((l) => {
           const checked = l === level99 || l === levelLast;
           return [
@@ -765,7 +851,9 @@ async function main(): Promise<void> {
     mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
     writeFileSync(join(ROOT, 'bench', 'results', 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
     const missed = targets.filter((t) => !t.pass).length;
-    console.log(`\n${missed === 0 ? 'all targets met' : `${missed} target(s) missed`}; results in bench/results/latest.json`);
+    console.log(
+      `\n${missed === 0 ? 'all targets met' : `${missed} target(s) missed`}; results in bench/results/latest.json`
+    );
     if (missed > 0 && STRICT) process.exitCode = 1;
   } finally {
     agent.destroy();

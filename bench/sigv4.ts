@@ -26,15 +26,19 @@ const KEY = { accessKeyId: 'AKIDBENCH00000000000', secretAccessKey: 'bench-secre
 const children = new Set<ChildProcess>();
 
 function start(args: string[]): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '-e', "import('./src/cli.ts').then((m) => m.main(process.argv.slice(1)))", '--', ...args], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit']
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '-e', "import('./src/cli.ts').then((m) => m.main(process.argv.slice(1)))", '--', ...args],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit']
+    }
+  );
   children.add(child);
   return new Promise((resolve, reject) => {
     let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk;
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
       const match = /listening on (http:\/\/\S+)/.exec(out);
       if (match) resolve({ url: match[1]!, child });
     });
@@ -49,8 +53,19 @@ async function stop(child: ChildProcess): Promise<void> {
   children.delete(child);
 }
 
-async function load(url: string, request: { headers: Record<string, string>; body: string }, seconds: number): Promise<{ rps: number; p99: number; codes: string }> {
-  const result = await autocannon({ url: `${url}/`, connections: 32, duration: seconds, method: 'POST', headers: request.headers, body: request.body });
+async function load(
+  url: string,
+  request: { headers: Record<string, string>; body: string },
+  seconds: number
+): Promise<{ rps: number; p99: number; codes: string }> {
+  const result = await autocannon({
+    url: `${url}/`,
+    connections: 32,
+    duration: seconds,
+    method: 'POST',
+    headers: request.headers,
+    body: request.body
+  });
   const codes = Object.entries({ '2xx': result['2xx'], '4xx': result['4xx'], '5xx': result['5xx'] })
     .filter(([, n]) => n > 0)
     .map(([k, n]) => `${k} ${n}`)
@@ -70,11 +85,27 @@ async function main(): Promise<void> {
   const rows: string[] = [];
   try {
     for (const mode of ['open', 'verify'] as const) {
-      const server = await start(['--port', '0', '--ephemeral', '--imds-port', '0', '--auth', mode, '--credentials', credentials]);
+      const server = await start([
+        '--port',
+        '0',
+        '--ephemeral',
+        '--imds-port',
+        '0',
+        '--auth',
+        mode,
+        '--credentials',
+        credentials
+      ]);
       // An interface holding 50 addresses (the unattached cap): every further assign is refused, nothing changes.
       const unsigned = { 'content-type': 'application/x-www-form-urlencoded' };
       const setup = async (body: string) => (await signRequest(server.url, KEY, { body })).headers;
-      const subnet = /<subnetId>([^<]+)</.exec(await post(server.url, await setup('Action=DescribeSubnets&Version=2016-11-15'), 'Action=DescribeSubnets&Version=2016-11-15'))![1]!;
+      const subnet = /<subnetId>([^<]+)</.exec(
+        await post(
+          server.url,
+          await setup('Action=DescribeSubnets&Version=2016-11-15'),
+          'Action=DescribeSubnets&Version=2016-11-15'
+        )
+      )![1]!;
       const createBody = `Action=CreateNetworkInterface&Version=2016-11-15&SubnetId=${subnet}&SecondaryPrivateIpAddressCount=49`;
       const eni = /<networkInterfaceId>([^<]+)</.exec(await post(server.url, await setup(createBody), createBody))![1]!;
       const bodies = {
@@ -87,7 +118,9 @@ async function main(): Promise<void> {
         for (const [variant, request] of Object.entries(variants)) {
           if (WARMUP > 0) await load(server.url, request, WARMUP);
           const { rps, p99, codes } = await load(server.url, request, SECONDS);
-          rows.push(`${name.padEnd(18)} ${`${mode}, ${variant}`.padEnd(16)} ${String(rps).padStart(8)} req/s   p99 ${String(p99).padStart(4)} ms   ${codes}`);
+          rows.push(
+            `${name.padEnd(18)} ${`${mode}, ${variant}`.padEnd(16)} ${String(rps).padStart(8)} req/s   p99 ${String(p99).padStart(4)} ms   ${codes}`
+          );
           console.log(rows.at(-1));
         }
       }

@@ -32,7 +32,9 @@ if (postgresUrl === undefined) {
     postgresUrl = up.stdout.trim();
     dropPostgres = true;
   } else {
-    console.error('run-tests: no PostgreSQL database for the tests (scripts/test-postgres.sh failed): the PostgreSQL tests will fail');
+    console.error(
+      'run-tests: no PostgreSQL database for the tests (scripts/test-postgres.sh failed): the PostgreSQL tests will fail'
+    );
   }
 }
 const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
@@ -49,7 +51,8 @@ child.stdout.on('data', (chunk) => {
   process.stdout.write(chunk);
 });
 child.on('close', (code) => {
-  if (dropPostgres) spawnSync('bash', [join(import.meta.dirname, 'test-postgres.sh'), 'down', postgresUrl], { stdio: 'inherit' });
+  if (dropPostgres)
+    spawnSync('bash', [join(import.meta.dirname, 'test-postgres.sh'), 'down', postgresUrl], { stdio: 'inherit' });
   const tests = Number(/^ℹ tests (\d+)/m.exec(output)?.[1] ?? 0);
   if (tests === 0) {
     console.error('run-tests: no test ran');

@@ -68,7 +68,8 @@ function fail(message: string): never {
 
 function integerOption(value: string | undefined, name: string, fallback: number, min = 0): number {
   if (value === undefined) return fallback;
-  if (!/^[0-9]+$/.test(value) || Number(value) < min) fail(`--${name} takes a whole number of at least ${min}, not '${value}'`);
+  if (!/^[0-9]+$/.test(value) || Number(value) < min)
+    fail(`--${name} takes a whole number of at least ${min}, not '${value}'`);
   return Number(value);
 }
 
@@ -147,9 +148,11 @@ export async function main(argv: string[]): Promise<void> {
   const accountId = v['account-id'] ?? base.accountId;
   if (!/^[0-9]{12}$/.test(accountId)) fail(`--account-id takes 12 digits, not '${accountId}'`);
   const region = v.region ?? base.region;
-  if (!/^[a-z]{2}(-[a-z]+)+-[0-9]+$/.test(region)) fail(`--region takes a region name such as us-east-1, not '${region}'`);
+  if (!/^[a-z]{2}(-[a-z]+)+-[0-9]+$/.test(region))
+    fail(`--region takes a region name such as us-east-1, not '${region}'`);
   const publicIpPool = v['public-ip-pool'] ?? base.publicIpPool;
-  if (!parseCidr(publicIpPool)) fail(`--public-ip-pool takes a CIDR block such as 198.51.100.0/24, not '${publicIpPool}'`);
+  if (!parseCidr(publicIpPool))
+    fail(`--public-ip-pool takes a CIDR block such as 198.51.100.0/24, not '${publicIpPool}'`);
   const store = v.store ?? (process.env.EC2LITE_STORE || undefined) ?? base.store;
   if (store !== undefined && !isPostgresUrl(store)) fail(`--store takes a postgres:// URL, not '${store}'`);
   const emulator = await startEmulator({
@@ -168,7 +171,12 @@ export async function main(argv: string[]): Promise<void> {
     accountId,
     placement: choice(v.placement, 'placement', ['random', 'lowest'] as const, base.placement),
     seed: integerOption(v.seed, 'seed', base.seed),
-    unattachedAddressLimit: integerOption(v['unattached-address-limit'], 'unattached-address-limit', base.unattachedAddressLimit, 2),
+    unattachedAddressLimit: integerOption(
+      v['unattached-address-limit'],
+      'unattached-address-limit',
+      base.unattachedAddressLimit,
+      2
+    ),
     publicIpPool,
     elasticIpLimit: integerOption(v['elastic-ip-limit'], 'elastic-ip-limit', base.elasticIpLimit),
     sync: choice(v.sync, 'sync', ['normal', 'full'] as const, base.sync),
@@ -184,7 +192,9 @@ export async function main(argv: string[]): Promise<void> {
   process.stdout.write(
     `ec2lite listening on ${emulator.url} (region ${region}, ${store !== undefined ? `state in PostgreSQL ${redactedUrl(store)}` : (v.ephemeral ?? base.ephemeral) ? 'in-memory state' : `state in ${v.data ?? base.dataDir}`}, auth ${v.auth ?? base.auth}; control API at ${emulator.url}/_ec2lite/)\n`
   );
-  process.stdout.write(`instance metadata service on port ${emulator.imds.port} (ec2lite metadata-endpoint INSTANCE_ID gives an instance's URL)\n`);
+  process.stdout.write(
+    `instance metadata service on port ${emulator.imds.port} (ec2lite metadata-endpoint INSTANCE_ID gives an instance's URL)\n`
+  );
   let closing = false;
   const shutdown = (): void => {
     if (closing) return;
@@ -216,7 +226,10 @@ Exit status: 0 when the folder is consistent, 1 when a violation was found, 2 fo
 function runCheck(argv: string[]): number {
   let dataDir: string | undefined;
   try {
-    const { values } = parseArgs({ args: argv, options: { data: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    const { values } = parseArgs({
+      args: argv,
+      options: { data: { type: 'string' }, help: { type: 'boolean', short: 'h' } }
+    });
     if (values.help) {
       process.stdout.write(CHECK_HELP);
       return 0;

@@ -60,7 +60,8 @@ export function loadConfigFile(path: string): Partial<Ec2liteConfig> {
 
 /** Checks a config object; `baseDir` anchors relative paths. */
 export function parseConfig(value: unknown, where: string, baseDir: string): Partial<Ec2liteConfig> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${where}: the config is a JSON object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error(`${where}: the config is a JSON object`);
   const defaults = defaultConfig as unknown as Record<string, unknown>;
   const known = [...new Set([...Object.keys(defaults), ...Object.keys(STRUCTURED)])].sort();
   const config: Record<string, unknown> = {};
@@ -72,15 +73,18 @@ export function parseConfig(value: unknown, where: string, baseDir: string): Par
     } else if (Object.hasOwn(defaults, key)) {
       const expected = typeof defaults[key];
       if (typeof raw !== expected || (expected === 'number' && (!Number.isInteger(raw) || (raw as number) < 0))) {
-        throw new Error(`${at} must be ${expected === 'number' ? 'a whole number' : `a ${expected}`}, not ${JSON.stringify(raw)}`);
+        throw new Error(
+          `${at} must be ${expected === 'number' ? 'a whole number' : `a ${expected}`}, not ${JSON.stringify(raw)}`
+        );
       }
       const choices = CHOICES[key];
-      if (choices && !choices.includes(raw as string)) throw new Error(`${at} must be one of ${choices.join(', ')}, not ${JSON.stringify(raw)}`);
+      if (choices && !choices.includes(raw as string))
+        throw new Error(`${at} must be one of ${choices.join(', ')}, not ${JSON.stringify(raw)}`);
       setting = raw;
     } else {
       throw new Error(`${where}: unknown setting "${key}" (known: ${known.join(', ')})`);
     }
     config[key] = PATHS.has(key) ? resolve(baseDir, setting as string) : setting;
   }
-  return config as Partial<Ec2liteConfig>;
+  return config;
 }

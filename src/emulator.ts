@@ -81,11 +81,21 @@ export async function startEmulator(overrides: Partial<Ec2liteConfig> = {}): Pro
   const publicIpPool = parseCidr(config.publicIpPool);
   if (!publicIpPool) throw new Error(`publicIpPool is not a CIDR block: '${config.publicIpPool}'`);
   // Keys and knobs first: a bad credentials file or setting stops the start before anything listens.
-  const keys = keyRing([...(config.credentialsFile ? loadCredentialsFile(config.credentialsFile) : []), ...(config.credentials ?? [])]);
+  const keys = keyRing([
+    ...(config.credentialsFile ? loadCredentialsFile(config.credentialsFile) : []),
+    ...(config.credentials ?? [])
+  ]);
   if (config.auth === 'verify' && keys.size === 0) {
-    throw new Error('auth verify needs access keys: give a credentials file (--credentials FILE) or "credentials" in the config file');
+    throw new Error(
+      'auth verify needs access keys: give a credentials file (--credentials FILE) or "credentials" in the config file'
+    );
   }
-  const authenticate = createAuthenticator({ mode: config.auth, keys, defaultAccountId: config.accountId, defaultRegion: config.region });
+  const authenticate = createAuthenticator({
+    mode: config.auth,
+    keys,
+    defaultAccountId: config.accountId,
+    defaultRegion: config.region
+  });
   const controls = new Controls({
     callLogSize: config.callLogSize,
     ...(config.throttle ? { throttle: config.throttle } : {}),
@@ -152,10 +162,10 @@ export async function startEmulator(overrides: Partial<Ec2liteConfig> = {}): Pro
         }
       : {})
   });
-  const server = createEc2Server(
-    (req, res) => (isControlPath(req.url) ? controlApi(req, res) : gate(req, res)),
-    { requestTimeoutMs: config.requestTimeoutMs, headersTimeoutMs: config.headersTimeoutMs }
-  );
+  const server = createEc2Server((req, res) => (isControlPath(req.url) ? controlApi(req, res) : gate(req, res)), {
+    requestTimeoutMs: config.requestTimeoutMs,
+    headersTimeoutMs: config.headersTimeoutMs
+  });
   let port: number;
   try {
     port = await server.listen(config.port, config.host);

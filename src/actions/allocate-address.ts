@@ -47,17 +47,23 @@ export const allocateAddress = defineAction<AllocateAddressInput>({
   ),
   check(input) {
     // Only Amazon's own pool exists here: no BYOIP, customer-owned (Outposts) or IPAM pools.
-    if (input.PublicIpv4Pool !== undefined && input.PublicIpv4Pool !== 'amazon') throw errors.publicIpv4PoolNotFound(input.PublicIpv4Pool);
+    if (input.PublicIpv4Pool !== undefined && input.PublicIpv4Pool !== 'amazon')
+      throw errors.publicIpv4PoolNotFound(input.PublicIpv4Pool);
     if (input.CustomerOwnedIpv4Pool !== undefined) {
-      throw errors.invalidParameterValue(`The customer-owned IPv4 pool '${input.CustomerOwnedIpv4Pool}' does not exist.`);
+      throw errors.invalidParameterValue(
+        `The customer-owned IPv4 pool '${input.CustomerOwnedIpv4Pool}' does not exist.`
+      );
     }
-    if (input.IpamPoolId !== undefined) throw errors.invalidParameterValue(`The IPAM pool '${input.IpamPoolId}' does not exist.`);
+    if (input.IpamPoolId !== undefined)
+      throw errors.invalidParameterValue(`The IPAM pool '${input.IpamPoolId}' does not exist.`);
     if (input.Address !== undefined) parsePublicIp(input.Address, 'Address');
   },
   async run(tx, input, context) {
     // The region is the only network border group ec2lite has (no Local or Wavelength Zones).
     if (input.NetworkBorderGroup !== undefined && input.NetworkBorderGroup !== context.region) {
-      throw errors.invalidParameterValue(`Invalid network border group '${input.NetworkBorderGroup}' for region ${context.region}.`);
+      throw errors.invalidParameterValue(
+        `Invalid network border group '${input.NetworkBorderGroup}' for region ${context.region}.`
+      );
     }
     const tags = tagsFromSpecifications(input.TagSpecifications, 'elastic-ip');
     const held = await tx.listElasticIps();
@@ -70,7 +76,11 @@ export const allocateAddress = defineAction<AllocateAddressInput>({
         throw errors.addressNotFound(input.Address);
       }
     } else {
-      publicIp = pickPublicAddress(context.publicIpPool, held.map((e) => e.publicIp), context.placement);
+      publicIp = pickPublicAddress(
+        context.publicIpPool,
+        held.map((e) => e.publicIp),
+        context.placement
+      );
       if (publicIp === undefined) throw errors.insufficientAddressCapacity();
     }
     const eip: ElasticIp = { allocationId: newId('eipalloc'), publicIp, ownerId: context.accountId, tags };

@@ -48,7 +48,11 @@ export const assignPrivateIpAddresses = defineAction<AssignPrivateIpAddressesInp
       'assignedPrivateIpAddressesSet',
       out.list(out.structure(out.member('PrivateIpAddress', 'privateIpAddress')))
     ),
-    out.member('AssignedIpv4Prefixes', 'assignedIpv4PrefixSet', out.list(out.structure(out.member('Ipv4Prefix', 'ipv4Prefix'))))
+    out.member(
+      'AssignedIpv4Prefixes',
+      'assignedIpv4PrefixSet',
+      out.list(out.structure(out.member('Ipv4Prefix', 'ipv4Prefix')))
+    )
   ),
   async run(tx, input, context) {
     const eni = await requireNetworkInterface(tx, input.NetworkInterfaceId);
@@ -138,7 +142,13 @@ export const assignPrivateIpAddresses = defineAction<AssignPrivateIpAddressesInp
     } else {
       checkSlotLimit(eni, input.Ipv4PrefixCount!, limit);
       const reserved = reservedRanges(await tx.listSubnetCidrReservations(subnet.id));
-      bases = pickPrefixes(map, input.Ipv4PrefixCount!, context.placement, reserved, context.subnetAtPrefixCapacity?.(subnet.id));
+      bases = pickPrefixes(
+        map,
+        input.Ipv4PrefixCount!,
+        context.placement,
+        reserved,
+        context.subnetAtPrefixCapacity?.(subnet.id)
+      );
     }
     await tx.addPrefixes(eni, bases);
     // Only prefixes were assigned: EC2 leaves the address set out (work-with-prefixes.md CLI sample).

@@ -28,7 +28,8 @@ async function targetInterface(tx: StoreTx, input: AssociateAddressInput): Promi
   if (input.NetworkInterfaceId !== undefined) {
     const eni = await requireNetworkInterface(tx, input.NetworkInterfaceId);
     const instance = eni.attachment && (await tx.getInstance(eni.attachment.instanceId));
-    if (instance && !acceptsAssociation(instance.state)) throw errors.attachedInstanceStateInvalidForAddress(instance.state, eni.id);
+    if (instance && !acceptsAssociation(instance.state))
+      throw errors.attachedInstanceStateInvalidForAddress(instance.state, eni.id);
     return eni;
   }
   const instanceId = input.InstanceId!;
@@ -68,7 +69,8 @@ export const associateAddress = defineAction<AssociateAddressInput>({
       throw errors.missingParameter('AllocationId');
     }
     if (input.InstanceId !== undefined && input.NetworkInterfaceId !== undefined) throw errors.instanceAndInterface();
-    if (input.InstanceId === undefined && input.NetworkInterfaceId === undefined) throw errors.missingParameter('InstanceId');
+    if (input.InstanceId === undefined && input.NetworkInterfaceId === undefined)
+      throw errors.missingParameter('InstanceId');
   },
   async run(tx, input) {
     const eip = await requireElasticIp(tx, input.AllocationId!);
@@ -93,12 +95,17 @@ export const associateAddress = defineAction<AssociateAddressInput>({
       (e) => e.allocationId !== eip.allocationId && e.association?.privateIpAddress === privateIp
     );
     if (occupant) {
-      if (strict) throw errors.privateAddressAlreadyAssociated(eni.id, formatIpv4(privateIp), formatIpv4(occupant.publicIp));
+      if (strict)
+        throw errors.privateAddressAlreadyAssociated(eni.id, formatIpv4(privateIp), formatIpv4(occupant.publicIp));
       // One Elastic IP per private address: the one there is disassociated but stays allocated (API reference).
       await tx.setElasticIpAssociation(occupant.allocationId, undefined);
     }
     const associationId = newId('eipassoc');
-    await tx.setElasticIpAssociation(eip.allocationId, { associationId, networkInterfaceId: eni.id, privateIpAddress: privateIp });
+    await tx.setElasticIpAssociation(eip.allocationId, {
+      associationId,
+      networkInterfaceId: eni.id,
+      privateIpAddress: privateIp
+    });
     return { AssociationId: associationId };
   }
 });

@@ -3,7 +3,7 @@ import { isWellFormedId, newId } from '../domain/ids.js';
 import { instanceType } from '../domain/instance-types.js';
 import type { Attachment } from '../domain/model.js';
 import { errors } from '../protocol/error-codes.js';
-import { boolean, dryRun, enaSrdSpecification, integer, member, string, structure } from '../protocol/input-spec.js';
+import { dryRun, enaSrdSpecification, integer, member, string, structure } from '../protocol/input-spec.js';
 import { out } from '../protocol/output-spec.js';
 import { defineAction } from './action.js';
 import { requireNetworkInterface } from './common.js';
@@ -40,7 +40,8 @@ export const attachNetworkInterface = defineAction<AttachNetworkInterfaceInput>(
   ),
   check(input) {
     // Both ids are checked for form before either is looked up [INF].
-    if (!isWellFormedId(input.NetworkInterfaceId, 'eni')) throw errors.networkInterfaceIdMalformed(input.NetworkInterfaceId);
+    if (!isWellFormedId(input.NetworkInterfaceId, 'eni'))
+      throw errors.networkInterfaceIdMalformed(input.NetworkInterfaceId);
     if (!isWellFormedId(input.InstanceId, 'i')) throw errors.instanceIdMalformed(input.InstanceId);
   },
   async run(tx, input, context) {

@@ -59,12 +59,17 @@ export const MAX_TAGS_PER_RESOURCE = 50;
  * The tags a create call asks for through TagSpecification.N. A specification for another resource type is
  * refused as EC2 does ("'x' is not a valid taggable resource type for this operation.").
  */
-export function tagsFromSpecifications(specs: readonly TagSpecification[] | undefined, resourceType: ResourceType): Tag[] {
+export function tagsFromSpecifications(
+  specs: readonly TagSpecification[] | undefined,
+  resourceType: ResourceType
+): Tag[] {
   const tags = new Map<string, string>();
   for (const spec of specs ?? []) {
     if (spec.ResourceType === undefined) throw errors.missingParameter('TagSpecification.ResourceType');
     if (spec.ResourceType !== resourceType) {
-      throw errors.invalidParameterValue(`'${spec.ResourceType}' is not a valid taggable resource type for this operation.`);
+      throw errors.invalidParameterValue(
+        `'${spec.ResourceType}' is not a valid taggable resource type for this operation.`
+      );
     }
     for (const tag of spec.Tags ?? []) {
       const checked = checkTag(tag);
@@ -88,7 +93,8 @@ export function checkTag(tag: { readonly Key?: string; readonly Value?: string }
     throw errors.invalidParameterValue("Tag keys starting with 'aws:' are reserved for internal use");
   }
   const value = tag.Value ?? '';
-  if (value.length > 256) throw errors.invalidParameterValue(`Tag value must be at most 256 characters long for key '${key}'`);
+  if (value.length > 256)
+    throw errors.invalidParameterValue(`Tag value must be at most 256 characters long for key '${key}'`);
   return { Key: key, Value: value };
 }
 

@@ -69,7 +69,10 @@ export const createNetworkInterface = defineAction<CreateNetworkInterfaceInput>(
   check(request) {
     const explicit = request.PrivateIpAddresses ?? [];
     if (explicit.filter((a) => a.Primary).length > 1) throw errors.multiplePrimaries();
-    if (request.PrivateIpAddress !== undefined && explicit.some((a) => a.Primary && a.PrivateIpAddress !== request.PrivateIpAddress)) {
+    if (
+      request.PrivateIpAddress !== undefined &&
+      explicit.some((a) => a.Primary && a.PrivateIpAddress !== request.PrivateIpAddress)
+    ) {
       throw errors.invalidParameterCombination(
         'The primary private IP address is specified both as PrivateIpAddress and in PrivateIpAddresses with different values.'
       );
@@ -100,12 +103,16 @@ export const createNetworkInterface = defineAction<CreateNetworkInterfaceInput>(
     if (request.Ipv4PrefixCount !== undefined && request.Ipv4Prefixes?.length) {
       throw errors.invalidParameterCombination('You may specify either ipv4Prefixes or ipv4PrefixCount, but not both.');
     }
-    if ((request.Ipv4PrefixCount !== undefined || request.Ipv4Prefixes?.length) && request.SecondaryPrivateIpAddressCount) {
+    if (
+      (request.Ipv4PrefixCount !== undefined || request.Ipv4Prefixes?.length) &&
+      request.SecondaryPrivateIpAddressCount
+    ) {
       throw errors.invalidParameterCombination(
         'You may not specify secondaryPrivateIpAddressCount together with ipv4Prefixes or ipv4PrefixCount.'
       );
     }
-    for (const group of request.Groups ?? []) if (!isWellFormedId(group, 'sg')) throw errors.securityGroupIdMalformed(group);
+    for (const group of request.Groups ?? [])
+      if (!isWellFormedId(group, 'sg')) throw errors.securityGroupIdMalformed(group);
   },
   async run(tx, request, context) {
     if (request.ClientToken !== undefined) {

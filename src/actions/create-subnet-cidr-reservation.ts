@@ -40,7 +40,8 @@ export const createSubnetCidrReservation = defineAction<CreateSubnetCidrReservat
     if (input.Cidr.includes(':')) throw errors.reservationIpv6Unsupported(input.Cidr, subnet.id);
     const cidr = parseCidr(input.Cidr);
     if (!cidr) throw errors.invalidReservationCidr(input.Cidr);
-    if (!cidrContainsCidr(subnet.cidr, cidr)) throw errors.reservationOutsideSubnet(formatCidr(cidr), formatCidr(subnet.cidr));
+    if (!cidrContainsCidr(subnet.cidr, cidr))
+      throw errors.reservationOutsideSubnet(formatCidr(cidr), formatCidr(subnet.cidr));
     const existing = await tx.listSubnetCidrReservations(subnet.id);
     if (existing.some((r) => cidrsOverlap(r.cidr, cidr))) throw errors.reservationOverlap(formatCidr(cidr));
     const reservation: SubnetCidrReservation = {

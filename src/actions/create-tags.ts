@@ -24,14 +24,24 @@ interface TaggableKind {
 /** The resources ec2lite keeps, by id prefix. Security groups are the VPCs' default groups. */
 const KINDS: readonly TaggableKind[] = [
   { prefix: 'vpc', type: 'vpc', exists: async (tx, id) => !!(await tx.getVpc(id)), notFound: errors.vpcNotFound },
-  { prefix: 'subnet', type: 'subnet', exists: async (tx, id) => !!(await tx.getSubnet(id)), notFound: errors.subnetNotFound },
+  {
+    prefix: 'subnet',
+    type: 'subnet',
+    exists: async (tx, id) => !!(await tx.getSubnet(id)),
+    notFound: errors.subnetNotFound
+  },
   {
     prefix: 'eni',
     type: 'network-interface',
     exists: async (tx, id) => !!(await tx.getNetworkInterface(id)),
     notFound: errors.networkInterfaceNotFound
   },
-  { prefix: 'i', type: 'instance', exists: async (tx, id) => !!(await tx.getInstance(id)), notFound: errors.instanceNotFound },
+  {
+    prefix: 'i',
+    type: 'instance',
+    exists: async (tx, id) => !!(await tx.getInstance(id)),
+    notFound: errors.instanceNotFound
+  },
   {
     prefix: 'eipalloc',
     type: 'elastic-ip',

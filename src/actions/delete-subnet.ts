@@ -19,7 +19,8 @@ export const deleteSubnet = defineAction<DeleteSubnetInput>({
     // any network interface left in it is a dependency.
     if ((await tx.countNetworkInterfacesInSubnet(subnet.id)) > 0) throw errors.subnetHasDependencies(subnet.id);
     // Its CIDR reservations are part of the subnet and go with it [INF]: they hold no address of their own.
-    for (const reservation of await tx.listSubnetCidrReservations(subnet.id)) await tx.deleteSubnetCidrReservation(reservation.id);
+    for (const reservation of await tx.listSubnetCidrReservations(subnet.id))
+      await tx.deleteSubnetCidrReservation(reservation.id);
     await tx.deleteSubnet(subnet.id);
     return { Return: true };
   }

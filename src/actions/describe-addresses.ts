@@ -66,7 +66,10 @@ export const describeAddresses = defineAction<DescribeAddressesInput>({
     const wantedIps = new Set(publicIps);
     const wantedIds = new Set(input.AllocationIds ?? []);
     const selected = all.filter(
-      (e) => (wantedIps.size === 0 || wantedIps.has(e.publicIp)) && (wantedIds.size === 0 || wantedIds.has(e.allocationId)) && matches(e)
+      (e) =>
+        (wantedIps.size === 0 || wantedIps.has(e.publicIp)) &&
+        (wantedIds.size === 0 || wantedIds.has(e.allocationId)) &&
+        matches(e)
     );
     return { Addresses: selected.map((e) => addressView(e, e.eni, context)) };
   }

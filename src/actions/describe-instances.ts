@@ -45,7 +45,8 @@ export async function loadInstances(tx: StoreTx): Promise<InstanceWithInterfaces
     if (id !== undefined) appendTo(elasticIps, id, eip);
   }
   const byDevice = (a: NetworkInterface, b: NetworkInterface): number =>
-    a.attachment!.networkCardIndex - b.attachment!.networkCardIndex || a.attachment!.deviceIndex - b.attachment!.deviceIndex;
+    a.attachment!.networkCardIndex - b.attachment!.networkCardIndex ||
+    a.attachment!.deviceIndex - b.attachment!.deviceIndex;
   return (await tx.listInstances()).map((instance) => ({
     ...instance,
     interfaces: (interfaces.get(instance.id) ?? []).sort(byDevice),
@@ -79,7 +80,8 @@ const instanceFilters = (region: string) => ({
   'client-token': (i: InstanceWithInterfaces) => [i.clientToken],
   'private-ip-address': primaryAddress,
   'private-dns-name': (i: InstanceWithInterfaces) => primaryAddresses(i).map((a) => privateDnsName(a, region)),
-  'ip-address': (i: InstanceWithInterfaces) => i.interfaces.flatMap((e) => (i.elasticIps.get(e.id) ?? []).map((eip) => formatIpv4(eip.publicIp))).slice(0, 1),
+  'ip-address': (i: InstanceWithInterfaces) =>
+    i.interfaces.flatMap((e) => (i.elasticIps.get(e.id) ?? []).map((eip) => formatIpv4(eip.publicIp))).slice(0, 1),
   'network-interface.network-interface-id': each((e) => [e.id]),
   'network-interface.subnet-id': each((e) => [e.subnetId]),
   'network-interface.vpc-id': each((e) => [e.vpcId]),
@@ -120,12 +122,21 @@ export const describeInstances = defineAction<DescribeInstancesInput>({
     NextToken: nextToken,
     DryRun: dryRun
   }),
-  output: out.structure(out.member('Reservations', 'reservationSet', out.list(reservationShape)), out.member('NextToken', 'nextToken')),
+  output: out.structure(
+    out.member('Reservations', 'reservationSet', out.list(reservationShape)),
+    out.member('NextToken', 'nextToken')
+  ),
   async run(tx, input, context) {
     // [OBS] aws-sdk-ruby #3028: MaxResults cannot be combined with InstanceId.N.
     if (input.InstanceIds?.length && input.MaxResults !== undefined) throw errors.idsWithMaxResults('instancesSet');
     const matches = compileFilters(input.Filters, instanceFilters(context.region));
-    const selected = selectByIds(await loadInstances(tx), input.InstanceIds, 'i', errors.instanceIdMalformed, errors.instanceNotFound);
+    const selected = selectByIds(
+      await loadInstances(tx),
+      input.InstanceIds,
+      'i',
+      errors.instanceIdMalformed,
+      errors.instanceNotFound
+    );
     // EC2 pages instances, not reservations (MaxResults counts instances).
     const page = paginate(selected.filter(matches), input, { min: 5, max: 1000 });
     return { Reservations: reservations(page.items, context), NextToken: page.nextToken };

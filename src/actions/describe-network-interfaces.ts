@@ -23,8 +23,10 @@ type Described = NetworkInterface;
 type ElasticIpsOf = (e: Described) => readonly ElasticIp[];
 
 const addresses = (e: Described) => e.privateIpAddresses.map((a) => formatIpv4(a.address));
-const attached = <T>(read: (a: NonNullable<NetworkInterface['attachment']>, e: Described) => T) => (e: Described) =>
-  e.attachment ? [String(read(e.attachment, e))] : [];
+const attached =
+  <T>(read: (a: NonNullable<NetworkInterface['attachment']>, e: Described) => T) =>
+  (e: Described) =>
+    e.attachment ? [String(read(e.attachment, e))] : [];
 const onPrimary = (e: Described, elasticIps: readonly ElasticIp[]) => {
   const primary = e.privateIpAddresses.find((a) => a.primary)?.address;
   return elasticIps.filter((eip) => eip.association?.privateIpAddress === primary);
@@ -63,7 +65,8 @@ export const networkInterfaceFilters = (region: string, elasticIpsOf: ElasticIps
   'addresses.association.owner-id': (e: Described) => elasticIpsOf(e).map((eip) => eip.ownerId),
   'association.public-ip': (e: Described) => onPrimary(e, elasticIpsOf(e)).map((eip) => formatIpv4(eip.publicIp)),
   'association.allocation-id': (e: Described) => onPrimary(e, elasticIpsOf(e)).map((eip) => eip.allocationId),
-  'association.association-id': (e: Described) => onPrimary(e, elasticIpsOf(e)).map((eip) => eip.association?.associationId),
+  'association.association-id': (e: Described) =>
+    onPrimary(e, elasticIpsOf(e)).map((eip) => eip.association?.associationId),
   'association.ip-owner-id': (e: Described) => onPrimary(e, elasticIpsOf(e)).map((eip) => eip.ownerId)
 });
 

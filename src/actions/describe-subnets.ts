@@ -52,7 +52,10 @@ export const describeSubnets = defineAction<DescribeSubnetsInput>({
     NextToken: nextToken,
     DryRun: dryRun
   }),
-  output: out.structure(out.member('Subnets', 'subnetSet', out.list(subnetShape)), out.member('NextToken', 'nextToken')),
+  output: out.structure(
+    out.member('Subnets', 'subnetSet', out.list(subnetShape)),
+    out.member('NextToken', 'nextToken')
+  ),
   async run(tx, input, context) {
     if (input.SubnetIds?.length && input.MaxResults !== undefined) throw errors.idsWithMaxResults('subnetIdSet');
     const matches = compileFilters(input.Filters, {

@@ -49,7 +49,12 @@ export const describeTags = defineAction<DescribeTagsInput>({
     // "This value can be between 5 and 1000" (DescribeTags MaxResults doc string).
     const page = paginate(rows.filter(matches), input, { min: 5, max: 1000 });
     return {
-      Tags: page.items.map((t) => ({ Key: t.key, ResourceId: t.resourceId, ResourceType: t.resourceType, Value: t.value })),
+      Tags: page.items.map((t) => ({
+        Key: t.key,
+        ResourceId: t.resourceId,
+        ResourceType: t.resourceType,
+        Value: t.value
+      })),
       NextToken: page.nextToken
     };
   }

@@ -24,8 +24,10 @@ export const disassociateAddress = defineAction<DisassociateAddressInput>({
   }),
   output: returnOutput,
   check(input) {
-    if (input.AssociationId !== undefined && input.PublicIp !== undefined) throw errors.publicIpWithId('association id');
-    if (input.AssociationId === undefined && input.PublicIp === undefined) throw errors.missingParameter('AssociationId');
+    if (input.AssociationId !== undefined && input.PublicIp !== undefined)
+      throw errors.publicIpWithId('association id');
+    if (input.AssociationId === undefined && input.PublicIp === undefined)
+      throw errors.missingParameter('AssociationId');
   },
   async run(tx, input) {
     if (input.AssociationId === undefined) {

@@ -43,7 +43,10 @@ export const getSubnetCidrReservations = defineAction<GetSubnetCidrReservationsI
   async run(tx, input) {
     const matches = compileFilters(input.Filters, reservationFilters);
     const subnet = await requireSubnet(tx, input.SubnetId);
-    const page = paginate((await tx.listSubnetCidrReservations(subnet.id)).filter(matches), input, { min: 5, max: 1000 });
+    const page = paginate((await tx.listSubnetCidrReservations(subnet.id)).filter(matches), input, {
+      min: 5,
+      max: 1000
+    });
     return {
       SubnetIpv4CidrReservations: page.items.map(subnetCidrReservationView),
       // ec2lite subnets have no IPv6 block, so there are never IPv6 reservations.

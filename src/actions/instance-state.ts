@@ -46,12 +46,22 @@ export function defineStateChange(options: {
     }),
     output: out.structure(out.member(options.resultMember, 'instancesSet', out.list(instanceStateChangeShape))),
     async run(tx, input, context) {
-      const instances = selectByIds(await tx.listInstances(), input.InstanceIds, 'i', errors.instanceIdMalformed, errors.instanceNotFound);
+      const instances = selectByIds(
+        await tx.listInstances(),
+        input.InstanceIds,
+        'i',
+        errors.instanceIdMalformed,
+        errors.instanceNotFound
+      );
       const decided = instances.map((instance) => ({ instance, transition: options.transition(instance, context) }));
       const changes = [];
       for (const { instance, transition } of decided) {
         if (transition === 'unchanged') {
-          changes.push({ InstanceId: instance.id, CurrentState: instanceStateView(instance.state), PreviousState: instanceStateView(instance.state) });
+          changes.push({
+            InstanceId: instance.id,
+            CurrentState: instanceStateView(instance.state),
+            PreviousState: instanceStateView(instance.state)
+          });
           continue;
         }
         await options.apply?.(tx, instance);
@@ -74,4 +84,8 @@ export function userInitiated(now: Date): string {
 
 /** StopInstances and TerminateInstances members ec2lite accepts and has no use for (SDK model). */
 export const skipOsShutdown = { SkipOsShutdown: member('SkipOsShutdown', boolean()) };
-export const stopMembers = { Force: member('Force', boolean()), Hibernate: member('Hibernate', boolean()), ...skipOsShutdown };
+export const stopMembers = {
+  Force: member('Force', boolean()),
+  Hibernate: member('Hibernate', boolean()),
+  ...skipOsShutdown
+};

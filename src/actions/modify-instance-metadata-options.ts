@@ -67,8 +67,10 @@ export const modifyInstanceMetadataOptions = defineAction<ModifyInstanceMetadata
       throw errors.metadataOptionsInvalidState(instance.id, instance.state);
     }
     const options: MetadataOptions = {
-      httpTokens: (input.HttpTokens as MetadataOptions['httpTokens'] | undefined) ?? instance.metadataOptions.httpTokens,
-      httpEndpoint: (input.HttpEndpoint as MetadataOptions['httpEndpoint'] | undefined) ?? instance.metadataOptions.httpEndpoint,
+      httpTokens:
+        (input.HttpTokens as MetadataOptions['httpTokens'] | undefined) ?? instance.metadataOptions.httpTokens,
+      httpEndpoint:
+        (input.HttpEndpoint as MetadataOptions['httpEndpoint'] | undefined) ?? instance.metadataOptions.httpEndpoint,
       httpPutResponseHopLimit: input.HttpPutResponseHopLimit ?? instance.metadataOptions.httpPutResponseHopLimit
     };
     await tx.updateInstance({ ...instance, metadataOptions: options });

@@ -1,7 +1,16 @@
 import { isWellFormedId } from '../domain/ids.js';
 import type { NetworkInterface } from '../domain/model.js';
 import { errors } from '../protocol/error-codes.js';
-import { boolean, dryRun, enaSrdSpecification, integer, list, member, string, structure } from '../protocol/input-spec.js';
+import {
+  boolean,
+  dryRun,
+  enaSrdSpecification,
+  integer,
+  list,
+  member,
+  string,
+  structure
+} from '../protocol/input-spec.js';
 import { returnOutput } from '../protocol/output-spec.js';
 import { defineAction } from './action.js';
 import { requireNetworkInterface } from './common.js';
@@ -11,7 +20,12 @@ interface ModifyNetworkInterfaceAttributeInput {
   Description?: { Value?: string };
   SourceDestCheck?: { Value?: boolean };
   Groups?: string[];
-  Attachment?: { AttachmentId?: string; DeleteOnTermination?: boolean; DefaultEnaQueueCount?: boolean; EnaQueueCount?: number };
+  Attachment?: {
+    AttachmentId?: string;
+    DeleteOnTermination?: boolean;
+    DefaultEnaQueueCount?: boolean;
+    EnaQueueCount?: number;
+  };
   EnaSrdSpecification?: { EnaSrdEnabled?: boolean; EnaSrdUdpSpecification?: { EnaSrdUdpEnabled?: boolean } };
   DryRun?: boolean;
 }
@@ -63,7 +77,8 @@ export const modifyNetworkInterfaceAttribute = defineAction<ModifyNetworkInterfa
     const named = namedAttributes(input);
     if (named.length === 0) throw errors.noAttributes();
     if (named.length > 1) throw errors.multipleAttributes(named);
-    for (const group of input.Groups ?? []) if (!isWellFormedId(group, 'sg')) throw errors.securityGroupIdMalformed(group);
+    for (const group of input.Groups ?? [])
+      if (!isWellFormedId(group, 'sg')) throw errors.securityGroupIdMalformed(group);
     if (input.Attachment) {
       const id = input.Attachment.AttachmentId;
       if (id === undefined) throw errors.missingParameter('Attachment.AttachmentId');
@@ -82,7 +97,9 @@ export const modifyNetworkInterfaceAttribute = defineAction<ModifyNetworkInterfa
       const groupIds = [...new Set(input.Groups)];
       changed = {
         ...eni,
-        groups: groupIds.map((groupId) => (groupId === vpc?.defaultSecurityGroupId ? { groupId, groupName: 'default' } : { groupId }))
+        groups: groupIds.map((groupId) =>
+          groupId === vpc?.defaultSecurityGroupId ? { groupId, groupName: 'default' } : { groupId }
+        )
       };
     } else if (input.Attachment) {
       const attachmentId = input.Attachment.AttachmentId!;
@@ -92,7 +109,8 @@ export const modifyNetworkInterfaceAttribute = defineAction<ModifyNetworkInterfa
         throw errors.attachmentOfOtherInterface(attachmentId, eni.id);
       }
       const deleteOnTermination = input.Attachment.DeleteOnTermination;
-      if (deleteOnTermination !== undefined) changed = { ...eni, attachment: { ...eni.attachment, deleteOnTermination } };
+      if (deleteOnTermination !== undefined)
+        changed = { ...eni, attachment: { ...eni.attachment, deleteOnTermination } };
     }
     if (changed !== eni) await tx.updateNetworkInterface(changed);
     return { Return: true };

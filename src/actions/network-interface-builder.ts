@@ -58,7 +58,9 @@ export async function createNetworkInterfaceRecord(
     interfaceType: spec.interfaceType ?? 'interface',
     sourceDestCheck: true,
     requesterManaged: false,
-    groups: groupIds.map((groupId) => (groupId === vpc.defaultSecurityGroupId ? { groupId, groupName: 'default' } : { groupId })),
+    groups: groupIds.map((groupId) =>
+      groupId === vpc.defaultSecurityGroupId ? { groupId, groupName: 'default' } : { groupId }
+    ),
     privateIpAddresses: plan.addresses,
     ipv4Prefixes: plan.prefixes,
     tags: spec.tags ?? [],

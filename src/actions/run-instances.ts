@@ -7,7 +7,17 @@ import { checkPrefixDelegation } from '../domain/limits.js';
 import type { Attachment, Instance, MetadataOptions, NetworkInterface, Subnet, Tag } from '../domain/model.js';
 import { errors } from '../protocol/error-codes.js';
 import { Ec2Error } from '../protocol/errors.js';
-import { boolean, dryRun, enaSrdSpecification, integer, list, member, string, structure, tagSpecifications } from '../protocol/input-spec.js';
+import {
+  boolean,
+  dryRun,
+  enaSrdSpecification,
+  integer,
+  list,
+  member,
+  string,
+  structure,
+  tagSpecifications
+} from '../protocol/input-spec.js';
 import { reservationShape } from '../protocol/resource-shapes.js';
 import type { StoreTx } from '../store/store.js';
 import { type ActionContext, defineAction } from './action.js';
@@ -49,7 +59,9 @@ interface RunInstancesInput {
   DryRun?: boolean;
 }
 
-const addressSpec = list(structure({ PrivateIpAddress: member('PrivateIpAddress', string()), Primary: member('Primary', boolean()) }));
+const addressSpec = list(
+  structure({ PrivateIpAddress: member('PrivateIpAddress', string()), Primary: member('Primary', boolean()) })
+);
 
 const input = structure({
   ImageId: member('ImageId', string()),
@@ -122,9 +134,15 @@ const input = structure({
   EbsOptimized: member('EbsOptimized', boolean()),
   DisableApiTermination: member('DisableApiTermination', boolean()),
   DisableApiStop: member('DisableApiStop', boolean()),
-  InstanceInitiatedShutdownBehavior: member('InstanceInitiatedShutdownBehavior', string({ enum: ['stop', 'terminate'] })),
+  InstanceInitiatedShutdownBehavior: member(
+    'InstanceInitiatedShutdownBehavior',
+    string({ enum: ['stop', 'terminate'] })
+  ),
   Monitoring: member('Monitoring', structure({ Enabled: member('Enabled', boolean()) })),
-  IamInstanceProfile: member('IamInstanceProfile', structure({ Arn: member('Arn', string()), Name: member('Name', string()) })),
+  IamInstanceProfile: member(
+    'IamInstanceProfile',
+    structure({ Arn: member('Arn', string()), Name: member('Name', string()) })
+  ),
   CreditSpecification: member('CreditSpecification', structure({ CpuCredits: member('CpuCredits', string()) })),
   DryRun: dryRun
 });
@@ -143,7 +161,10 @@ function checkInterfaceSpecification(spec: NetworkInterfaceSpecification, reques
   if (spec.DeviceIndex === undefined) throw errors.missingDeviceIndex();
   const explicit = spec.PrivateIpAddresses ?? [];
   if (explicit.filter((a) => a.Primary).length > 1) throw errors.multiplePrimaries();
-  if (spec.PrivateIpAddress !== undefined && explicit.some((a) => a.Primary && a.PrivateIpAddress !== spec.PrivateIpAddress)) {
+  if (
+    spec.PrivateIpAddress !== undefined &&
+    explicit.some((a) => a.Primary && a.PrivateIpAddress !== spec.PrivateIpAddress)
+  ) {
     throw errors.invalidParameterCombination(
       'The primary private IP address is specified both as PrivateIpAddress and in PrivateIpAddresses with different values.'
     );
@@ -167,11 +188,15 @@ function checkInterfaceSpecification(spec: NetworkInterfaceSpecification, reques
   // "You cannot specify this option if you're launching more than one instance" (model doc of PrivateIpAddress,
   // PrivateIpAddresses); an existing interface can go to one instance only. Texts [INF].
   if (request.MaxCount > 1 && (spec.PrivateIpAddress !== undefined || explicit.length > 0)) {
-    throw errors.invalidParameterCombination('Cannot specify a private IP address when launching more than one instance.');
+    throw errors.invalidParameterCombination(
+      'Cannot specify a private IP address when launching more than one instance.'
+    );
   }
   if (spec.NetworkInterfaceId !== undefined) {
     if (request.MaxCount > 1) {
-      throw errors.invalidParameterCombination('Cannot specify a network interface ID when launching more than one instance.');
+      throw errors.invalidParameterCombination(
+        'Cannot specify a network interface ID when launching more than one instance.'
+      );
     }
     // "You can specify true only if creating a new network interface when launching an instance" (model doc of
     // DeleteOnTermination); text [INF].
@@ -193,7 +218,8 @@ function checkInterfaceLayout(specs: readonly NetworkInterfaceSpecification[], t
   const slots = new Set<string>();
   for (const spec of specs) {
     const card = spec.NetworkCardIndex ?? 0;
-    if (!type.networkCards.some((c) => c.networkCardIndex === card)) throw errors.invalidNetworkCardIndex(card, type.instanceType);
+    if (!type.networkCards.some((c) => c.networkCardIndex === card))
+      throw errors.invalidNetworkCardIndex(card, type.instanceType);
     const slot = `${card}:${spec.DeviceIndex!}`;
     if (slots.has(slot)) throw errors.duplicateDeviceIndex(spec.DeviceIndex!);
     slots.add(slot);
@@ -201,7 +227,8 @@ function checkInterfaceLayout(specs: readonly NetworkInterfaceSpecification[], t
   // [OBS] CloudFormation relaying RunInstances: "…you must include a device at index 0".
   if (!slots.has('0:0')) throw errors.missingPrimaryInterface();
   // [OBS] knife-ec2 PR #375: "Interface count 3 exceeds the limit for m1.small" from RunInstances.
-  if (specs.length > type.maximumNetworkInterfaces) throw errors.attachmentLimitExceeded(specs.length, type.instanceType);
+  if (specs.length > type.maximumNetworkInterfaces)
+    throw errors.attachmentLimitExceeded(specs.length, type.instanceType);
   for (const card of type.networkCards) {
     const onCard = specs.filter((s) => (s.NetworkCardIndex ?? 0) === card.networkCardIndex).length;
     if (onCard > card.maximumNetworkInterfaces) throw errors.attachmentLimitExceeded(onCard, type.instanceType);
@@ -226,7 +253,7 @@ async function defaultSubnet(tx: StoreTx, zone: string | undefined, context: Act
   const defaults = subnets.filter((s) => s.defaultForAz);
   const chosen =
     zone === undefined
-      ? defaults.find((s) => s.availabilityZone === context.availabilityZones[0]) ?? defaults[0]
+      ? (defaults.find((s) => s.availabilityZone === context.availabilityZones[0]) ?? defaults[0])
       : defaults.find((s) => s.availabilityZone === zone);
   // [OBS] "VPCIdNotSpecified: No default VPC for this user"
   if (!chosen) throw errors.noDefaultVpc();
@@ -255,7 +282,8 @@ async function planInterfaces(
       ];
   checkInterfaceLayout(specs, type);
   const wantedZone = request.Placement?.AvailabilityZone;
-  if (wantedZone !== undefined && !context.availabilityZones.includes(wantedZone)) throw errors.unknownAvailabilityZone(wantedZone);
+  if (wantedZone !== undefined && !context.availabilityZones.includes(wantedZone))
+    throw errors.unknownAvailabilityZone(wantedZone);
   const planned: (PlannedInterface | undefined)[] = [];
   for (const spec of specs) {
     const slot = { spec, deviceIndex: spec.DeviceIndex!, networkCardIndex: spec.NetworkCardIndex ?? 0 };
@@ -264,8 +292,10 @@ async function planInterfaces(
       // [OBS] terraform-provider-aws #27513.
       if (existing.attachment) throw errors.networkInterfaceAttachmentInUse(existing.id);
       // [OBS] cilium #9730: an interface with more addresses than the type allows.
-      if (slotsUsed(existing) > type.ipv4AddressesPerInterface) throw errors.interfaceAddressLimitExceeded(existing, type.instanceType);
-      if (existing.ipv4Prefixes.length > 0 && !supportsPrefixDelegation(type)) throw errors.prefixDelegationUnsupported(type.instanceType);
+      if (slotsUsed(existing) > type.ipv4AddressesPerInterface)
+        throw errors.interfaceAddressLimitExceeded(existing, type.instanceType);
+      if (existing.ipv4Prefixes.length > 0 && !supportsPrefixDelegation(type))
+        throw errors.prefixDelegationUnsupported(type.instanceType);
       planned.push({ ...slot, existing, availabilityZone: existing.availabilityZone, vpcId: existing.vpcId });
     } else if (spec.SubnetId !== undefined) {
       const subnet = await requireSubnet(tx, spec.SubnetId);
@@ -386,7 +416,9 @@ async function launchInterfaces(
     throw error;
   }
   return [...created, ...attached].sort(
-    (a, b) => a.attachment!.networkCardIndex - b.attachment!.networkCardIndex || a.attachment!.deviceIndex - b.attachment!.deviceIndex
+    (a, b) =>
+      a.attachment!.networkCardIndex - b.attachment!.networkCardIndex ||
+      a.attachment!.deviceIndex - b.attachment!.deviceIndex
   );
 }
 
@@ -403,7 +435,9 @@ export const runInstances = defineAction<RunInstancesInput>({
     if (request.NetworkInterfaces?.length) {
       // [OBS] aws-cli #613, aws-sdk-php #231.
       if (request.SubnetId !== undefined) {
-        throw errors.invalidParameterCombination('Network interfaces and an instance-level subnet ID may not be specified on the same request');
+        throw errors.invalidParameterCombination(
+          'Network interfaces and an instance-level subnet ID may not be specified on the same request'
+        );
       }
       // [OBS] stackoverflow 71556507 (title quotes the error).
       if (request.PrivateIpAddress !== undefined) {
@@ -421,13 +455,18 @@ export const runInstances = defineAction<RunInstancesInput>({
     }
     // [INF] model doc of PrivateIpAddress: "You cannot specify this option … if you're launching more than one instance".
     if (request.PrivateIpAddress !== undefined && request.MaxCount > 1) {
-      throw errors.invalidParameterCombination('Cannot specify a private IP address when launching more than one instance.');
+      throw errors.invalidParameterCombination(
+        'Cannot specify a private IP address when launching more than one instance.'
+      );
     }
-    for (const group of request.SecurityGroupIds ?? []) if (!isWellFormedId(group, 'sg')) throw errors.securityGroupIdMalformed(group);
+    for (const group of request.SecurityGroupIds ?? [])
+      if (!isWellFormedId(group, 'sg')) throw errors.securityGroupIdMalformed(group);
     for (const t of request.TagSpecifications ?? []) {
       if (t.ResourceType === undefined) throw errors.missingParameter('TagSpecification.ResourceType');
       if (!TAGGABLE.has(t.ResourceType)) {
-        throw errors.invalidParameterValue(`'${t.ResourceType}' is not a valid taggable resource type for this operation.`);
+        throw errors.invalidParameterValue(
+          `'${t.ResourceType}' is not a valid taggable resource type for this operation.`
+        );
       }
     }
   },
@@ -453,7 +492,10 @@ export const runInstances = defineAction<RunInstancesInput>({
       httpPutResponseHopLimit: request.MetadataOptions?.HttpPutResponseHopLimit ?? 1
     };
     const ofType = (resourceType: 'instance' | 'network-interface') =>
-      tagsFromSpecifications(request.TagSpecifications?.filter((t) => t.ResourceType === resourceType), resourceType);
+      tagsFromSpecifications(
+        request.TagSpecifications?.filter((t) => t.ResourceType === resourceType),
+        resourceType
+      );
     const instanceTags = ofType('instance');
     const interfaceTags = ofType('network-interface');
     const launched: { instance: Instance; interfaces: NetworkInterface[] }[] = [];
@@ -492,14 +534,19 @@ export const runInstances = defineAction<RunInstancesInput>({
       launched.push({ instance, interfaces });
     }
     if (request.ClientToken !== undefined) {
-      await tx.putClientToken('RunInstances', request.ClientToken, { requestHash: requestHash(request), resourceId: reservationId });
+      await tx.putClientToken('RunInstances', request.ClientToken, {
+        requestHash: requestHash(request),
+        resourceId: reservationId
+      });
     }
     // RunInstances answers with the instances still pending; they are running by the next Describe.
     return {
       ReservationId: reservationId,
       OwnerId: context.accountId,
       Groups: [],
-      Instances: launched.map(({ instance, interfaces }) => instanceView(instance, interfaces, new Map(), context, 'pending'))
+      Instances: launched.map(({ instance, interfaces }) =>
+        instanceView(instance, interfaces, new Map(), context, 'pending')
+      )
     };
   }
 });
@@ -510,7 +557,8 @@ function isCapacityError(error: unknown): boolean {
   return (
     error.code === 'InsufficientFreeAddressesInSubnet' ||
     error.code === 'InsufficientCidrBlocks' ||
-    (error.code === 'InvalidParameterValue' && error.message === "There aren't sufficient free Ipv4 addresses or prefixes")
+    (error.code === 'InvalidParameterValue' &&
+      error.message === "There aren't sufficient free Ipv4 addresses or prefixes")
   );
 }
 

@@ -38,7 +38,12 @@ export const unassignPrivateIpAddresses = defineAction<UnassignPrivateIpAddresse
     for (const text of input.Ipv4Prefixes ?? []) {
       const cidr = parseCidr(text);
       // parseCidr clears host bits: "10.0.0.33/28" must not name the interface's 10.0.0.32/28.
-      if (cidr === null || cidr.prefixLength !== 28 || `${formatIpv4(cidr.base)}/28` !== text || !eni.ipv4Prefixes.includes(cidr.base)) {
+      if (
+        cidr === null ||
+        cidr.prefixLength !== 28 ||
+        `${formatIpv4(cidr.base)}/28` !== text ||
+        !eni.ipv4Prefixes.includes(cidr.base)
+      ) {
         throw errors.addressesNotAssigned(eni.id);
       }
       prefixes.add(cidr.base);

@@ -138,7 +138,11 @@ export function networkInterfaceView(
   const attachment = eni.attachment;
   return {
     Association: onPrimary && associationView(onPrimary, context),
-    Attachment: attachment && { ...attachmentView(attachment), InstanceId: attachment.instanceId, InstanceOwnerId: eni.ownerId },
+    Attachment: attachment && {
+      ...attachmentView(attachment),
+      InstanceId: attachment.instanceId,
+      InstanceOwnerId: eni.ownerId
+    },
     AvailabilityZone: eni.availabilityZone,
     Description: eni.description,
     Groups: eni.groups.map((g) => ({ GroupName: g.groupName, GroupId: g.groupId })),
@@ -184,10 +188,15 @@ export function instanceView(
 ): object {
   const primaryEni = interfaces.find((e) => e.attachment?.deviceIndex === 0 && e.attachment.networkCardIndex === 0);
   const primaryAddress = primaryEni?.privateIpAddresses.find((a) => a.primary)?.address;
-  const primaryEip = primaryEni && elasticIps.get(primaryEni.id)?.find((e) => e.association?.privateIpAddress === primaryAddress);
+  const primaryEip =
+    primaryEni && elasticIps.get(primaryEni.id)?.find((e) => e.association?.privateIpAddress === primaryAddress);
   const terminated = shownState === 'terminated';
   const publicView = (eip: ElasticIp | undefined) =>
-    eip && { IpOwnerId: eip.ownerId, PublicDnsName: publicDnsName(eip.publicIp, context.region), PublicIp: formatIpv4(eip.publicIp) };
+    eip && {
+      IpOwnerId: eip.ownerId,
+      PublicDnsName: publicDnsName(eip.publicIp, context.region),
+      PublicIp: formatIpv4(eip.publicIp)
+    };
   return {
     AmiLaunchIndex: instance.amiLaunchIndex,
     ImageId: instance.imageId,
@@ -262,11 +271,11 @@ export function addressView(eip: ElasticIp, eni: NetworkInterface | undefined, c
   const associated = eip.association && eni;
   return {
     AllocationId: eip.allocationId,
-    AssociationId: associated ? eip.association!.associationId : undefined,
+    AssociationId: associated ? eip.association.associationId : undefined,
     Domain: 'vpc',
     NetworkInterfaceId: associated ? eni.id : undefined,
     NetworkInterfaceOwnerId: associated ? eni.ownerId : undefined,
-    PrivateIpAddress: associated ? formatIpv4(eip.association!.privateIpAddress) : undefined,
+    PrivateIpAddress: associated ? formatIpv4(eip.association.privateIpAddress) : undefined,
     Tags: tagSetOf(eip.tags),
     PublicIpv4Pool: 'amazon',
     NetworkBorderGroup: context.region,

@@ -53,7 +53,8 @@ export function parseCredentials(text: string, where: string): AccessKeyEntry[] 
     json = JSON.parse(trimmed);
     isJson = true;
   } catch (error) {
-    if (trimmed.startsWith('{') || where.endsWith('.json')) throw new Error(`${where}: not valid JSON: ${(error as Error).message}`);
+    if (trimmed.startsWith('{') || where.endsWith('.json'))
+      throw new Error(`${where}: not valid JSON: ${(error as Error).message}`);
   }
   return isJson ? credentialsFromJson(json, where) : credentialsFromIni(text, where);
 }
@@ -72,10 +73,12 @@ const JSON_FIELDS: Readonly<Record<string, keyof AccessKeyEntry>> = {
 export function credentialsFromJson(value: unknown, where: string): AccessKeyEntry[] {
   let list = value;
   if (typeof value === 'object' && value !== null && !Array.isArray(value) && 'keys' in value) {
-    list = (value as { keys: unknown }).keys;
+    list = value.keys;
   }
   if (!Array.isArray(list)) {
-    throw new Error(`${where}: expected a list of keys, [{"accessKeyId": …, "secretAccessKey": …, "accountId"?: …, "policy"?: …}], or {"keys": [...]}`);
+    throw new Error(
+      `${where}: expected a list of keys, [{"accessKeyId": …, "secretAccessKey": …, "accountId"?: …, "policy"?: …}], or {"keys": [...]}`
+    );
   }
   return list.map((item, i) => {
     const at = `${where}: key ${i + 1}`;
@@ -83,7 +86,10 @@ export function credentialsFromJson(value: unknown, where: string): AccessKeyEnt
     const fields: Record<string, unknown> = {};
     for (const [name, field] of Object.entries(item as Record<string, unknown>)) {
       const known = JSON_FIELDS[name];
-      if (!known) throw new Error(`${at} has an unknown field "${name}" (known: accessKeyId, secretAccessKey, accountId, policy)`);
+      if (!known)
+        throw new Error(
+          `${at} has an unknown field "${name}" (known: accessKeyId, secretAccessKey, accountId, policy)`
+        );
       fields[known] = field;
     }
     return entry(fields, at);
@@ -114,7 +120,12 @@ export function credentialsFromIni(text: string, where: string): AccessKeyEntry[
     // A profile without a key (region only, role settings) is not a key: the AWS CLI's files have such sections.
     if (!v.has('aws_access_key_id')) continue;
     const patterns = (name: string): string[] | undefined =>
-      v.has(name) ? v.get(name)!.split(/[\s,]+/).filter((p) => p !== '') : undefined;
+      v.has(name)
+        ? v
+            .get(name)!
+            .split(/[\s,]+/)
+            .filter((p) => p !== '')
+        : undefined;
     const allow = patterns('ec2lite_allow');
     const deny = patterns('ec2lite_deny');
     entries.push(
@@ -129,7 +140,10 @@ export function credentialsFromIni(text: string, where: string): AccessKeyEntry[
       )
     );
   }
-  if (entries.length === 0) throw new Error(`${where}: no access keys found (expected sections with aws_access_key_id and aws_secret_access_key)`);
+  if (entries.length === 0)
+    throw new Error(
+      `${where}: no access keys found (expected sections with aws_access_key_id and aws_secret_access_key)`
+    );
   return entries;
 }
 
@@ -138,7 +152,8 @@ function entry(fields: Record<string, unknown>, at: string): AccessKeyEntry {
   if (typeof accessKeyId !== 'string' || !KEY_ID.test(accessKeyId)) {
     throw new Error(`${at}: the access key id must be 1 to 128 letters and digits, not ${JSON.stringify(accessKeyId)}`);
   }
-  if (typeof secretAccessKey !== 'string' || secretAccessKey === '') throw new Error(`${at}: the key ${accessKeyId} has no secret access key`);
+  if (typeof secretAccessKey !== 'string' || secretAccessKey === '')
+    throw new Error(`${at}: the key ${accessKeyId} has no secret access key`);
   if (accountId !== undefined && (typeof accountId !== 'string' || !ACCOUNT_ID.test(accountId))) {
     throw new Error(`${at}: the account id of ${accessKeyId} must be 12 digits, not ${JSON.stringify(accountId)}`);
   }

@@ -41,13 +41,16 @@ export function parsePolicy(value: unknown, where: string): Policy {
   }
   const record = value as Record<string, unknown>;
   for (const key of Object.keys(record)) {
-    if (key !== 'allow' && key !== 'deny') throw new Error(`${where}: a policy has only "allow" and "deny", not "${key}"`);
+    if (key !== 'allow' && key !== 'deny')
+      throw new Error(`${where}: a policy has only "allow" and "deny", not "${key}"`);
   }
   const list = (key: 'allow' | 'deny'): readonly string[] | undefined => {
     const items = record[key];
     if (items === undefined) return undefined;
     if (!Array.isArray(items) || items.some((item) => typeof item !== 'string' || !PATTERN.test(item))) {
-      throw new Error(`${where}: "${key}" is a list of action names or patterns such as "Describe*" or "ec2:AssignPrivateIpAddresses"`);
+      throw new Error(
+        `${where}: "${key}" is a list of action names or patterns such as "Describe*" or "ec2:AssignPrivateIpAddresses"`
+      );
     }
     return items as string[];
   };

@@ -68,7 +68,9 @@ export function createControlApi(options: ControlApiOptions): (req: IncomingMess
       return methods({
         GET: () => [200, { faults: controls.listFaults() }],
         POST: async (body) => {
-          const specs = listOf(await body(), 'faults').map((item, i, all) => parseFault(item, all.length > 1 ? `fault ${i + 1}` : 'fault'));
+          const specs = listOf(await body(), 'faults').map((item, i, all) =>
+            parseFault(item, all.length > 1 ? `fault ${i + 1}` : 'fault')
+          );
           return [201, { faults: specs.map((spec) => controls.addFault(spec)) }];
         },
         DELETE: () => {
@@ -96,7 +98,8 @@ export function createControlApi(options: ControlApiOptions): (req: IncomingMess
       return methods({
         GET: () => [200, { latency: controls.listLatency() }],
         POST: async (body) => {
-          for (const spec of listOf(await body(), 'latency').map((item) => parseLatency(item))) controls.setLatency(spec);
+          for (const spec of listOf(await body(), 'latency').map((item) => parseLatency(item)))
+            controls.setLatency(spec);
           return [200, { latency: controls.listLatency() }];
         },
         DELETE: () => {
@@ -136,7 +139,8 @@ export function createControlApi(options: ControlApiOptions): (req: IncomingMess
           if (action) filter.action = action;
           if (code) filter.code = code;
           if (limitText !== null) {
-            if (!/^[0-9]{1,7}$/.test(limitText) || Number(limitText) < 1) throw invalid(`limit must be a whole number of at least 1, not '${limitText}'`);
+            if (!/^[0-9]{1,7}$/.test(limitText) || Number(limitText) < 1)
+              throw invalid(`limit must be a whole number of at least 1, not '${limitText}'`);
             filter.limit = Number(limitText);
           }
           return [200, controls.calls(filter)];
@@ -153,14 +157,20 @@ export function createControlApi(options: ControlApiOptions): (req: IncomingMess
           const value = await body();
           let state = false;
           if (value !== undefined) {
-            if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.keys(value).some((k) => k !== 'state')) {
+            if (
+              typeof value !== 'object' ||
+              value === null ||
+              Array.isArray(value) ||
+              Object.keys(value).some((k) => k !== 'state')
+            ) {
               throw invalid('the body of a reset is empty or {"state": true|false}');
             }
             const flag = (value as { state?: unknown }).state;
             if (flag !== undefined && typeof flag !== 'boolean') throw invalid('"state" must be true or false');
             state = flag === true;
           }
-          if (state && !options.resetState) throw new ControlError(501, 'NotImplemented', 'This store cannot be reset.');
+          if (state && !options.resetState)
+            throw new ControlError(501, 'NotImplemented', 'This store cannot be reset.');
           controls.reset();
           if (state) await options.resetState!();
           return [200, { reset: true, state }];
@@ -177,7 +187,12 @@ export function createControlApi(options: ControlApiOptions): (req: IncomingMess
         const value = await body();
         let atCapacity = true;
         if (value !== undefined) {
-          if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.keys(value).some((k) => k !== 'atCapacity')) {
+          if (
+            typeof value !== 'object' ||
+            value === null ||
+            Array.isArray(value) ||
+            Object.keys(value).some((k) => k !== 'atCapacity')
+          ) {
             throw invalid('the body is empty (at capacity) or {"atCapacity": true|false}');
           }
           const flag = (value as { atCapacity?: unknown }).atCapacity;
@@ -197,7 +212,9 @@ export function createControlApi(options: ControlApiOptions): (req: IncomingMess
         }
       });
     }
-    throw notFound(`No control endpoint ${method} ${CONTROL_PREFIX}/${segments.join('/')}. Endpoints: ${ENDPOINTS.join('; ')}.`);
+    throw notFound(
+      `No control endpoint ${method} ${CONTROL_PREFIX}/${segments.join('/')}. Endpoints: ${ENDPOINTS.join('; ')}.`
+    );
   };
 
   return (req, res) => {
@@ -285,7 +302,11 @@ function readLimited(req: IncomingMessage, limit: number): Promise<Buffer> {
       size += chunk.length;
       if (size > limit) {
         req.pause();
-        reject(new ControlError(413, 'RequestEntityTooLarge', `The body exceeds the maximum of ${limit} bytes.`, { connection: 'close' }));
+        reject(
+          new ControlError(413, 'RequestEntityTooLarge', `The body exceeds the maximum of ${limit} bytes.`, {
+            connection: 'close'
+          })
+        );
         return;
       }
       chunks.push(chunk);

@@ -104,7 +104,8 @@ export class Controls {
     const fault = this.faults.find((f) => actionMatches(f.spec.action, action) && matchesWhen(f.spec.when, params));
     if (fault) {
       fault.hits++;
-      if (fault.remaining !== undefined && --fault.remaining === 0) this.faults = this.faults.filter((f) => f !== fault);
+      if (fault.remaining !== undefined && --fault.remaining === 0)
+        this.faults = this.faults.filter((f) => f !== fault);
       const error = new Ec2Error(fault.spec.code, fault.spec.message, fault.spec.status);
       this.injected.add(error);
       throw error;
@@ -113,7 +114,12 @@ export class Controls {
 
   // --- injected errors ----------------------------------------------------------------------------------------
   addFault(spec: FaultSpec): ActiveFault {
-    const state: FaultState = { id: `fault-${randomBytes(6).toString('hex')}`, spec, remaining: spec.sticky ? undefined : spec.count ?? 1, hits: 0 };
+    const state: FaultState = {
+      id: `fault-${randomBytes(6).toString('hex')}`,
+      spec,
+      remaining: spec.sticky ? undefined : (spec.count ?? 1),
+      hits: 0
+    };
     this.faults.push(state);
     return view(state);
   }
@@ -210,7 +216,8 @@ export class Controls {
   /** The kept calls, oldest first, optionally only one action's or one code's (`"OK"` for successes), and only the last `limit`. */
   calls(filter: { action?: string; code?: string; limit?: number } = {}): { calls: CallRecord[]; dropped: number } {
     let calls = this.log;
-    if (filter.action !== undefined) calls = calls.filter((c) => c.action !== undefined && actionMatches(filter.action!, c.action));
+    if (filter.action !== undefined)
+      calls = calls.filter((c) => c.action !== undefined && actionMatches(filter.action!, c.action));
     if (filter.code !== undefined) calls = calls.filter((c) => (c.code ?? 'OK') === filter.code);
     if (filter.limit !== undefined) calls = calls.slice(-filter.limit);
     return { calls: [...calls], dropped: this.dropped };
@@ -235,7 +242,7 @@ export function boundParams(params: Readonly<Record<string, unknown>>): Record<s
   for (const [name, value] of entries.slice(0, LOGGED_PARAMS)) {
     let text: string;
     try {
-      text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+      text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
     } catch {
       // A JSON value nested too deep to print overflows the stack: a client's fault, never a 500. It is logged
       // as a placeholder, so that reading the log cannot overflow either.
@@ -250,7 +257,12 @@ export function boundParams(params: Readonly<Record<string, unknown>>): Record<s
 }
 
 function view(state: FaultState): ActiveFault {
-  return { id: state.id, ...state.spec, ...(state.remaining !== undefined ? { count: state.remaining } : {}), hits: state.hits };
+  return {
+    id: state.id,
+    ...state.spec,
+    ...(state.remaining !== undefined ? { count: state.remaining } : {}),
+    hits: state.hits
+  };
 }
 
 /** An exact name before any pattern; among patterns, the one with more literal characters first. */
@@ -259,10 +271,16 @@ function specificity(pattern: string): number {
   return literal === pattern.length ? Number.MAX_SAFE_INTEGER : literal;
 }
 
-function matchesWhen(when: Readonly<Record<string, string>> | undefined, params: Readonly<Record<string, unknown>>): boolean {
+function matchesWhen(
+  when: Readonly<Record<string, string>> | undefined,
+  params: Readonly<Record<string, unknown>>
+): boolean {
   if (!when) return true;
   return Object.entries(when).every(([name, expected]) => {
     const value = params[name];
-    return (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') && String(value) === expected;
+    return (
+      (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') &&
+      String(value) === expected
+    );
   });
 }

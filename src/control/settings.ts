@@ -67,13 +67,15 @@ const KNOWN_ERRORS: ReadonlyMap<string, { status: number; message: string }> = n
 type Json = Record<string, unknown>;
 
 function object(value: unknown, what: string): Json {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new SettingsError(`${what} must be a JSON object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new SettingsError(`${what} must be a JSON object`);
   return value as Json;
 }
 
 function onlyKeys(record: Json, allowed: readonly string[], what: string): void {
   for (const key of Object.keys(record)) {
-    if (!allowed.includes(key)) throw new SettingsError(`${what}: unknown field "${key}" (allowed: ${allowed.join(', ')})`);
+    if (!allowed.includes(key))
+      throw new SettingsError(`${what}: unknown field "${key}" (allowed: ${allowed.join(', ')})`);
   }
 }
 
@@ -85,8 +87,16 @@ function actionPattern(value: unknown, what: string): string {
 }
 
 function number(value: unknown, what: string, min: number, max: number, integer = false): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
-    throw new SettingsError(`${what} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}, not ${JSON.stringify(value)}`);
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value < min ||
+    value > max ||
+    (integer && !Number.isInteger(value))
+  ) {
+    throw new SettingsError(
+      `${what} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}, not ${JSON.stringify(value)}`
+    );
   }
   return value;
 }
@@ -99,25 +109,40 @@ export function parseFault(value: unknown, what = 'fault'): FaultSpec {
     throw new SettingsError(`${what}: "code" must be an EC2 error code such as "InsufficientFreeAddressesInSubnet"`);
   }
   const known = KNOWN_ERRORS.get(r.code);
-  const status = r.status === undefined ? known?.status ?? 400 : number(r.status, `${what}: "status"`, 400, 599, true);
+  const status =
+    r.status === undefined ? (known?.status ?? 400) : number(r.status, `${what}: "status"`, 400, 599, true);
   let message = known?.message ?? `Injected ${r.code} error.`;
   if (r.message !== undefined) {
-    if (typeof r.message !== 'string' || r.message.length > 2048) throw new SettingsError(`${what}: "message" must be a string of at most 2048 characters`);
+    if (typeof r.message !== 'string' || r.message.length > 2048)
+      throw new SettingsError(`${what}: "message" must be a string of at most 2048 characters`);
     message = r.message;
   }
-  if (r.sticky !== undefined && typeof r.sticky !== 'boolean') throw new SettingsError(`${what}: "sticky" must be true or false`);
+  if (r.sticky !== undefined && typeof r.sticky !== 'boolean')
+    throw new SettingsError(`${what}: "sticky" must be true or false`);
   const sticky = r.sticky === true;
   if (sticky && r.count !== undefined) throw new SettingsError(`${what}: give "count" or "sticky": true, not both`);
-  const count = sticky ? undefined : r.count === undefined ? 1 : number(r.count, `${what}: "count"`, 1, 1_000_000, true);
+  const count = sticky
+    ? undefined
+    : r.count === undefined
+      ? 1
+      : number(r.count, `${what}: "count"`, 1, 1_000_000, true);
   let when: Record<string, string> | undefined;
   if (r.when !== undefined) {
     const w = object(r.when, `${what}: "when"`);
     for (const [key, v] of Object.entries(w)) {
-      if (typeof v !== 'string') throw new SettingsError(`${what}: "when" maps wire parameter names to string values; "${key}" is not a string`);
+      if (typeof v !== 'string')
+        throw new SettingsError(`${what}: "when" maps wire parameter names to string values; "${key}" is not a string`);
     }
     when = w as Record<string, string>;
   }
-  return { action, code: r.code, message, status, ...(count !== undefined ? { count } : { sticky: true }), ...(when ? { when } : {}) };
+  return {
+    action,
+    code: r.code,
+    message,
+    status,
+    ...(count !== undefined ? { count } : { sticky: true }),
+    ...(when ? { when } : {})
+  };
 }
 
 export function parseLatency(value: unknown, what = 'latency'): LatencySpec {
@@ -150,13 +175,19 @@ export function parseThrottle(value: unknown, what = 'throttle'): ThrottleSettin
 /** `RATE:BURST` (the CLI's --throttle), e.g. `10:20`; BURST defaults to RATE rounded up. */
 export function parseThrottleFlag(text: string): ThrottleSettings {
   const match = /^([0-9]+(?:\.[0-9]+)?)(?::([0-9]+))?$/.exec(text);
-  if (!match) throw new SettingsError(`--throttle takes RATE:BURST, e.g. 10:20 (10 calls a second, 20 at once), not '${text}'`);
-  return parseThrottle({ rate: Number(match[1]), ...(match[2] !== undefined ? { burst: Number(match[2]) } : {}) }, '--throttle');
+  if (!match)
+    throw new SettingsError(`--throttle takes RATE:BURST, e.g. 10:20 (10 calls a second, 20 at once), not '${text}'`);
+  return parseThrottle(
+    { rate: Number(match[1]), ...(match[2] !== undefined ? { burst: Number(match[2]) } : {}) },
+    '--throttle'
+  );
 }
 
 export function parseSubnetId(value: unknown, what = 'subnet id'): string {
   if (typeof value !== 'string' || !/^subnet-[0-9a-f]{1,32}$/.test(value)) {
-    throw new SettingsError(`${what} must be a subnet id such as subnet-0123456789abcdef0, not ${JSON.stringify(value)}`);
+    throw new SettingsError(
+      `${what} must be a subnet id such as subnet-0123456789abcdef0, not ${JSON.stringify(value)}`
+    );
   }
   return value;
 }

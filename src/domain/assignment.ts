@@ -48,7 +48,9 @@ export function parseSubnetPrefixes(subnet: Cidr, texts: readonly string[]): num
     const slash = text.indexOf('/');
     const cidr = parseCidr(text);
     if (cidr === null || cidr.prefixLength !== 28 || !isAligned(parseIpv4(text.slice(0, slash)) ?? 1, 28)) {
-      throw errors.invalidParameterValue(`Invalid value '${text}' for ipv4Prefix. The prefix must be an aligned /28 IPv4 CIDR.`);
+      throw errors.invalidParameterValue(
+        `Invalid value '${text}' for ipv4Prefix. The prefix must be an aligned /28 IPv4 CIDR.`
+      );
     }
     if (!cidrContains(subnet, cidr.base) || !cidrContains(subnet, cidr.base + 15)) throw errors.addressOutsideSubnet();
     if (isReservedInSubnet(subnet, cidr.base) || isReservedInSubnet(subnet, cidr.base + 15)) {
@@ -128,7 +130,9 @@ export function pickPrefixes(
     const first = reserved.prefix.length > 0 ? map.pickSomeBlocks16(count, placement, inPrefixReservation) : [];
     // Fewer than `count` means every free block of the reservations was taken: the rest comes from outside them.
     const rest =
-      first.length < count ? map.withHeld(reserved.prefix, () => map.pickBlocks16(count - first.length, placement)) : [];
+      first.length < count
+        ? map.withHeld(reserved.prefix, () => map.pickBlocks16(count - first.length, placement))
+        : [];
     if (!rest) throw errors.insufficientCidrBlocks();
     return [...first, ...rest];
   });
@@ -211,7 +215,8 @@ export function planNewInterface(
   const explicitPrefixes = parseSubnetPrefixes(subnet, request.prefixes);
   explicitPrefixes.forEach((base, i) => {
     for (let offset = 0; offset < 16; offset++) {
-      if (!map.isFree(base + offset) || explicit.includes(base + offset)) throw errors.prefixInUse(request.prefixes[i]!);
+      if (!map.isFree(base + offset) || explicit.includes(base + offset))
+        throw errors.prefixInUse(request.prefixes[i]!);
     }
   });
   const autoCount = (request.primary === undefined ? 1 : 0) + request.secondaryCount;

@@ -23,7 +23,8 @@ export function checkAttachment(
   slot: AttachmentSlot
 ): void {
   // Running and stopped instances take interfaces (using-eni.md: hot and warm attach) [DOC]; a terminating one not.
-  if (instance.state === 'terminated' || instance.state === 'shutting-down') throw errors.instanceNotRunning(instance.id);
+  if (instance.state === 'terminated' || instance.state === 'shutting-down')
+    throw errors.instanceNotRunning(instance.id);
   // [OBS] terraform-provider-aws #27513.
   if (eni.attachment) throw errors.networkInterfaceAttachmentInUse(eni.id);
   // The interface and the instance must be in the same Availability Zone (using-eni.md) [DOC]; another VPC is
@@ -47,7 +48,8 @@ export function checkAttachment(
     throw errors.attachmentLimitExceeded(onCard.length + 1, type.instanceType);
   }
   // [OBS] cilium #9730: an interface created with more addresses than the type allows fails at attach.
-  if (slotsUsed(eni) > type.ipv4AddressesPerInterface) throw errors.interfaceAddressLimitExceeded(eni, type.instanceType);
+  if (slotsUsed(eni) > type.ipv4AddressesPerInterface)
+    throw errors.interfaceAddressLimitExceeded(eni, type.instanceType);
   // Prefixes need the Nitro System (ec2-prefix-eni.md) [DOC]; code and text as AssignPrivateIpAddresses answers.
   if (eni.ipv4Prefixes.length > 0 && !supportsPrefixDelegation(type)) {
     throw errors.prefixDelegationUnsupported(type.instanceType);

@@ -17,5 +17,9 @@ export function newMacAddress(): string {
 
 /** True for `prefix-` followed by lowercase hex digits: the form EC2 checks before it looks an id up (spec §1.3 rule 3). */
 export function isWellFormedId(value: string, prefix: string): boolean {
-  return value.length > prefix.length + 1 && value.startsWith(`${prefix}-`) && /^[0-9a-f]+$/.test(value.slice(prefix.length + 1));
+  return (
+    value.length > prefix.length + 1 &&
+    value.startsWith(`${prefix}-`) &&
+    /^[0-9a-f]+$/.test(value.slice(prefix.length + 1))
+  );
 }

@@ -8,13 +8,7 @@ export interface Tag {
 }
 
 export type ResourceType =
-  | 'vpc'
-  | 'subnet'
-  | 'network-interface'
-  | 'security-group'
-  | 'instance'
-  | 'elastic-ip'
-  | 'subnet-cidr-reservation';
+  'vpc' | 'subnet' | 'network-interface' | 'security-group' | 'instance' | 'elastic-ip' | 'subnet-cidr-reservation';
 
 export interface Vpc {
   readonly id: string;

@@ -16,8 +16,15 @@ export function availabilityZones(region: string): string[] {
 }
 
 const DIRECTIONS: Readonly<Record<string, string>> = {
-  east: 'e', west: 'w', north: 'n', south: 's', central: 'c',
-  northeast: 'ne', northwest: 'nw', southeast: 'se', southwest: 'sw'
+  east: 'e',
+  west: 'w',
+  north: 'n',
+  south: 's',
+  central: 'c',
+  northeast: 'ne',
+  northwest: 'nw',
+  southeast: 'se',
+  southwest: 'sw'
 };
 
 /** "us-east-1" → "use1"; the prefix of the region's zone ids. */

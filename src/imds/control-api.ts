@@ -29,13 +29,18 @@ export function handleControlRequest(req: IncomingMessage, res: ServerResponse, 
   }
   const instanceId = decodeURIComponent(match[1]!);
   if (!isWellFormedId(instanceId, 'i')) {
-    reply(400, { error: { code: 'InvalidInstanceID.Malformed', message: `Invalid id: "${instanceId}" (expecting "i-...")` } });
+    reply(400, {
+      error: { code: 'InvalidInstanceID.Malformed', message: `Invalid id: "${instanceId}" (expecting "i-...")` }
+    });
     return;
   }
   imds.endpointsFor(instanceId).then(
     (endpoints) => {
       if (endpoints) reply(200, endpoints);
-      else reply(404, { error: { code: 'InvalidInstanceID.NotFound', message: `The instance ID '${instanceId}' does not exist` } });
+      else
+        reply(404, {
+          error: { code: 'InvalidInstanceID.NotFound', message: `The instance ID '${instanceId}' does not exist` }
+        });
     },
     (error: unknown) => {
       console.error('ec2lite: internal error in the control API:', error);

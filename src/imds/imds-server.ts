@@ -184,7 +184,10 @@ export class ImdsServer {
     const segments = path.split('/').filter((s) => s !== '');
 
     if (method === 'PUT') {
-      if (atInstanceAddress && (await this.options.store.transaction((tx) => tx.getInstance(instanceId!))) === undefined) {
+      if (
+        atInstanceAddress &&
+        (await this.options.store.transaction((tx) => tx.getInstance(instanceId!))) === undefined
+      ) {
         instanceId = await this.lookAgain(local);
         if (instanceId === undefined) return this.fail(res, method, 404);
       }
@@ -224,7 +227,12 @@ export class ImdsServer {
   }
 
   /** PUT /latest/api/token with the TTL header: a session token for the asking instance (spec §4.1). */
-  private async putToken(req: IncomingMessage, res: ServerResponse, segments: readonly string[], instanceId: string | undefined): Promise<void> {
+  private async putToken(
+    req: IncomingMessage,
+    res: ServerResponse,
+    segments: readonly string[],
+    instanceId: string | undefined
+  ): Promise<void> {
     const isTokenPath = segments.length === 3 && segments[1] === 'api' && segments[2] === 'token';
     if (!isTokenPath) {
       res.setHeader('allow', 'GET, HEAD');
@@ -261,7 +269,10 @@ export class ImdsServer {
   }
 
   /** The instance with the snapshot its metadata shows at `now`. */
-  private view(instanceId: string, now: number): Promise<{ instance: Instance; snapshot: MetadataSnapshot } | 'unknown' | 'terminated'> {
+  private view(
+    instanceId: string,
+    now: number
+  ): Promise<{ instance: Instance; snapshot: MetadataSnapshot } | 'unknown' | 'terminated'> {
     return this.options.store.transaction(async (tx) => {
       const instance = await tx.getInstance(instanceId);
       if (!instance) return 'unknown';

@@ -41,7 +41,9 @@ export function isInstanceLoopback(address: string): boolean {
 export function assignLoopbackAddresses(instances: readonly Instance[]): Map<string, string> {
   const ordered = [...instances].sort(
     (a, b) =>
-      a.launchTime.getTime() - b.launchTime.getTime() || a.amiLaunchIndex - b.amiLaunchIndex || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+      a.launchTime.getTime() - b.launchTime.getTime() ||
+      a.amiLaunchIndex - b.amiLaunchIndex ||
+      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
   );
   const taken = new Set<number>();
   const byInstance = new Map<string, string>();

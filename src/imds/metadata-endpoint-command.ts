@@ -47,10 +47,17 @@ export async function metadataEndpointCommand(argv: string[], defaultEndpoint: s
     return 1;
   }
   const body = (await response.json().catch(() => undefined)) as
-    | { endpoint?: string; loopbackEndpoint?: string | null; pathEndpoint?: string; error?: { code: string; message: string } }
+    | {
+        endpoint?: string;
+        loopbackEndpoint?: string | null;
+        pathEndpoint?: string;
+        error?: { code: string; message: string };
+      }
     | undefined;
   if (!response.ok || !body || body.error) {
-    process.stderr.write(`ec2lite: ${body?.error ? `${body.error.code}: ${body.error.message}` : `HTTP ${response.status}`}\n`);
+    process.stderr.write(
+      `ec2lite: ${body?.error ? `${body.error.code}: ${body.error.message}` : `HTTP ${response.status}`}\n`
+    );
     return 1;
   }
   if (parsed.values.json) {

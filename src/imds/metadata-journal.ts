@@ -62,7 +62,10 @@ export async function currentInterfaces(
   instanceId: string,
   cache: Map<string, Subnet | Vpc | undefined> = new Map()
 ): Promise<MetadataInterface[]> {
-  const load = async <T extends Subnet | Vpc>(id: string, get: (id: string) => Promise<T | undefined>): Promise<T | undefined> => {
+  const load = async <T extends Subnet | Vpc>(
+    id: string,
+    get: (id: string) => Promise<T | undefined>
+  ): Promise<T | undefined> => {
     if (!cache.has(id)) cache.set(id, await get(id));
     return cache.get(id) as T | undefined;
   };

@@ -82,7 +82,12 @@ function interfaceDirectory(eni: MetadataInterface, region: string): MetadataDir
 }
 
 /** The whole tree of one instance, from the instance row and the snapshot its metadata shows at `now`. */
-export function metadataTree(instance: Instance, snapshot: MetadataSnapshot, now: number, region: string): MetadataDirectory {
+export function metadataTree(
+  instance: Instance,
+  snapshot: MetadataSnapshot,
+  now: number,
+  region: string
+): MetadataDirectory {
   const primary = snapshot.interfaces.find((i) => i.networkCardIndex === 0 && i.deviceIndex === 0);
   const primaryIp = primary?.privateIpv4s[0];
   const macs: MetadataDirectory = new Map();

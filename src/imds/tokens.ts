@@ -26,7 +26,9 @@ export class TokenMinter {
   }
 
   mint(scope: TokenScope, ttlSeconds: number, now: number): string {
-    const payload = Buffer.from(`${scope === 'shared' ? '*' : scope.instanceId}|${now + ttlSeconds * 1000}`).toString('base64url');
+    const payload = Buffer.from(`${scope === 'shared' ? '*' : scope.instanceId}|${now + ttlSeconds * 1000}`).toString(
+      'base64url'
+    );
     return `${payload}.${this.sign(payload)}`;
   }
 

@@ -17,7 +17,8 @@ export const errors = {
   /** [OBS] aws-sdk-cpp #327, aws-cli #21: "The parameter Description is not recognized". */
   unknownParameter: (name: string) => new Ec2Error('UnknownParameter', `The parameter ${name} is not recognized`),
   /** [OBS pattern] "The request must contain the parameter size/snapshot" (spec §1.3 rule 2). */
-  missingParameter: (name: string) => new Ec2Error('MissingParameter', `The request must contain the parameter ${name}`),
+  missingParameter: (name: string) =>
+    new Ec2Error('MissingParameter', `The request must contain the parameter ${name}`),
   /** [INF] A body larger than ec2lite accepts; EC2 fronts cut such requests off with 413. */
   requestEntityTooLarge: (limit: number) =>
     new Ec2Error('RequestEntityTooLarge', `The request body exceeds the maximum of ${limit} bytes.`, 413),
@@ -30,7 +31,11 @@ export const errors = {
     ),
   /** [INF] Headers past the server's limit; code and text as S3 answers them, status as RFC 6585. */
   requestHeaderSectionTooLarge: (limit: number) =>
-    new Ec2Error('RequestHeaderSectionTooLarge', `Your request header section exceeds the maximum allowed size of ${limit} bytes.`, 431),
+    new Ec2Error(
+      'RequestHeaderSectionTooLarge',
+      `Your request header section exceeds the maximum allowed size of ${limit} bytes.`,
+      431
+    ),
   /** [INF] Bytes that are not an HTTP/1.1 request at all. */
   malformedHttpRequest: (reason: string) =>
     new Ec2Error('MalformedHttpRequest', `The request is not a valid HTTP/1.1 request: ${reason}`),
@@ -51,11 +56,16 @@ export const errors = {
   dryRunOperation: () => new Ec2Error('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412),
   /** [DOC] server errors: InternalError, 500. Never used for a client's fault. */
   internalError: () =>
-    new Ec2Error('InternalError', 'An internal error has occurred. Retry your request, but if the problem persists, contact us.', 500),
+    new Ec2Error(
+      'InternalError',
+      'An internal error has occurred. Retry your request, but if the problem persists, contact us.',
+      500
+    ),
 
   // --- authentication, permissions, throttling (protocol/sigv4.ts, auth/, control/) ---------------------------
   /** [OBS] awsdocs/aws-doc-sdk-examples #4026, test-kitchen/kitchen-ec2 #440: EC2's answer to a request with no credentials. */
-  missingAuthentication: () => new Ec2Error('MissingParameter', 'The request must contain the parameter AWSAccessKeyId'),
+  missingAuthentication: () =>
+    new Ec2Error('MissingParameter', 'The request must contain the parameter AWSAccessKeyId'),
   /** [OBS] haproxy-autoscale #20 ("401 Unauthorized … AuthFailure"), javaquery/Examples #4, go-aws-auth #37: an unknown access key. */
   authFailure: () => new Ec2Error('AuthFailure', 'AWS was not able to validate the provided access credentials', 401),
   /** [OBS] mitchellh/vagrant-aws #138 (EC2, "403 Forbidden"), aws/aws-cli #135: the text; other texts for a bad scope are [INF]. */
@@ -67,7 +77,8 @@ export const errors = {
   /** [OBS] aws/aws-sdk-java #1443: "Request has expired. (Service: AmazonEC2; Status Code: 400; Error Code: RequestExpired …)". */
   requestExpired: () => new Ec2Error('RequestExpired', 'Request has expired.'),
   /** [OBS] jenkins.io #6057, aws-cli #5628 (403); newer EC2 appends an encoded authorization failure message. */
-  unauthorizedOperation: () => new Ec2Error('UnauthorizedOperation', 'You are not authorized to perform this operation.', 403),
+  unauthorizedOperation: () =>
+    new Ec2Error('UnauthorizedOperation', 'You are not authorized to perform this operation.', 403),
   /** [OBS] jclouds #1214, bosh-aws-cpi #61, hotsub #10 ("status code: 503"). */
   requestLimitExceeded: () => new Ec2Error('RequestLimitExceeded', 'Request limit exceeded.', 503),
 
@@ -80,7 +91,10 @@ export const errors = {
     ),
   /** [OBS] boto3 #2673: "Value (  ) for parameter NextToken is invalid. The token is invalid." */
   invalidNextToken: (token: string) =>
-    new Ec2Error('InvalidParameterValue', `Value ( ${token} ) for parameter NextToken is invalid. The token is invalid.`),
+    new Ec2Error(
+      'InvalidParameterValue',
+      `Value ( ${token} ) for parameter NextToken is invalid. The token is invalid.`
+    ),
   /** [OBS] "The parameter volumeSet cannot be used with the parameter maxResults" (aws-cli #1976). */
   idsWithMaxResults: (idSet: string) =>
     new Ec2Error('InvalidParameterCombination', `The parameter ${idSet} cannot be used with the parameter maxResults`),
@@ -88,7 +102,10 @@ export const errors = {
   invalidFilter: (name: string) => new Ec2Error('InvalidParameterValue', `The filter '${name}' is invalid`),
   /** [INF] EC2's "Value (x) for parameter y is invalid." family, for values of the wrong type. */
   invalidValueType: (value: string, parameter: string, expected: string) =>
-    new Ec2Error('InvalidParameterValue', `Value (${value}) for parameter ${parameter} is invalid. Expected ${expected}.`),
+    new Ec2Error(
+      'InvalidParameterValue',
+      `Value (${value}) for parameter ${parameter} is invalid. Expected ${expected}.`
+    ),
   /** [INF] "stackd" emulator text; matches AWS style. Spec §1.3 rule 6. */
   notPositive: (value: number, parameter: string) =>
     new Ec2Error(
@@ -97,13 +114,19 @@ export const errors = {
     ),
   /** [INF] a string parameter longer than EC2 allows. */
   tooLong: (parameter: string, max: number) =>
-    new Ec2Error('InvalidParameterValue', `Value for parameter ${parameter} is invalid. It must be at most ${max} characters long.`),
+    new Ec2Error(
+      'InvalidParameterValue',
+      `Value for parameter ${parameter} is invalid. It must be at most ${max} characters long.`
+    ),
   /** [INF] a list with more members than EC2 allows. */
   tooManyItems: (parameter: string, max: number) =>
     new Ec2Error('InvalidParameterValue', `The parameter ${parameter} has more than the maximum of ${max} items.`),
   /** [INF] a value outside an enumeration. */
   notOneOf: (value: string, parameter: string, allowed: readonly string[]) =>
-    new Ec2Error('InvalidParameterValue', `Value (${value}) for parameter ${parameter} is invalid. Valid values are: ${allowed.join(', ')}.`),
+    new Ec2Error(
+      'InvalidParameterValue',
+      `Value (${value}) for parameter ${parameter} is invalid. Valid values are: ${allowed.join(', ')}.`
+    ),
   invalidParameterValue: (message: string) => new Ec2Error('InvalidParameterValue', message),
   invalidParameterCombination: (message: string) => new Ec2Error('InvalidParameterCombination', message),
   invalidParameter: (message: string) => new Ec2Error('InvalidParameter', message),
@@ -121,14 +144,16 @@ export const errors = {
   /** [OBS] "The subnet ID 'subnet-xxx' does not exist". */
   subnetNotFound: (id: string) => new Ec2Error('InvalidSubnetID.NotFound', `The subnet ID '${id}' does not exist`),
   /** [DOC] InvalidVpcID.Malformed; text [INF]. */
-  vpcIdMalformed: (value: string) => new Ec2Error('InvalidVpcID.Malformed', `Invalid id: "${value}" (expecting "vpc-...")`),
+  vpcIdMalformed: (value: string) =>
+    new Ec2Error('InvalidVpcID.Malformed', `Invalid id: "${value}" (expecting "vpc-...")`),
   /** [INF] same family as the subnet text. */
   vpcNotFound: (id: string) => new Ec2Error('InvalidVpcID.NotFound', `The vpc ID '${id}' does not exist`),
   /** [DOC] InvalidGroupId.Malformed; text [INF]. */
   securityGroupIdMalformed: (value: string) =>
     new Ec2Error('InvalidGroupId.Malformed', `Invalid id: "${value}" (expecting "sg-...")`),
   /** [OBS] "The security group 'sg-…' does not exist" (the InvalidGroup.NotFound text clients log). */
-  securityGroupNotFound: (id: string) => new Ec2Error('InvalidGroup.NotFound', `The security group '${id}' does not exist`),
+  securityGroupNotFound: (id: string) =>
+    new Ec2Error('InvalidGroup.NotFound', `The security group '${id}' does not exist`),
   /** [OBS] CreateTags on an id it cannot parse: "The ID '107.20.243.249' is not valid" (pulumi-aws #502),
    * "The ID 'i-eCHmOTcEW0OZ9KbNe' is not valid" (kubernetes/cloud-provider-aws PR #1387). */
   invalidId: (value: string) => new Ec2Error('InvalidID', `The ID '${value}' is not valid`),
@@ -146,7 +171,8 @@ export const errors = {
   // --- tags and subnet CIDR reservations ----------------------------------------------------------------------
   /** Code [DOC] errors-overview (TagLimitExceeded: more than 50 tags on a resource); text [INF] as moto and
    * goamz's ec2test answer it. */
-  tagLimitExceeded: () => new Ec2Error('TagLimitExceeded', 'The maximum number of Tags for a resource has been reached.'),
+  tagLimitExceeded: () =>
+    new Ec2Error('TagLimitExceeded', 'The maximum number of Tags for a resource has been reached.'),
   /** [OBS] terraform-provider-aws #45304: "Reservation CIDR 192.169.7.160/28 has overlap with existing reserved CIDR block". */
   reservationOverlap: (cidr: string) =>
     new Ec2Error('InvalidParameterValue', `Reservation CIDR ${cidr} has overlap with existing reserved CIDR block`),
@@ -155,10 +181,16 @@ export const errors = {
     new Ec2Error('InvalidParameterValue', `Reservation CIDR ${cidr} is not within the subnet CIDR block ${subnetCidr}`),
   /** [INF] ec2lite subnets have no IPv6 block, so an IPv6 reservation has nowhere to go. */
   reservationIpv6Unsupported: (cidr: string, subnetId: string) =>
-    new Ec2Error('InvalidParameterValue', `Reservation CIDR ${cidr} is IPv6, but the subnet '${subnetId}' has no IPv6 CIDR block`),
+    new Ec2Error(
+      'InvalidParameterValue',
+      `Reservation CIDR ${cidr} is IPv6, but the subnet '${subnetId}' has no IPv6 CIDR block`
+    ),
   /** [INF] the "This is not a valid CIDR block." text EC2 gives for cidrBlock, for the parameter cidr. */
   invalidReservationCidr: (text: string) =>
-    new Ec2Error('InvalidParameterValue', `Value (${text}) for parameter cidr is invalid. This is not a valid CIDR block.`),
+    new Ec2Error(
+      'InvalidParameterValue',
+      `Value (${text}) for parameter cidr is invalid. This is not a valid CIDR block.`
+    ),
 
   // --- VPCs and subnets ---------------------------------------------------------------------------------------
   /** [OBS] localstack docs quoting AWS: InvalidVpc.Range "The CIDR '10.0.0.0/8' is invalid." */
@@ -167,11 +199,15 @@ export const errors = {
   missingVpcCidr: () => new Ec2Error('MissingParameter', "Either 'cidrBlock' or 'ipv4IpamPoolId' should be provided."),
   /** [OBS] "Value (x) for parameter cidrBlock is invalid. This is not a valid CIDR block." */
   invalidCidrBlock: (text: string) =>
-    new Ec2Error('InvalidParameterValue', `Value (${text}) for parameter cidrBlock is invalid. This is not a valid CIDR block.`),
+    new Ec2Error(
+      'InvalidParameterValue',
+      `Value (${text}) for parameter cidrBlock is invalid. This is not a valid CIDR block.`
+    ),
   /** [INF] same text family as InvalidVpc.Range. */
   subnetRange: (cidr: string) => new Ec2Error('InvalidSubnet.Range', `The CIDR '${cidr}' is invalid.`),
   /** [OBS] hashicorp/terraform #33470: "The CIDR '10.0.1.0/24' conflicts with another subnet". */
-  subnetConflict: (cidr: string) => new Ec2Error('InvalidSubnet.Conflict', `The CIDR '${cidr}' conflicts with another subnet`),
+  subnetConflict: (cidr: string) =>
+    new Ec2Error('InvalidSubnet.Conflict', `The CIDR '${cidr}' conflicts with another subnet`),
   /** [OBS] "The vpc 'vpc-…' has dependencies and cannot be deleted." */
   vpcHasDependencies: (id: string) =>
     new Ec2Error('DependencyViolation', `The vpc '${id}' has dependencies and cannot be deleted.`),
@@ -187,11 +223,14 @@ export const errors = {
 
   // --- addresses ----------------------------------------------------------------------------------------------
   /** [OBS] terraform #18764: "invalid value for parameter address: <v>". */
-  invalidAddress: (value: string) => new Ec2Error('InvalidParameterValue', `invalid value for parameter address: ${value}`),
+  invalidAddress: (value: string) =>
+    new Ec2Error('InvalidParameterValue', `invalid value for parameter address: ${value}`),
   /** [OBS] CreateNetworkInterface; same text for Assign [INF]. */
-  addressOutsideSubnet: () => new Ec2Error('InvalidParameterValue', "Address does not fall within the subnet's address range"),
+  addressOutsideSubnet: () =>
+    new Ec2Error('InvalidParameterValue', "Address does not fall within the subnet's address range"),
   /** [INF] third-party emulator text. */
-  addressReserved: (address: string) => new Ec2Error('InvalidParameterValue', `Address ${address} is in subnet's reserved range.`),
+  addressReserved: (address: string) =>
+    new Ec2Error('InvalidParameterValue', `Address ${address} is in subnet's reserved range.`),
   /** [OBS] Ansible ec2_eni docs; clients parse `^\[([^\]]*)\] assigned, but move is not allowed\.$`. */
   moveNotAllowed: (addresses: readonly string[]) =>
     new Ec2Error('InvalidParameterValue', `[${addresses.join(', ')}] assigned, but move is not allowed.`),
@@ -207,7 +246,10 @@ export const errors = {
     ),
   /** [OBS] cilium PR #30536. */
   insufficientCidrBlocks: () =>
-    new Ec2Error('InsufficientCidrBlocks', 'The specified subnet does not have enough free cidr blocks to satisfy the request.'),
+    new Ec2Error(
+      'InsufficientCidrBlocks',
+      'The specified subnet does not have enough free cidr blocks to satisfy the request.'
+    ),
   /** [OBS] vpc-cni #989, cilium #36428. */
   privateIpAddressLimitExceeded: () =>
     new Ec2Error('PrivateIpAddressLimitExceeded', 'Number of private addresses will exceed limit.'),
@@ -231,24 +273,35 @@ export const errors = {
     ),
   /** [INF] a /28 that overlaps an address or prefix already in use in the subnet (ec2-prefix-eni.md rule). */
   prefixInUse: (prefix: string) =>
-    new Ec2Error('InvalidParameterValue', `The prefix ${prefix} overlaps an address or prefix already in use in the subnet.`),
+    new Ec2Error(
+      'InvalidParameterValue',
+      `The prefix ${prefix} overlaps an address or prefix already in use in the subnet.`
+    ),
   /** [INF] the same address twice in one request. */
   duplicateAddress: (address: string) =>
     new Ec2Error('InvalidParameterValue', `The address ${address} is specified more than once.`),
 
   // --- network interfaces -------------------------------------------------------------------------------------
   /** [OBS] vpc-cni #1399, cloud-nuke #431. */
-  networkInterfaceInUse: (id: string) => new Ec2Error('InvalidParameterValue', `Network interface '${id}' is currently in use.`),
+  networkInterfaceInUse: (id: string) =>
+    new Ec2Error('InvalidParameterValue', `Network interface '${id}' is currently in use.`),
   /** [OBS] knife-ec2 PR #375, cilium #15877: "Interface count 4 exceeds the limit for t3.medium". */
   attachmentLimitExceeded: (count: number, instanceType: string) =>
     new Ec2Error('AttachmentLimitExceeded', `Interface count ${count} exceeds the limit for ${instanceType}`),
   /** [OBS] k8s-vpcnet #71: "Instance 'i-…' already has an interface attached at device index '1'." */
   deviceIndexInUse: (instanceId: string, deviceIndex: number) =>
-    new Ec2Error('InvalidParameterValue', `Instance '${instanceId}' already has an interface attached at device index '${deviceIndex}'.`),
+    new Ec2Error(
+      'InvalidParameterValue',
+      `Instance '${instanceId}' already has an interface attached at device index '${deviceIndex}'.`
+    ),
   /** [OBS] terraform-provider-aws #27513: "Interface: [eni-…] in use." */
-  networkInterfaceAttachmentInUse: (id: string) => new Ec2Error('InvalidNetworkInterface.InUse', `Interface: [${id}] in use.`),
+  networkInterfaceAttachmentInUse: (id: string) =>
+    new Ec2Error('InvalidNetworkInterface.InUse', `Interface: [${id}] in use.`),
   /** [OBS] cilium #9730: "Address count 7 on interface-087bf… exceeds the limit for t3.medium". */
-  interfaceAddressLimitExceeded: (eni: { id: string; privateIpAddresses: readonly unknown[]; ipv4Prefixes: readonly unknown[] }, instanceType: string) =>
+  interfaceAddressLimitExceeded: (
+    eni: { id: string; privateIpAddresses: readonly unknown[]; ipv4Prefixes: readonly unknown[] },
+    instanceType: string
+  ) =>
     new Ec2Error(
       'InvalidInterface.IpAddressLimitExceeded',
       // EC2 writes the id as "interface-" + its hex digits ("on interface-087bf941f13a906b1").
@@ -256,11 +309,16 @@ export const errors = {
     ),
   /** [DOC] InvalidNetworkInterfaceAttachmentId.Malformed; text in EC2's Invalid id form [INF]. */
   attachmentIdMalformed: (value: string) =>
-    new Ec2Error('InvalidNetworkInterfaceAttachmentId.Malformed', `Invalid id: "${value}" (expecting "eni-attach-...")`),
+    new Ec2Error(
+      'InvalidNetworkInterfaceAttachmentId.Malformed',
+      `Invalid id: "${value}" (expecting "eni-attach-...")`
+    ),
   /** [DOC] InvalidAttachmentID.NotFound; text in the "The <thing> ID '<id>' does not exist" family [INF]. */
-  attachmentNotFound: (id: string) => new Ec2Error('InvalidAttachmentID.NotFound', `The attachment ID '${id}' does not exist`),
+  attachmentNotFound: (id: string) =>
+    new Ec2Error('InvalidAttachmentID.NotFound', `The attachment ID '${id}' does not exist`),
   /** [DOC] OperationNotPermitted for detaching the primary interface (eth0); text [INF]. */
-  cannotDetachPrimary: () => new Ec2Error('OperationNotPermitted', 'The network interface at device index 0 cannot be detached.'),
+  cannotDetachPrimary: () =>
+    new Ec2Error('OperationNotPermitted', 'The network interface at device index 0 cannot be detached.'),
   /** [INF] modelled on [OBS] InvalidVolume.ZoneMismatch "The volume 'vol-…' is not in the same availability zone as instance 'i-…'". */
   interfaceZoneMismatch: (eniId: string, instanceId: string) =>
     new Ec2Error(
@@ -269,7 +327,10 @@ export const errors = {
     ),
   /** [INF] same family as the zone mismatch. */
   interfaceVpcMismatch: (eniId: string, instanceId: string) =>
-    new Ec2Error('InvalidParameterCombination', `The network interface '${eniId}' is not in the same VPC as instance '${instanceId}'.`),
+    new Ec2Error(
+      'InvalidParameterCombination',
+      `The network interface '${eniId}' is not in the same VPC as instance '${instanceId}'.`
+    ),
   /** [OBS] text of AttachVolume on an instance not running (ansible amazon.aws PR #497); cilium matches "is not 'running'" on attach. Code [DOC]. */
   instanceNotRunning: (id: string) => new Ec2Error('IncorrectInstanceState', `Instance '${id}' is not 'running'.`),
   /** [OBS] ModifyInstanceAttribute with nothing to change (ansible amazon.aws #470). */
@@ -279,32 +340,48 @@ export const errors = {
     new Ec2Error('InvalidParameterCombination', `Fields for multiple attribute types specified: ${names.join(', ')}`),
   /** [INF] Attachment.AttachmentId of another interface's attachment. */
   attachmentOfOtherInterface: (attachmentId: string, eniId: string) =>
-    new Ec2Error('InvalidParameterValue', `The attachment '${attachmentId}' does not belong to network interface '${eniId}'.`),
+    new Ec2Error(
+      'InvalidParameterValue',
+      `The attachment '${attachmentId}' does not belong to network interface '${eniId}'.`
+    ),
   /** [INF] a network card the instance type does not have. */
   invalidNetworkCardIndex: (index: number, instanceType: string) =>
-    new Ec2Error('InvalidParameterValue', `Network card index ${index} is not valid for instance type ${instanceType}.`),
+    new Ec2Error(
+      'InvalidParameterValue',
+      `Network card index ${index} is not valid for instance type ${instanceType}.`
+    ),
   /** [OBS] RunInstances without an interface at device index 0 (relayed by CloudFormation, awsdocs/aws-cloudformation-user-guide PR #449). */
   missingPrimaryInterface: () =>
     new Ec2Error('InvalidParameterValue', 'When specifying network interfaces, you must include a device at index 0.'),
   /** [INF] all interfaces of an instance share its availability zone. */
   interfacesInDifferentZones: () =>
-    new Ec2Error('InvalidParameterCombination', 'The network interfaces of an instance must all be in the same availability zone.'),
+    new Ec2Error(
+      'InvalidParameterCombination',
+      'The network interfaces of an instance must all be in the same availability zone.'
+    ),
   /** [OBS] "VPCIdNotSpecified: No default VPC for this user". */
   noDefaultVpc: () => new Ec2Error('VPCIdNotSpecified', 'No default VPC for this user'),
   /** [DOC] InvalidAMIID.Malformed; text in EC2's Invalid id form [INF]. */
-  imageIdMalformed: (value: string) => new Ec2Error('InvalidAMIID.Malformed', `Invalid id: "${value}" (expecting "ami-...")`),
+  imageIdMalformed: (value: string) =>
+    new Ec2Error('InvalidAMIID.Malformed', `Invalid id: "${value}" (expecting "ami-...")`),
   /** [INF] RunInstances with MaxCount below MinCount. */
   maxCountBelowMinCount: () =>
     new Ec2Error('InvalidParameterValue', 'maxCount should be greater than or equal to minCount.'),
   /** [OBS] "Invalid value 'x' for InstanceType." (RunInstances with an unknown type). */
-  invalidInstanceTypeValue: (name: string) => new Ec2Error('InvalidParameterValue', `Invalid value '${name}' for InstanceType.`),
+  invalidInstanceTypeValue: (name: string) =>
+    new Ec2Error('InvalidParameterValue', `Invalid value '${name}' for InstanceType.`),
   /** [DOC] InvalidInstanceID.Malformed; text [MODEL comment]. */
-  instanceIdMalformed: (value: string) => new Ec2Error('InvalidInstanceID.Malformed', `Invalid id: "${value}" (expecting "i-...")`),
+  instanceIdMalformed: (value: string) =>
+    new Ec2Error('InvalidInstanceID.Malformed', `Invalid id: "${value}" (expecting "i-...")`),
   /** [DOC example] "The instance ID 'i-1a2b3c4d' does not exist". */
-  instanceNotFound: (id: string) => new Ec2Error('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`),
+  instanceNotFound: (id: string) =>
+    new Ec2Error('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`),
   /** [DOC] IncorrectInstanceState: the instance's state does not allow the operation [INF text]. */
   incorrectInstanceState: (id: string, state: string, wanted: string) =>
-    new Ec2Error('IncorrectInstanceState', `The instance '${id}' is not in a state from which it can be ${wanted}. Its state is '${state}'.`),
+    new Ec2Error(
+      'IncorrectInstanceState',
+      `The instance '${id}' is not in a state from which it can be ${wanted}. Its state is '${state}'.`
+    ),
   /**
    * [OBS] RunInstances with a reused ClientToken (rust-lang/bors #830, ubicloud PR #5898); EC2's idempotency is
    * one mechanism across its create actions, so CreateNetworkInterface answers the same [INF].
@@ -315,7 +392,8 @@ export const errors = {
       'Arguments on this idempotent request are inconsistent with arguments used in previous request(s).'
     ),
   /** [OBS] RunInstances in a zone the region lacks (CloudFormation CREATE_FAILED reason; aws-sdk-ruby error). */
-  unknownAvailabilityZone: (zone: string) => new Ec2Error('InvalidParameterValue', `Invalid availability zone: [${zone}]`),
+  unknownAvailabilityZone: (zone: string) =>
+    new Ec2Error('InvalidParameterValue', `Invalid availability zone: [${zone}]`),
   /** [OBS] RunInstances MaxCount=0 (jenkinsci/ec2-plugin PR #252). */
   maxCountNotPositive: () => new Ec2Error('InvalidParameterValue', 'Maximum instance count must be greater than zero'),
   /** [INF] the MinCount twin of the MaxCount text. */
@@ -324,7 +402,10 @@ export const errors = {
   missingDeviceIndex: () => new Ec2Error('InvalidParameterValue', 'Each network interface requires a device index.'),
   /** [INF] two RunInstances interface specifications for one device index on one card. */
   duplicateDeviceIndex: (deviceIndex: number) =>
-    new Ec2Error('InvalidParameterValue', `Each network interface requires a unique device index; ${deviceIndex} is repeated.`),
+    new Ec2Error(
+      'InvalidParameterValue',
+      `Each network interface requires a unique device index; ${deviceIndex} is repeated.`
+    ),
   /** [OBS] spec §5: RunInstances with an address some interface holds. */
   launchAddressInUse: (address: string) => new Ec2Error('InvalidIPAddress.InUse', `Address ${address} is in use.`),
   /** [OBS] StartInstances on a terminated instance (canonical/ubuntu-pro-client PR #1697, burstable-ai/burst #42). */
@@ -360,15 +441,20 @@ export const errors = {
     new Ec2Error('InsufficientAddressCapacity', 'Not enough available addresses to satisfy your minimum request.', 500),
   /** [OBS] terraform #1815: "The allocation ID 'eipalloc-9b0b7cfe' does not exist". Malformed ids answer the same:
    * the API reference documents no Malformed code for allocation ids. */
-  allocationNotFound: (id: string) => new Ec2Error('InvalidAllocationID.NotFound', `The allocation ID '${id}' does not exist`),
+  allocationNotFound: (id: string) =>
+    new Ec2Error('InvalidAllocationID.NotFound', `The allocation ID '${id}' does not exist`),
   /** [OBS] terraform-provider-aws PR #3653, terraform PR #2543: "The association ID 'eipassoc-c4186cf0' does not exist". */
-  associationNotFound: (id: string) => new Ec2Error('InvalidAssociationID.NotFound', `The association ID '${id}' does not exist`),
+  associationNotFound: (id: string) =>
+    new Ec2Error('InvalidAssociationID.NotFound', `The association ID '${id}' does not exist`),
   /** [DOC] code (DescribeAddresses PublicIp.N; ReleaseAddress with a wrong network border group); text [INF]. */
   addressNotFound: (address: string) => new Ec2Error('InvalidAddress.NotFound', `Address '${address}' not found.`),
   /** [DOC] code (ReleaseAddress NetworkBorderGroup doc string); text [INF] in the family of InvalidAddress.PtrSet's
    * "The address with allocation id [eipalloc-…] cannot be released because …" (cloud-custodian PR #8924). */
   addressNotInBorderGroup: (allocationId: string, group: string) =>
-    new Ec2Error('InvalidAddress.NotFound', `The address with allocation id [${allocationId}] does not exist in network border group ${group}.`),
+    new Ec2Error(
+      'InvalidAddress.NotFound',
+      `The address with allocation id [${allocationId}] does not exist in network border group ${group}.`
+    ),
   /** [OBS] nixops #606: "Invalid value 'None' for PublicIp. Not a valid IPv4 address."; same form for Address [INF]. */
   notAnIpv4Address: (value: string, parameter: string) =>
     new Ec2Error('InvalidParameterValue', `Invalid value '${value}' for ${parameter}. Not a valid IPv4 address.`),
@@ -377,24 +463,39 @@ export const errors = {
     new Ec2Error('InvalidPublicIpv4PoolID.NotFound', `The publicIpv4Pool ID '${pool}' does not exist`),
   /** [OBS] ansible #27385, ansible-modules-core #2950: the Elastic IP is associated elsewhere and AllowReassociation is false. */
   elasticIpAlreadyAssociated: (allocationId: string, associationId: string) =>
-    new Ec2Error('Resource.AlreadyAssociated', `resource ${allocationId} is already associated with associate-id ${associationId}`),
+    new Ec2Error(
+      'Resource.AlreadyAssociated',
+      `resource ${allocationId} is already associated with associate-id ${associationId}`
+    ),
   /** [OBS] quickstart-linux-bastion #21: the target private address already has another Elastic IP. */
   privateAddressAlreadyAssociated: (networkInterfaceId: string, privateIp: string, publicIp: string) =>
-    new Ec2Error('Resource.AlreadyAssociated', `resource ${networkInterfaceId} and ${privateIp} is already associated with public address ${publicIp}`),
+    new Ec2Error(
+      'Resource.AlreadyAssociated',
+      `resource ${networkInterfaceId} and ${privateIp} is already associated with public address ${publicIp}`
+    ),
   /** [OBS] scylla-cluster-tests PR #2299, genevieve/leftovers #16: ReleaseAddress of an associated address. */
   elasticIpInUse: (publicIp: string) => new Ec2Error('InvalidIPAddress.InUse', `Address ${publicIp} is in use.`),
   /** [OBS] lithiumtech/ha-nat PR #2, cloudfoundry bosh-aws-cpi #52: AssociateAddress by PublicIp for a VPC address. */
   allocationIdRequiredToAssociate: () =>
-    new Ec2Error('InvalidParameterCombination', 'You must specify an allocation id when mapping an address to a VPC instance'),
+    new Ec2Error(
+      'InvalidParameterCombination',
+      'You must specify an allocation id when mapping an address to a VPC instance'
+    ),
   /** [OBS] vagrant-aws #540: DisassociateAddress by PublicIp for a VPC address. */
   associationIdRequiredToDisassociate: () =>
-    new Ec2Error('InvalidParameterValue', 'You must specify an association id when unmapping an address from a VPC instance'),
+    new Ec2Error(
+      'InvalidParameterValue',
+      'You must specify an association id when unmapping an address from a VPC instance'
+    ),
   /** [OBS] boto #2727, nixops #852: ReleaseAddress by PublicIp for a VPC address. */
   allocationIdRequiredToRelease: () =>
     new Ec2Error('InvalidParameterValue', 'You must specify an allocation id when releasing a VPC elastic IP address'),
   /** [OBS] fog PR #879: ReleaseAddress with both; the same words for DisassociateAddress [INF]. */
   publicIpWithId: (idName: 'allocation id' | 'association id') =>
-    new Ec2Error('InvalidParameterCombination', `You may specify public IP or ${idName}, but not both in the same call`),
+    new Ec2Error(
+      'InvalidParameterCombination',
+      `You may specify public IP or ${idName}, but not both in the same call`
+    ),
   /** [OBS] bobtfish/AWSnycast #28, terraform-provider-aws #7107: AssociateAddress by InstanceId on a multi-interface instance. */
   multipleInterfacesAttached: (instanceId: string) =>
     new Ec2Error(
@@ -404,7 +505,10 @@ export const errors = {
   /** [OBS] cloudposse terraform-aws-ec2-instance #95 ("The terminated instance 'i-…' is not in a valid state for this
    * operation."), terraform-provider-aws #21228 (pending). */
   instanceStateInvalidForAddress: (instanceId: string, state: string) =>
-    new Ec2Error('InvalidInstanceID', `The ${state} instance '${instanceId}' is not in a valid state for this operation.`),
+    new Ec2Error(
+      'InvalidInstanceID',
+      `The ${state} instance '${instanceId}' is not in a valid state for this operation.`
+    ),
   /** [OBS] terraform-provider-aws #6189: "The pending-volume-availability instance to which 'eni-…' is attached is not
    * in a valid state for this operation". */
   attachedInstanceStateInvalidForAddress: (state: string, networkInterfaceId: string) =>
@@ -414,8 +518,14 @@ export const errors = {
     ),
   /** [INF] PrivateIpAddress that the interface does not hold. */
   privateAddressNotOnInterface: (privateIp: string, networkInterfaceId: string) =>
-    new Ec2Error('InvalidParameterValue', `The private IP address ${privateIp} is not assigned to network interface ${networkInterfaceId}.`),
+    new Ec2Error(
+      'InvalidParameterValue',
+      `The private IP address ${privateIp} is not assigned to network interface ${networkInterfaceId}.`
+    ),
   /** [DOC] "You can specify either the instance ID or the network interface ID, but not both." Code and text [INF]. */
   instanceAndInterface: () =>
-    new Ec2Error('InvalidParameterCombination', 'You can specify either an instance ID or a network interface ID, but not both.'),
+    new Ec2Error(
+      'InvalidParameterCombination',
+      'You can specify either an instance ID or a network interface ID, but not both.'
+    )
 } as const;

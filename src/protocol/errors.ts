@@ -13,21 +13,20 @@ export class Ec2Error extends Error {
 
 /** The JSON face's coarse error classes, derived from the EC2 code (ARCHITECTURE.md, "The JSON face"). */
 export type JsonErrorClass =
-  | 'VALIDATION_ERROR'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'LIMIT_EXCEEDED'
-  | 'UNAUTHORIZED'
-  | 'THROTTLED'
-  | 'INTERNAL_ERROR';
+  'VALIDATION_ERROR' | 'NOT_FOUND' | 'CONFLICT' | 'LIMIT_EXCEEDED' | 'UNAUTHORIZED' | 'THROTTLED' | 'INTERNAL_ERROR';
 
 export function jsonErrorClass(error: Ec2Error): JsonErrorClass {
   const { code, status } = error;
   if (status >= 500 && code !== 'RequestLimitExceeded') return 'INTERNAL_ERROR';
   if (code === 'RequestLimitExceeded') return 'THROTTLED';
-  if (status === 401 || status === 403 || code === 'AuthFailure' || code === 'UnauthorizedOperation') return 'UNAUTHORIZED';
+  if (status === 401 || status === 403 || code === 'AuthFailure' || code === 'UnauthorizedOperation')
+    return 'UNAUTHORIZED';
   // Authentication faults that EC2 answers with 400 (protocol/sigv4.ts) are still about who is calling.
-  if (code === 'IncompleteSignature' || code === 'RequestExpired' || (code === 'MissingParameter' && error.message.endsWith('AWSAccessKeyId'))) {
+  if (
+    code === 'IncompleteSignature' ||
+    code === 'RequestExpired' ||
+    (code === 'MissingParameter' && error.message.endsWith('AWSAccessKeyId'))
+  ) {
     return 'UNAUTHORIZED';
   }
   if (code.endsWith('.NotFound')) return 'NOT_FOUND';

@@ -73,7 +73,13 @@ export function createGate(options: GateOptions): (req: IncomingMessage, res: Se
       }
       const e = error as Ec2Error;
       record(e.status, e);
-      send(res, e.status, face, requestId, face === 'json' ? renderJsonError(e, requestId) : renderXmlError(e.code, e.message, requestId));
+      send(
+        res,
+        e.status,
+        face,
+        requestId,
+        face === 'json' ? renderJsonError(e, requestId) : renderXmlError(e.code, e.message, requestId)
+      );
     };
     try {
       // 1. EC2 Query requests are GET or POST ("Query requests for Amazon EC2").
@@ -111,7 +117,9 @@ export function createGate(options: GateOptions): (req: IncomingMessage, res: Se
           }
           // 4. Action, then 5. Version.
           const lookup = (name: string): string | undefined =>
-            json ? stringField(json, name) ?? url.searchParams.get(name) ?? undefined : params!.find(([k]) => k === name)?.[1];
+            json
+              ? (stringField(json, name) ?? url.searchParams.get(name) ?? undefined)
+              : params!.find(([k]) => k === name)?.[1];
           actionName = lookup('Action');
           if (actionName === undefined || actionName === '') throw errors.missingAction();
           const action = options.actions.get(actionName);
@@ -123,7 +131,10 @@ export function createGate(options: GateOptions): (req: IncomingMessage, res: Se
           // A large request is logged in part (the first parameters, values cut short), a small one as it came.
           callParams = body.length > 8192 || (req.url?.length ?? 0) > 8192 ? boundParams(rest) : rest;
           // 6. Auth: the signature (protocol/sigv4.ts) names the account and the region.
-          caller = options.authenticate?.({ method: req.method!, url: req.url ?? '/', rawHeaders: req.rawHeaders, body }, now);
+          caller = options.authenticate?.(
+            { method: req.method!, url: req.url ?? '/', rawHeaders: req.rawHeaders, body },
+            now
+          );
           // 7. Permission: the key's policy, before any state is read. A denied dry run is denied too (spec §5).
           if (caller?.policy && !isActionAllowed(caller.policy, actionName)) throw errors.unauthorizedOperation();
           // 8. Throttling, latency, injected faults (control/): before decoding, so none of them changes any state.
@@ -133,18 +144,23 @@ export function createGate(options: GateOptions): (req: IncomingMessage, res: Se
           action.check?.(input as never);
           // 11. Load, decide and apply in one transaction; a dry run decides everything and then rolls back.
           const context = options.context(requestId, now, caller);
-          const result = await options.store.transaction(async (tx) => {
-            const output = await action.run(tx, input as never, context);
-            if (input.DryRun === true) throw errors.dryRunOperation();
-            return output;
-          }, { readOnly: action.readOnly === true });
+          const result = await options.store.transaction(
+            async (tx) => {
+              const output = await action.run(tx, input as never, context);
+              if (input.DryRun === true) throw errors.dryRunOperation();
+              return output;
+            },
+            { readOnly: action.readOnly === true }
+          );
           record(200);
           send(
             res,
             200,
             face,
             requestId,
-            face === 'json' ? renderJsonResponse(requestId, now, result) : renderXmlResponse(action.name, requestId, action.output, result)
+            face === 'json'
+              ? renderJsonResponse(requestId, now, result)
+              : renderXmlResponse(action.name, requestId, action.output, result)
           );
         } catch (error) {
           fail(error);

@@ -43,7 +43,7 @@ const DEFAULT_MAX_ITEMS = 1000;
 export const string = (options: Omit<StringKind, 'type'> = {}): StringKind => ({
   type: 'string',
   maxLength: DEFAULT_MAX_STRING,
-  ...options,
+  ...options
 });
 export const integer = (options: Omit<IntegerKind, 'type'> = {}): IntegerKind => ({ type: 'integer', ...options });
 export const boolean = (): BooleanKind => ({ type: 'boolean' });
@@ -81,6 +81,9 @@ export const enaSrdSpecification = member(
   'EnaSrdSpecification',
   structure({
     EnaSrdEnabled: member('EnaSrdEnabled', boolean()),
-    EnaSrdUdpSpecification: member('EnaSrdUdpSpecification', structure({ EnaSrdUdpEnabled: member('EnaSrdUdpEnabled', boolean()) }))
+    EnaSrdUdpSpecification: member(
+      'EnaSrdUdpSpecification',
+      structure({ EnaSrdUdpEnabled: member('EnaSrdUdpEnabled', boolean()) })
+    )
   })
 );

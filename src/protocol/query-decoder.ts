@@ -134,7 +134,7 @@ function coerceRaw(kind: InputKind, raw: RawValue, wire: string): unknown {
     // EC2 lists are 1-based and may be sparse on the wire; members keep their index order.
     return items.map(([index, item]) => coerceRaw(kind.member, item, `${wire}.${index}`));
   }
-  return coerceScalar(kind, raw as string, wire);
+  return coerceScalar(kind, raw, wire);
 }
 
 function coerceScalar(kind: InputKind, value: unknown, wire: string): unknown {

@@ -68,7 +68,10 @@ export const subnetCidrReservationShape = out.structure(
   out.member('Tags', 'tagSet', tagList)
 );
 
-export const groupIdentifierShape = out.structure(out.member('GroupName', 'groupName'), out.member('GroupId', 'groupId'));
+export const groupIdentifierShape = out.structure(
+  out.member('GroupName', 'groupName'),
+  out.member('GroupId', 'groupId')
+);
 
 /** NetworkInterfaceAssociation: the Elastic IP on an address. */
 export const networkInterfaceAssociationShape = out.structure(
@@ -111,11 +114,7 @@ export const networkInterfaceShape = out.structure(
   out.member('OwnerId', 'ownerId'),
   out.member('PrivateDnsName', 'privateDnsName'),
   out.member('PrivateIpAddress', 'privateIpAddress'),
-  out.member(
-    'PrivateIpAddresses',
-    'privateIpAddressesSet',
-    out.list(privateIpAddressItemShape)
-  ),
+  out.member('PrivateIpAddresses', 'privateIpAddressesSet', out.list(privateIpAddressItemShape)),
   out.member('Ipv4Prefixes', 'ipv4PrefixSet', out.list(out.structure(out.member('Ipv4Prefix', 'ipv4Prefix')))),
   out.member('Ipv6Prefixes', 'ipv6PrefixSet', out.list(out.structure())),
   out.member('RequesterManaged', 'requesterManaged', 'boolean'),
@@ -159,11 +158,15 @@ export const instanceShape = out.structure(
   out.member('InstanceId', 'instanceId'),
   out.member('InstanceType', 'instanceType'),
   out.member('LaunchTime', 'launchTime', 'timestamp'),
-  out.member('Placement', 'placement', out.structure(
-    out.member('AvailabilityZone', 'availabilityZone'),
-    out.member('GroupName', 'groupName'),
-    out.member('Tenancy', 'tenancy')
-  )),
+  out.member(
+    'Placement',
+    'placement',
+    out.structure(
+      out.member('AvailabilityZone', 'availabilityZone'),
+      out.member('GroupName', 'groupName'),
+      out.member('Tenancy', 'tenancy')
+    )
+  ),
   out.member('PrivateDnsName', 'privateDnsName'),
   out.member('PrivateIpAddress', 'privateIpAddress'),
   out.member('PublicDnsName', 'dnsName'),
@@ -181,12 +184,16 @@ export const instanceShape = out.structure(
   out.member('SourceDestCheck', 'sourceDestCheck', 'boolean'),
   out.member('Tags', 'tagSet', tagList),
   out.member('VirtualizationType', 'virtualizationType'),
-  out.member('MetadataOptions', 'metadataOptions', out.structure(
-    out.member('State', 'state'),
-    out.member('HttpTokens', 'httpTokens'),
-    out.member('HttpPutResponseHopLimit', 'httpPutResponseHopLimit', 'integer'),
-    out.member('HttpEndpoint', 'httpEndpoint')
-  ))
+  out.member(
+    'MetadataOptions',
+    'metadataOptions',
+    out.structure(
+      out.member('State', 'state'),
+      out.member('HttpTokens', 'httpTokens'),
+      out.member('HttpPutResponseHopLimit', 'httpPutResponseHopLimit', 'integer'),
+      out.member('HttpEndpoint', 'httpEndpoint')
+    )
+  )
 );
 
 /** Reservation: the shape of RunInstances' answer and of each DescribeInstances reservationSet item. */

@@ -43,7 +43,12 @@ export interface ParsedSignature {
   readonly source: 'header' | 'query';
   readonly accessKeyId: string;
   /** The credential scope: `<date>/<region>/<service>/<terminator>`. */
-  readonly scope: { readonly date: string; readonly region: string; readonly service: string; readonly terminator: string };
+  readonly scope: {
+    readonly date: string;
+    readonly region: string;
+    readonly service: string;
+    readonly terminator: string;
+  };
   /** The request time as signed (`YYYYMMDDTHHMMSSZ`). */
   readonly timestamp: string;
   readonly signedHeaders: readonly string[];
@@ -107,7 +112,9 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
 export function parseSignature(request: SignedRequest): ParsedSignature | undefined {
   const authorization = headerValues(request.rawHeaders, 'authorization');
   const query = queryPairs(request.url);
-  const presigned = query.some(([name]) => name === 'X-Amz-Algorithm' || name === 'X-Amz-Signature' || name === 'X-Amz-Credential');
+  const presigned = query.some(
+    ([name]) => name === 'X-Amz-Algorithm' || name === 'X-Amz-Signature' || name === 'X-Amz-Credential'
+  );
   if (authorization.length > 0 && presigned) {
     throw errors.incompleteSignature(
       'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter or the Authorization header should be specified'
@@ -129,7 +136,10 @@ function parseAuthorizationHeader(header: string, rawHeaders: readonly string[])
       const equals = item.indexOf('=');
       // [OBS] aws/aws-sdk-go #289 (the query services' front end): "'<part>' not a valid key=value pair (missing
       // equal-sign) in Authorization header: '<header>'."
-      if (equals < 0) throw errors.incompleteSignature(`'${item}' not a valid key=value pair (missing equal-sign) in Authorization header: '${header}'.`);
+      if (equals < 0)
+        throw errors.incompleteSignature(
+          `'${item}' not a valid key=value pair (missing equal-sign) in Authorization header: '${header}'.`
+        );
       fields.set(item.slice(0, equals), item.slice(equals + 1));
     }
   }
@@ -202,7 +212,8 @@ function parseCredential(credential: string): Pick<ParsedSignature, 'accessKeyId
 function parseSignedHeaders(value: string): string[] {
   const names = value.split(';').map((name) => name.trim().toLowerCase());
   // [INF] SigV4 always signs the host; AWS refuses a signature that leaves it out.
-  if (!names.includes('host')) throw errors.incompleteSignature("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+  if (!names.includes('host'))
+    throw errors.incompleteSignature("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
   return names;
 }
 
@@ -212,7 +223,9 @@ function checkTimestamp(value: string): string {
   const match = BASIC_ISO8601.exec(value);
   if (!match || Number.isNaN(timestampMs(value))) {
     // [INF] AWS's text for a date that is not ISO-8601 basic format.
-    throw errors.incompleteSignature(`Date must be in ISO-8601 'basic format'. Got '${value}'. See http://en.wikipedia.org/wiki/ISO_8601`);
+    throw errors.incompleteSignature(
+      `Date must be in ISO-8601 'basic format'. Got '${value}'. See http://en.wikipedia.org/wiki/ISO_8601`
+    );
   }
   return value;
 }
@@ -221,7 +234,10 @@ function checkTimestamp(value: string): string {
 function httpDateToTimestamp(value: string): string {
   const ms = Date.parse(value);
   if (Number.isNaN(ms)) checkTimestamp(value);
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  return new Date(ms)
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:]/g, '');
 }
 
 function timestampMs(timestamp: string): number {
@@ -236,13 +252,21 @@ function timestampMs(timestamp: string): number {
  * Checks a parsed signature against the key's secret: scope, time, body hash, then the signature itself.
  * Throws SignatureDoesNotMatch (403) or RequestExpired (400); returns quietly when the request is authentic.
  */
-export function verifySignature(request: SignedRequest, parsed: ParsedSignature, secretAccessKey: string, now: Date): void {
+export function verifySignature(
+  request: SignedRequest,
+  parsed: ParsedSignature,
+  secretAccessKey: string,
+  now: Date
+): void {
   const { scope, timestamp } = parsed;
   // [INF] texts AWS gives for a scope that cannot be this request's.
   if (scope.terminator !== 'aws4_request') {
-    throw errors.signatureDoesNotMatch(`Credential should be scoped with a valid terminator: 'aws4_request', not '${scope.terminator}'.`);
+    throw errors.signatureDoesNotMatch(
+      `Credential should be scoped with a valid terminator: 'aws4_request', not '${scope.terminator}'.`
+    );
   }
-  if (scope.service !== 'ec2') throw errors.signatureDoesNotMatch("Credential should be scoped to correct service: 'ec2'.");
+  if (scope.service !== 'ec2')
+    throw errors.signatureDoesNotMatch("Credential should be scoped to correct service: 'ec2'.");
   if (scope.date !== timestamp.slice(0, 8)) {
     throw errors.signatureDoesNotMatch(
       `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scope.date}' != '${timestamp.slice(0, 8)}', from '${timestamp}'.`
@@ -266,7 +290,12 @@ export function verifySignature(request: SignedRequest, parsed: ParsedSignature,
 }
 
 /** The signature a client holding `secretAccessKey` must have sent for this request. */
-export function computeSignature(request: SignedRequest, parsed: ParsedSignature, secretAccessKey: string, bodyHash = sha256Hex(request.body)): string {
+export function computeSignature(
+  request: SignedRequest,
+  parsed: ParsedSignature,
+  secretAccessKey: string,
+  bodyHash = sha256Hex(request.body)
+): string {
   const canonical = canonicalRequest(request, parsed, bodyHash);
   const scope = `${parsed.scope.date}/${parsed.scope.region}/${parsed.scope.service}/${parsed.scope.terminator}`;
   const stringToSign = `${ALGORITHM}\n${parsed.timestamp}\n${scope}\n${sha256Hex(canonical)}`;
@@ -284,8 +313,17 @@ export function canonicalRequest(request: SignedRequest, parsed: ParsedSignature
     .sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0))
     .map(([name, value]) => `${name}=${value}`)
     .join('&');
-  const headers = parsed.signedHeaders.map((name) => `${name}:${headerValues(request.rawHeaders, name).map(canonicalHeaderValue).join(',')}\n`);
-  return [request.method, canonicalUri(path), canonicalQuery, headers.join(''), parsed.signedHeaders.join(';'), bodyHash].join('\n');
+  const headers = parsed.signedHeaders.map(
+    (name) => `${name}:${headerValues(request.rawHeaders, name).map(canonicalHeaderValue).join(',')}\n`
+  );
+  return [
+    request.method,
+    canonicalUri(path),
+    canonicalQuery,
+    headers.join(''),
+    parsed.signedHeaders.join(';'),
+    bodyHash
+  ].join('\n');
 }
 
 /** The path as sent, normalised (`.`/`..`/empty segments dropped) and URI-encoded once more, as non-S3 SigV4 does. */
@@ -301,7 +339,10 @@ function canonicalUri(path: string): string {
 }
 
 function canonicalHeaderValue(value: string): string {
-  return value.replace(/[\r\n]/g, ' ').replace(/[ \t]+/g, ' ').trim();
+  return value
+    .replace(/[\r\n]/g, ' ')
+    .replace(/[ \t]+/g, ' ')
+    .trim();
 }
 
 /** RFC 3986 encoding with only `A-Z a-z 0-9 - _ . ~` left alone (SigV4's UriEncode). */
@@ -338,7 +379,8 @@ function signingKey(secret: string, scope: ParsedSignature['scope']): Buffer {
   let key = signingKeys.get(cacheKey);
   if (!key) {
     key = createHmac('sha256', `AWS4${secret}`).update(scope.date).digest();
-    for (const part of [scope.region, scope.service, scope.terminator]) key = createHmac('sha256', key).update(part).digest();
+    for (const part of [scope.region, scope.service, scope.terminator])
+      key = createHmac('sha256', key).update(part).digest();
     if (signingKeys.size >= MAX_SIGNING_KEYS) signingKeys.delete(signingKeys.keys().next().value!);
     signingKeys.set(cacheKey, key);
   }

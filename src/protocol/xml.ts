@@ -5,7 +5,9 @@ const PROLOG = '<?xml version="1.0" encoding="UTF-8"?>\n';
 
 // Besides markup, the characters XML 1.0 forbids (C0 controls but tab, LF and CR; U+FFFE, U+FFFF): a client's
 // value echoed in an error message may hold them, and one of them would make the whole document unreadable.
+// eslint-disable-next-line no-control-regex -- these control characters are exactly what must be replaced
 const NEEDS_ESCAPE = /[&<>"'\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+// eslint-disable-next-line no-control-regex -- as above
 const ESCAPABLE = /[&<>"'\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 

@@ -125,7 +125,9 @@ export class PostgresStore implements Store {
     ].join('; ');
     if (settings !== '') {
       this.pool.on('connect', (client) => {
-        client.query(settings).catch((error: Error) => console.error('ec2lite: PostgreSQL session settings failed:', error.message));
+        client
+          .query(settings)
+          .catch((error: Error) => console.error('ec2lite: PostgreSQL session settings failed:', error.message));
       });
     }
     // An idle connection that breaks (the server restarted) must not take the process down; the next use reconnects.
@@ -156,7 +158,9 @@ export class PostgresStore implements Store {
         await client.query(
           'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)'
         );
-        const applied = new Set((await client.query('SELECT version FROM schema_migrations')).rows.map((r: Row) => r.version as number));
+        const applied = new Set(
+          (await client.query('SELECT version FROM schema_migrations')).rows.map((r: Row) => r.version as number)
+        );
         for (const step of postgresMigrations) {
           if (applied.has(step.version)) continue;
           await client.query('BEGIN');
@@ -210,9 +214,10 @@ export class PostgresStore implements Store {
           const cause = tx.failure ?? error;
           const code = (cause as { code?: unknown }).code;
           const retry =
-            typeof code === 'string' && (RETRY_ALWAYS.has(code) ? attempt < MAX_ATTEMPTS : RETRY_ONCE.has(code) && attempt < 3);
+            typeof code === 'string' &&
+            (RETRY_ALWAYS.has(code) ? attempt < MAX_ATTEMPTS : RETRY_ONCE.has(code) && attempt < 3);
           if (!retry) throw error;
-          this.retries.set(code as string, (this.retries.get(code as string) ?? 0) + 1);
+          this.retries.set(code, (this.retries.get(code) ?? 0) + 1);
           // Random backoff, growing with each attempt, so that the transactions that collided do not collide again.
           await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 2 ** attempt)));
         } finally {
@@ -392,7 +397,10 @@ class PgTx implements StoreTx {
   }
 
   /** The subnet an interface or reservation lives in (fixed for its life), from the node's memory or the table. */
-  private async subnetOf(table: 'network_interfaces' | 'subnet_cidr_reservations', id: string): Promise<string | undefined> {
+  private async subnetOf(
+    table: 'network_interfaces' | 'subnet_cidr_reservations',
+    id: string
+  ): Promise<string | undefined> {
     const known = this.store.knownSubnetOf(id);
     if (known !== undefined) return known;
     const [r] = await this.q(`SELECT subnet_id FROM ${table} WHERE id = $1`, [id]);
@@ -503,7 +511,8 @@ class PgTx implements StoreTx {
     const tables = await this.q(
       "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'schema_migrations' ORDER BY 1"
     );
-    if (tables.length > 0) await this.q(`TRUNCATE ${tables.map((t) => pg.escapeIdentifier(t.tablename as string)).join(', ')}`);
+    if (tables.length > 0)
+      await this.q(`TRUNCATE ${tables.map((t) => pg.escapeIdentifier(t.tablename as string)).join(', ')}`);
     this.forgetPrefetched();
   }
 
@@ -613,7 +622,8 @@ class PgTx implements StoreTx {
     await this.lock([SUBNETS_LOCK]);
     if (hadLock || this.subnetsSeen === undefined || this.readOnly) return;
     const [now] = await this.q('SELECT count(*) AS count, coalesce(max(seq), 0) AS max_seq FROM subnets');
-    if (now!.count !== this.subnetsSeen.count || now!.max_seq !== this.subnetsSeen.maxSeq) throw this.stale('subnets changed');
+    if (now!.count !== this.subnetsSeen.count || now!.max_seq !== this.subnetsSeen.maxSeq)
+      throw this.stale('subnets changed');
   }
 
   async addressMap(subnet: Subnet): Promise<AddressMap> {
@@ -653,7 +663,8 @@ class PgTx implements StoreTx {
 
   async countNetworkInterfacesInSubnet(subnetId: string): Promise<number> {
     await this.lockSubnets([subnetId]);
-    return (await this.q('SELECT count(*) AS n FROM network_interfaces WHERE subnet_id = $1', [subnetId]))[0]!.n as number;
+    return (await this.q('SELECT count(*) AS n FROM network_interfaces WHERE subnet_id = $1', [subnetId]))[0]!
+      .n as number;
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -713,7 +724,10 @@ class PgTx implements StoreTx {
     );
     this.store.rememberSubnetOf(eni.id, eni.subnetId);
     await this.insertAddressRows(eni, [
-      ...eni.privateIpAddresses.map((a) => ({ address: a.address, kind: a.primary ? ('primary' as const) : ('secondary' as const) })),
+      ...eni.privateIpAddresses.map((a) => ({
+        address: a.address,
+        kind: a.primary ? ('primary' as const) : ('secondary' as const)
+      })),
       ...eni.ipv4Prefixes.flatMap(prefixRows)
     ]);
     await this.replaceTags(eni.id, 'network-interface', eni.tags);
@@ -805,7 +819,8 @@ class PgTx implements StoreTx {
       [eni.id, [...bases]]
     );
     const perBase = new Map<number, number>();
-    for (const address of removed) perBase.set(address - (address % 16), (perBase.get(address - (address % 16)) ?? 0) + 1);
+    for (const address of removed)
+      perBase.set(address - (address % 16), (perBase.get(address - (address % 16)) ?? 0) + 1);
     for (const base of bases) {
       if (perBase.get(base) !== 16) throw new Error(`prefix ${base} is not delegated to ${eni.id}`);
     }
@@ -817,7 +832,9 @@ class PgTx implements StoreTx {
     await this.lockInterface(eni.id);
     const [current] = await this.q('SELECT instance_id FROM network_interfaces WHERE id = $1', [eni.id]);
     // An attachment changes what both the old and the new instance have attached.
-    const instances = [current?.instance_id as string | null, eni.attachment?.instanceId].filter((i): i is string => !!i);
+    const instances = [current?.instance_id as string | null, eni.attachment?.instanceId].filter(
+      (i): i is string => !!i
+    );
     await this.lock(instances.map((i) => `instance:${i}`));
     await this.q(
       `UPDATE network_interfaces SET description = $1, source_dest_check = $2, groups_json = $3, attachment_id = $4,
@@ -836,7 +853,9 @@ class PgTx implements StoreTx {
     return rows.map(interfaceFrom);
   }
 
-  async findAttachment(attachmentId: string): Promise<{ networkInterfaceId: string; attachment: Attachment } | undefined> {
+  async findAttachment(
+    attachmentId: string
+  ): Promise<{ networkInterfaceId: string; attachment: Attachment } | undefined> {
     const find = async (): Promise<Row | undefined> =>
       (await this.q('SELECT * FROM network_interfaces WHERE attachment_id = $1', [attachmentId]))[0];
     let r = await find();
@@ -859,10 +878,14 @@ class PgTx implements StoreTx {
   }
 
   async listInstances(): Promise<Instance[]> {
-    const rows = await this.q(`SELECT r.*, r.xmin::text AS row_version, ${tagsOf('r.id')} FROM instances r ORDER BY r.seq`);
+    const rows = await this.q(
+      `SELECT r.*, r.xmin::text AS row_version, ${tagsOf('r.id')} FROM instances r ORDER BY r.seq`
+    );
     if (!this.readOnly) {
       // Read without the instances' locks: updateInstance checks that the row is still the one read here.
-      for (const r of rows) if (!this.held.has(`instance:${r.id as string}`)) this.instancesSeen.set(r.id as string, r.row_version as string);
+      for (const r of rows)
+        if (!this.held.has(`instance:${r.id as string}`))
+          this.instancesSeen.set(r.id as string, r.row_version as string);
     }
     return rows.map(instanceFrom);
   }
@@ -921,8 +944,12 @@ class PgTx implements StoreTx {
 
   async countInstancesInSubnet(subnetId: string, states: readonly string[]): Promise<number> {
     await this.lockSubnets([subnetId]);
-    return (await this.q('SELECT count(*) AS n FROM instances WHERE subnet_id = $1 AND state = ANY($2::text[])', [subnetId, [...states]]))[0]!
-      .n as number;
+    return (
+      await this.q('SELECT count(*) AS n FROM instances WHERE subnet_id = $1 AND state = ANY($2::text[])', [
+        subnetId,
+        [...states]
+      ])
+    )[0]!.n as number;
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -931,19 +958,25 @@ class PgTx implements StoreTx {
 
   async getElasticIp(allocationId: string): Promise<ElasticIp | undefined> {
     await this.lock([ELASTIC_IPS_LOCK]);
-    const [r] = await this.q(`SELECT r.*, ${tagsOf('r.allocation_id')} FROM elastic_ips r WHERE r.allocation_id = $1`, [allocationId]);
+    const [r] = await this.q(`SELECT r.*, ${tagsOf('r.allocation_id')} FROM elastic_ips r WHERE r.allocation_id = $1`, [
+      allocationId
+    ]);
     return r && elasticIpFrom(r);
   }
 
   async getElasticIpByPublicIp(publicIp: number): Promise<ElasticIp | undefined> {
     await this.lock([ELASTIC_IPS_LOCK]);
-    const [r] = await this.q(`SELECT r.*, ${tagsOf('r.allocation_id')} FROM elastic_ips r WHERE r.public_ip = $1`, [publicIp]);
+    const [r] = await this.q(`SELECT r.*, ${tagsOf('r.allocation_id')} FROM elastic_ips r WHERE r.public_ip = $1`, [
+      publicIp
+    ]);
     return r && elasticIpFrom(r);
   }
 
   async listElasticIps(): Promise<ElasticIp[]> {
     await this.lock([ELASTIC_IPS_LOCK]);
-    return (await this.q(`SELECT r.*, ${tagsOf('r.allocation_id')} FROM elastic_ips r ORDER BY r.seq`)).map(elasticIpFrom);
+    return (await this.q(`SELECT r.*, ${tagsOf('r.allocation_id')} FROM elastic_ips r ORDER BY r.seq`)).map(
+      elasticIpFrom
+    );
   }
 
   async insertElasticIp(eip: ElasticIp): Promise<void> {
@@ -985,7 +1018,12 @@ class PgTx implements StoreTx {
     if (association) await this.lockInterface(association.networkInterfaceId);
     await this.q(
       'UPDATE elastic_ips SET association_id = $1, network_interface_id = $2, private_ip_address = $3 WHERE allocation_id = $4',
-      [association?.associationId ?? null, association?.networkInterfaceId ?? null, association?.privateIpAddress ?? null, allocationId]
+      [
+        association?.associationId ?? null,
+        association?.networkInterfaceId ?? null,
+        association?.privateIpAddress ?? null,
+        allocationId
+      ]
     );
   }
 
@@ -994,9 +1032,10 @@ class PgTx implements StoreTx {
     await this.lockInterface(networkInterfaceId);
     const rows =
       this.prefetched.elasticIps.get(networkInterfaceId) ??
-      (await this.q(`SELECT r.*, ${tagsOf('r.allocation_id')} FROM elastic_ips r WHERE r.network_interface_id = $1 ORDER BY r.seq`, [
-        networkInterfaceId
-      ]));
+      (await this.q(
+        `SELECT r.*, ${tagsOf('r.allocation_id')} FROM elastic_ips r WHERE r.network_interface_id = $1 ORDER BY r.seq`,
+        [networkInterfaceId]
+      ));
     return rows.map(elasticIpFrom);
   }
 
@@ -1015,12 +1054,17 @@ class PgTx implements StoreTx {
 
   async listSubnetCidrReservations(subnetId?: string): Promise<SubnetCidrReservation[]> {
     if (subnetId === undefined) {
-      return (await this.q(`SELECT r.*, ${tagsOf('r.id')} FROM subnet_cidr_reservations r ORDER BY r.seq`)).map(reservationFrom);
+      return (await this.q(`SELECT r.*, ${tagsOf('r.id')} FROM subnet_cidr_reservations r ORDER BY r.seq`)).map(
+        reservationFrom
+      );
     }
     await this.lockSubnets([subnetId]);
     const rows =
       this.prefetched.reservations.get(subnetId) ??
-      (await this.q(`SELECT r.*, ${tagsOf('r.id')} FROM subnet_cidr_reservations r WHERE r.subnet_id = $1 ORDER BY r.seq`, [subnetId]));
+      (await this.q(
+        `SELECT r.*, ${tagsOf('r.id')} FROM subnet_cidr_reservations r WHERE r.subnet_id = $1 ORDER BY r.seq`,
+        [subnetId]
+      ));
     return rows.map(reservationFrom);
   }
 
@@ -1060,15 +1104,24 @@ class PgTx implements StoreTx {
     if (tags.length > 0) await this.upsertTags(resourceId, resourceType, tags);
   }
 
-  async deleteTags(resourceId: string, tags?: readonly { readonly Key: string; readonly Value?: string }[]): Promise<void> {
+  async deleteTags(
+    resourceId: string,
+    tags?: readonly { readonly Key: string; readonly Value?: string }[]
+  ): Promise<void> {
     this.forgetPrefetched();
     if (tags === undefined) {
       await this.q('DELETE FROM tags WHERE resource_id = $1', [resourceId]);
       return;
     }
     for (const tag of tags) {
-      if (tag.Value === undefined) await this.q('DELETE FROM tags WHERE resource_id = $1 AND key = $2', [resourceId, tag.Key]);
-      else await this.q('DELETE FROM tags WHERE resource_id = $1 AND key = $2 AND value = $3', [resourceId, tag.Key, tag.Value]);
+      if (tag.Value === undefined)
+        await this.q('DELETE FROM tags WHERE resource_id = $1 AND key = $2', [resourceId, tag.Key]);
+      else
+        await this.q('DELETE FROM tags WHERE resource_id = $1 AND key = $2 AND value = $3', [
+          resourceId,
+          tag.Key,
+          tag.Value
+        ]);
     }
   }
 
@@ -1079,14 +1132,12 @@ class PgTx implements StoreTx {
 
   async listTags(): Promise<ResourceTag[]> {
     const rows = await this.q('SELECT resource_id, resource_type, key, value FROM tags ORDER BY resource_id, key');
-    return rows.map(
-      (r): ResourceTag => ({
-        resourceId: r.resource_id as string,
-        resourceType: r.resource_type as ResourceType,
-        key: r.key as string,
-        value: r.value as string
-      })
-    );
+    return rows.map((r): ResourceTag => ({
+      resourceId: r.resource_id as string,
+      resourceType: r.resource_type as ResourceType,
+      key: r.key as string,
+      value: r.value as string
+    }));
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -1094,7 +1145,10 @@ class PgTx implements StoreTx {
 
   async getClientToken(action: string, token: string): Promise<ClientTokenRecord | undefined> {
     await this.lock([`client-token:${action}:${token}`]);
-    const [r] = await this.q('SELECT request_hash, resource_id FROM client_tokens WHERE action = $1 AND token = $2', [action, token]);
+    const [r] = await this.q('SELECT request_hash, resource_id FROM client_tokens WHERE action = $1 AND token = $2', [
+      action,
+      token
+    ]);
     return r && { requestHash: r.request_hash as string, resourceId: r.resource_id as string };
   }
 
@@ -1116,7 +1170,10 @@ class PgTx implements StoreTx {
 
   async setMeta(key: string, value: string): Promise<void> {
     await this.lock([`meta:${key}`]);
-    await this.q('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
+    await this.q(
+      'INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      [key, value]
+    );
   }
 
   // ---------------------------------------------------------------------------------------------------------------

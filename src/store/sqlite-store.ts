@@ -139,7 +139,9 @@ export class SqliteStore implements Store {
       // Foreign keys are checked at COMMIT, so the tables can be emptied in any order.
       this.db.pragma('defer_foreign_keys = ON');
       const tables = this.db
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('schema_migrations') AND name NOT LIKE 'sqlite_%'")
+        .prepare(
+          "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('schema_migrations') AND name NOT LIKE 'sqlite_%'"
+        )
         .all() as Row[];
       for (const { name } of tables) this.db.prepare(`DELETE FROM "${String(name)}"`).run();
       // Every table is empty, so nothing is left to check: the rest of the batch checks its keys at once again.
@@ -150,7 +152,9 @@ export class SqliteStore implements Store {
   }
 
   private migrate(): void {
-    this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    this.db.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)'
+    );
     const applied = new Set(
       (this.db.prepare('SELECT version FROM schema_migrations').all() as Row[]).map((r) => r.version as number)
     );
@@ -197,7 +201,9 @@ export class SqliteStore implements Store {
 
   private tagsByResource(resourceType: ResourceType): Map<string, Tag[]> {
     const byResource = new Map<string, Tag[]>();
-    for (const [id, key, value] of this.sql('SELECT resource_id, key, value FROM tags WHERE resource_type = ? ORDER BY rowid')
+    for (const [id, key, value] of this.sql(
+      'SELECT resource_id, key, value FROM tags WHERE resource_type = ? ORDER BY rowid'
+    )
       .raw()
       .all(resourceType) as [string, string, string][]) {
       let tags = byResource.get(id);
@@ -235,7 +241,12 @@ export class SqliteStore implements Store {
     };
   }
 
-  private interfaceFrom(r: Row, addresses: Row[], tags: Tag[], groupsCache?: Map<string, SecurityGroupRef[]>): NetworkInterface {
+  private interfaceFrom(
+    r: Row,
+    addresses: Row[],
+    tags: Tag[],
+    groupsCache?: Map<string, SecurityGroupRef[]>
+  ): NetworkInterface {
     const privateIpAddresses = [];
     const ipv4Prefixes: number[] = [];
     for (const a of addresses) {
@@ -352,6 +363,8 @@ export class SqliteStore implements Store {
   }
 
   private makeTx(): StoreTx {
+    // The transaction object's methods are plain functions over this store's statements and caches.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const store = this;
     return {
       async getVpc(id) {
@@ -428,9 +441,10 @@ export class SqliteStore implements Store {
         let map = store.maps.get(subnet.id);
         if (!map) {
           map = new AddressMap(subnet.cidr);
-          for (const r of store.sql('SELECT address FROM private_ip_addresses WHERE subnet_id = ?').raw().all(subnet.id) as [
-            number
-          ][]) {
+          for (const r of store
+            .sql('SELECT address FROM private_ip_addresses WHERE subnet_id = ?')
+            .raw()
+            .all(subnet.id) as [number][]) {
             map.occupy(r[0]);
           }
           store.maps.set(subnet.id, map);
@@ -445,7 +459,9 @@ export class SqliteStore implements Store {
         const r = store.sql('SELECT * FROM network_interfaces WHERE id = ?').get(id) as Row | undefined;
         if (!r) return undefined;
         const addresses = store
-          .sql('SELECT address, kind, prefix_base FROM private_ip_addresses WHERE network_interface_id = ? ORDER BY seq')
+          .sql(
+            'SELECT address, kind, prefix_base FROM private_ip_addresses WHERE network_interface_id = ? ORDER BY seq'
+          )
           .all(id) as Row[];
         return store.interfaceFrom(r, addresses, store.tagsOf(id));
       },
@@ -463,7 +479,9 @@ export class SqliteStore implements Store {
         const groups = new Map<string, SecurityGroupRef[]>();
         return store
           .rows('SELECT * FROM network_interfaces ORDER BY rowid')
-          .map((r) => store.interfaceFrom(r, addresses.get(r.id as string) ?? [], tags.get(r.id as string) ?? [], groups));
+          .map((r) =>
+            store.interfaceFrom(r, addresses.get(r.id as string) ?? [], tags.get(r.id as string) ?? [], groups)
+          );
       },
       async insertNetworkInterface(eni) {
         store
@@ -488,7 +506,10 @@ export class SqliteStore implements Store {
             ...attachmentColumns(eni.attachment)
           );
         store.insertAddressRows(eni, [
-          ...eni.privateIpAddresses.map((a) => ({ address: a.address, kind: a.primary ? ('primary' as const) : ('secondary' as const) })),
+          ...eni.privateIpAddresses.map((a) => ({
+            address: a.address,
+            kind: a.primary ? ('primary' as const) : ('secondary' as const)
+          })),
           ...eni.ipv4Prefixes.flatMap(prefixRows)
         ]);
         store.replaceTags(eni.id, 'network-interface', eni.tags);
@@ -499,14 +520,17 @@ export class SqliteStore implements Store {
         const subnetId = r.subnet_id as string;
         const map = store.cachedMap(subnetId);
         store.touchedSubnets.add(subnetId);
-        for (const a of store.sql('SELECT address FROM private_ip_addresses WHERE network_interface_id = ?').raw().all(id) as [
-          number
-        ][]) {
+        for (const a of store
+          .sql('SELECT address FROM private_ip_addresses WHERE network_interface_id = ?')
+          .raw()
+          .all(id) as [number][]) {
           map?.release(a[0]);
         }
         // Elastic IPs on its addresses are disassociated with it.
         store
-          .sql('UPDATE elastic_ips SET association_id = NULL, network_interface_id = NULL, private_ip_address = NULL WHERE network_interface_id = ?')
+          .sql(
+            'UPDATE elastic_ips SET association_id = NULL, network_interface_id = NULL, private_ip_address = NULL WHERE network_interface_id = ?'
+          )
           .run(id);
         store.sql('DELETE FROM private_ip_addresses WHERE network_interface_id = ?').run(id);
         store.sql('DELETE FROM tags WHERE resource_id = ?').run(id);
@@ -570,13 +594,20 @@ export class SqliteStore implements Store {
                instance_id = ?, device_index = ?, network_card_index = ?, attach_time = ?, delete_on_termination = ?
              WHERE id = ?`
           )
-          .run(eni.description, eni.sourceDestCheck ? 1 : 0, JSON.stringify(eni.groups), ...attachmentColumns(eni.attachment), eni.id);
+          .run(
+            eni.description,
+            eni.sourceDestCheck ? 1 : 0,
+            JSON.stringify(eni.groups),
+            ...attachmentColumns(eni.attachment),
+            eni.id
+          );
       },
       async listAttachedNetworkInterfaces(instanceId) {
         return store.interfacesWhere('WHERE instance_id = ? ORDER BY network_card_index, device_index', instanceId);
       },
       async findAttachment(attachmentId) {
-        const r = store.sql('SELECT * FROM network_interfaces WHERE attachment_id = ?').get(attachmentId) as Row | undefined;
+        const r = store.sql('SELECT * FROM network_interfaces WHERE attachment_id = ?').get(attachmentId) as
+          Row | undefined;
         return r && { networkInterfaceId: r.id as string, attachment: attachmentFrom(r) };
       },
       async getInstance(id) {
@@ -677,7 +708,9 @@ export class SqliteStore implements Store {
       },
       async setElasticIpAssociation(allocationId, association) {
         store
-          .sql('UPDATE elastic_ips SET association_id = ?, network_interface_id = ?, private_ip_address = ? WHERE allocation_id = ?')
+          .sql(
+            'UPDATE elastic_ips SET association_id = ?, network_interface_id = ?, private_ip_address = ? WHERE allocation_id = ?'
+          )
           .run(
             association?.associationId ?? null,
             association?.networkInterfaceId ?? null,
@@ -687,7 +720,9 @@ export class SqliteStore implements Store {
       },
       async elasticIpsOnInterface(networkInterfaceId) {
         return (
-          store.sql('SELECT * FROM elastic_ips WHERE network_interface_id = ? ORDER BY rowid').all(networkInterfaceId) as Row[]
+          store
+            .sql('SELECT * FROM elastic_ips WHERE network_interface_id = ? ORDER BY rowid')
+            .all(networkInterfaceId) as Row[]
         ).map((r) => store.elasticIpFrom(r, store.tagsOf(r.allocation_id as string)));
       },
       async getSubnetCidrReservation(id) {
@@ -729,7 +764,8 @@ export class SqliteStore implements Store {
           return;
         }
         for (const tag of tags) {
-          if (tag.Value === undefined) store.sql('DELETE FROM tags WHERE resource_id = ? AND key = ?').run(resourceId, tag.Key);
+          if (tag.Value === undefined)
+            store.sql('DELETE FROM tags WHERE resource_id = ? AND key = ?').run(resourceId, tag.Key);
           else
             store
               .sql('DELETE FROM tags WHERE resource_id = ? AND key = ? AND value = ?')
@@ -740,14 +776,14 @@ export class SqliteStore implements Store {
         return store.tagsOf(resourceId);
       },
       async listTags() {
-        return (store.sql('SELECT resource_id, resource_type, key, value FROM tags ORDER BY resource_id, key').all() as Row[]).map(
-          (r): ResourceTag => ({
-            resourceId: r.resource_id as string,
-            resourceType: r.resource_type as ResourceType,
-            key: r.key as string,
-            value: r.value as string
-          })
-        );
+        return (
+          store.sql('SELECT resource_id, resource_type, key, value FROM tags ORDER BY resource_id, key').all() as Row[]
+        ).map((r): ResourceTag => ({
+          resourceId: r.resource_id as string,
+          resourceType: r.resource_type as ResourceType,
+          key: r.key as string,
+          value: r.value as string
+        }));
       },
       async setTags(resourceId, resourceType, tags) {
         const upsert = store.sql(
@@ -757,10 +793,9 @@ export class SqliteStore implements Store {
         for (const tag of tags) upsert.run(resourceId, resourceType, tag.Key, tag.Value);
       },
       async getClientToken(action, token) {
-        const r = store.sql('SELECT request_hash, resource_id FROM client_tokens WHERE action = ? AND token = ?').get(
-          action,
-          token
-        ) as Row | undefined;
+        const r = store
+          .sql('SELECT request_hash, resource_id FROM client_tokens WHERE action = ? AND token = ?')
+          .get(action, token) as Row | undefined;
         return r && { requestHash: r.request_hash as string, resourceId: r.resource_id as string };
       },
       async putClientToken(action, token, record: ClientTokenRecord) {
@@ -820,7 +855,14 @@ function attachmentFrom(r: Row): Attachment {
 
 function attachmentColumns(a: Attachment | undefined): unknown[] {
   return a
-    ? [a.attachmentId, a.instanceId, a.deviceIndex, a.networkCardIndex, a.attachTime.toISOString(), a.deleteOnTermination ? 1 : 0]
+    ? [
+        a.attachmentId,
+        a.instanceId,
+        a.deviceIndex,
+        a.networkCardIndex,
+        a.attachTime.toISOString(),
+        a.deleteOnTermination ? 1 : 0
+      ]
     : [null, null, null, null, null, null];
 }
 

@@ -11,7 +11,16 @@ import {
 } from '@aws-sdk/client-ec2';
 import { type TestServer, assertCliError, assertSdkError, startTestServer } from '../helpers/ec2lite.js';
 import { attach, describeInstance, interfaceName, launch } from '../helpers/attach-lab.js';
-import { type LabSubnet, VpcLab, addressesOf, assign, describeEni, prefixesOf, secondariesOf, toInt } from '../helpers/vpc-lab.js';
+import {
+  type LabSubnet,
+  VpcLab,
+  addressesOf,
+  assign,
+  describeEni,
+  prefixesOf,
+  secondariesOf,
+  toInt
+} from '../helpers/vpc-lab.js';
 
 const LIMIT = 'Number of private addresses will exceed limit.';
 const xen = (type: string) =>
@@ -44,8 +53,10 @@ async function freeAddress(subnet: LabSubnet): Promise<string> {
 describe('address limits by instance type', () => {
   let server: TestServer;
   let lab: VpcLab;
-  const assignRaw = (input: AssignPrivateIpAddressesCommandInput) => server.ec2.send(new AssignPrivateIpAddressesCommand(input));
-  const attachRaw = (input: AttachNetworkInterfaceCommandInput) => server.ec2.send(new AttachNetworkInterfaceCommand(input));
+  const assignRaw = (input: AssignPrivateIpAddressesCommandInput) =>
+    server.ec2.send(new AssignPrivateIpAddressesCommand(input));
+  const attachRaw = (input: AttachNetworkInterfaceCommandInput) =>
+    server.ec2.send(new AttachNetworkInterfaceCommand(input));
 
   before(async () => {
     server = await startTestServer();
@@ -65,11 +76,30 @@ describe('address limits by instance type', () => {
       const full = await describeEni(server, id);
       const available = await subnet.available();
 
-      await assertSdkError(assignRaw({ NetworkInterfaceId: id, SecondaryPrivateIpAddressCount: 1 }), 'PrivateIpAddressLimitExceeded', LIMIT);
-      await assertSdkError(assignRaw({ NetworkInterfaceId: id, PrivateIpAddresses: [await freeAddress(subnet)] }), 'PrivateIpAddressLimitExceeded', LIMIT);
-      await assertSdkError(assignRaw({ NetworkInterfaceId: id, Ipv4PrefixCount: 1 }), 'PrivateIpAddressLimitExceeded', LIMIT);
+      await assertSdkError(
+        assignRaw({ NetworkInterfaceId: id, SecondaryPrivateIpAddressCount: 1 }),
+        'PrivateIpAddressLimitExceeded',
+        LIMIT
+      );
+      await assertSdkError(
+        assignRaw({ NetworkInterfaceId: id, PrivateIpAddresses: [await freeAddress(subnet)] }),
+        'PrivateIpAddressLimitExceeded',
+        LIMIT
+      );
+      await assertSdkError(
+        assignRaw({ NetworkInterfaceId: id, Ipv4PrefixCount: 1 }),
+        'PrivateIpAddressLimitExceeded',
+        LIMIT
+      );
       assertCliError(
-        await server.aws('ec2', 'assign-private-ip-addresses', '--network-interface-id', id, '--secondary-private-ip-address-count', '1'),
+        await server.aws(
+          'ec2',
+          'assign-private-ip-addresses',
+          '--network-interface-id',
+          id,
+          '--secondary-private-ip-address-count',
+          '1'
+        ),
         'PrivateIpAddressLimitExceeded',
         LIMIT
       );
@@ -86,7 +116,11 @@ describe('address limits by instance type', () => {
       const id = eni.NetworkInterfaceId!;
       await attach(server, { NetworkInterfaceId: id, InstanceId: instanceId, DeviceIndex: 1 });
       const available = await subnet.available();
-      await assertSdkError(assignRaw({ NetworkInterfaceId: id, SecondaryPrivateIpAddressCount: 7 }), 'PrivateIpAddressLimitExceeded', LIMIT);
+      await assertSdkError(
+        assignRaw({ NetworkInterfaceId: id, SecondaryPrivateIpAddressCount: 7 }),
+        'PrivateIpAddressLimitExceeded',
+        LIMIT
+      );
       assert.deepEqual(addressesOf(await describeEni(server, id)), addressesOf(eni));
       assert.equal(await subnet.available(), available);
       // Exactly to the limit is fine.
@@ -98,7 +132,11 @@ describe('address limits by instance type', () => {
       const subnet = await lab.subnet();
       const { primaryEniId } = await launch(server, subnet, 'm5.large');
       await assign(server, { NetworkInterfaceId: primaryEniId, SecondaryPrivateIpAddressCount: 9 });
-      await assertSdkError(assignRaw({ NetworkInterfaceId: primaryEniId, SecondaryPrivateIpAddressCount: 1 }), 'PrivateIpAddressLimitExceeded', LIMIT);
+      await assertSdkError(
+        assignRaw({ NetworkInterfaceId: primaryEniId, SecondaryPrivateIpAddressCount: 1 }),
+        'PrivateIpAddressLimitExceeded',
+        LIMIT
+      );
     });
 
     it('prefixes count one slot each: 9 prefixes with only the primary, then no more of either kind', async () => {
@@ -110,9 +148,21 @@ describe('address limits by instance type', () => {
       const { prefixes } = await assign(server, { NetworkInterfaceId: id, Ipv4PrefixCount: 9 });
       assert.equal(prefixes.length, 9);
       const available = await subnet.available();
-      await assertSdkError(assignRaw({ NetworkInterfaceId: id, Ipv4PrefixCount: 1 }), 'PrivateIpAddressLimitExceeded', LIMIT);
-      await assertSdkError(assignRaw({ NetworkInterfaceId: id, Ipv4Prefixes: [await freePrefix(subnet)] }), 'PrivateIpAddressLimitExceeded', LIMIT);
-      await assertSdkError(assignRaw({ NetworkInterfaceId: id, SecondaryPrivateIpAddressCount: 1 }), 'PrivateIpAddressLimitExceeded', LIMIT);
+      await assertSdkError(
+        assignRaw({ NetworkInterfaceId: id, Ipv4PrefixCount: 1 }),
+        'PrivateIpAddressLimitExceeded',
+        LIMIT
+      );
+      await assertSdkError(
+        assignRaw({ NetworkInterfaceId: id, Ipv4Prefixes: [await freePrefix(subnet)] }),
+        'PrivateIpAddressLimitExceeded',
+        LIMIT
+      );
+      await assertSdkError(
+        assignRaw({ NetworkInterfaceId: id, SecondaryPrivateIpAddressCount: 1 }),
+        'PrivateIpAddressLimitExceeded',
+        LIMIT
+      );
       const after = await describeEni(server, id);
       assert.equal(prefixesOf(after).length, 9);
       assert.deepEqual(secondariesOf(after), []);
@@ -125,9 +175,17 @@ describe('address limits by instance type', () => {
       const eni = await subnet.eni({ SecondaryPrivateIpAddressCount: 4 });
       const id = eni.NetworkInterfaceId!;
       await attach(server, { NetworkInterfaceId: id, InstanceId: instanceId, DeviceIndex: 1 });
-      await assertSdkError(assignRaw({ NetworkInterfaceId: id, Ipv4PrefixCount: 6 }), 'PrivateIpAddressLimitExceeded', LIMIT);
+      await assertSdkError(
+        assignRaw({ NetworkInterfaceId: id, Ipv4PrefixCount: 6 }),
+        'PrivateIpAddressLimitExceeded',
+        LIMIT
+      );
       await assign(server, { NetworkInterfaceId: id, Ipv4PrefixCount: 5 });
-      await assertSdkError(assignRaw({ NetworkInterfaceId: id, SecondaryPrivateIpAddressCount: 1 }), 'PrivateIpAddressLimitExceeded', LIMIT);
+      await assertSdkError(
+        assignRaw({ NetworkInterfaceId: id, SecondaryPrivateIpAddressCount: 1 }),
+        'PrivateIpAddressLimitExceeded',
+        LIMIT
+      );
     });
 
     it('a detached interface falls back to the unattached cap, and then may not come back over the type limit', async () => {
@@ -136,7 +194,11 @@ describe('address limits by instance type', () => {
       const eni = await subnet.eni({ SecondaryPrivateIpAddressCount: 9 });
       const id = eni.NetworkInterfaceId!;
       const attachmentId = await attach(server, { NetworkInterfaceId: id, InstanceId: instanceId, DeviceIndex: 1 });
-      await assertSdkError(assignRaw({ NetworkInterfaceId: id, SecondaryPrivateIpAddressCount: 1 }), 'PrivateIpAddressLimitExceeded', LIMIT);
+      await assertSdkError(
+        assignRaw({ NetworkInterfaceId: id, SecondaryPrivateIpAddressCount: 1 }),
+        'PrivateIpAddressLimitExceeded',
+        LIMIT
+      );
       await server.ec2.send(new DetachNetworkInterfaceCommand({ AttachmentId: attachmentId }));
       await assign(server, { NetworkInterfaceId: id, SecondaryPrivateIpAddressCount: 1 });
       await assertSdkError(
@@ -155,9 +217,22 @@ describe('address limits by instance type', () => {
       const eni = await subnet.eni({ SecondaryPrivateIpAddressCount: 6 });
       const id = eni.NetworkInterfaceId!;
       const text = `Address count 7 on ${interfaceName(id)} exceeds the limit for t3.medium`;
-      await assertSdkError(attachRaw({ NetworkInterfaceId: id, InstanceId: instanceId, DeviceIndex: 1 }), 'InvalidInterface.IpAddressLimitExceeded', text);
+      await assertSdkError(
+        attachRaw({ NetworkInterfaceId: id, InstanceId: instanceId, DeviceIndex: 1 }),
+        'InvalidInterface.IpAddressLimitExceeded',
+        text
+      );
       assertCliError(
-        await server.aws('ec2', 'attach-network-interface', '--network-interface-id', id, '--instance-id', instanceId, '--device-index', '1'),
+        await server.aws(
+          'ec2',
+          'attach-network-interface',
+          '--network-interface-id',
+          id,
+          '--instance-id',
+          instanceId,
+          '--device-index',
+          '1'
+        ),
         'InvalidInterface.IpAddressLimitExceeded',
         text
       );
@@ -180,7 +255,11 @@ describe('address limits by instance type', () => {
       const exact = await subnet.eni({ SecondaryPrivateIpAddressCount: 3 });
       await assign(server, { NetworkInterfaceId: exact.NetworkInterfaceId, Ipv4PrefixCount: 2 });
       await attach(server, { NetworkInterfaceId: exact.NetworkInterfaceId, InstanceId: instanceId, DeviceIndex: 1 });
-      await assertSdkError(assignRaw({ NetworkInterfaceId: exact.NetworkInterfaceId, Ipv4PrefixCount: 1 }), 'PrivateIpAddressLimitExceeded', LIMIT);
+      await assertSdkError(
+        assignRaw({ NetworkInterfaceId: exact.NetworkInterfaceId, Ipv4PrefixCount: 1 }),
+        'PrivateIpAddressLimitExceeded',
+        LIMIT
+      );
     });
   });
 
@@ -192,13 +271,28 @@ describe('address limits by instance type', () => {
         const eni = await subnet.eni();
         await attach(server, { NetworkInterfaceId: eni.NetworkInterfaceId, InstanceId: instanceId, DeviceIndex: 1 });
         for (const id of [primaryEniId, eni.NetworkInterfaceId!]) {
-          await assertSdkError(assignRaw({ NetworkInterfaceId: id, Ipv4PrefixCount: 1 }), 'InvalidParameterValue', xen(type));
-          await assertSdkError(assignRaw({ NetworkInterfaceId: id, Ipv4Prefixes: [await freePrefix(subnet)] }), 'InvalidParameterValue', xen(type));
+          await assertSdkError(
+            assignRaw({ NetworkInterfaceId: id, Ipv4PrefixCount: 1 }),
+            'InvalidParameterValue',
+            xen(type)
+          );
+          await assertSdkError(
+            assignRaw({ NetworkInterfaceId: id, Ipv4Prefixes: [await freePrefix(subnet)] }),
+            'InvalidParameterValue',
+            xen(type)
+          );
           assert.deepEqual(prefixesOf(await describeEni(server, id)), []);
         }
         await assign(server, { NetworkInterfaceId: eni.NetworkInterfaceId, SecondaryPrivateIpAddressCount: 1 });
       }
-      const cli = await server.aws('ec2', 'assign-private-ip-addresses', '--network-interface-id', (await launch(server, subnet, 't2.micro')).primaryEniId, '--ipv4-prefix-count', '1');
+      const cli = await server.aws(
+        'ec2',
+        'assign-private-ip-addresses',
+        '--network-interface-id',
+        (await launch(server, subnet, 't2.micro')).primaryEniId,
+        '--ipv4-prefix-count',
+        '1'
+      );
       assertCliError(cli, 'InvalidParameterValue', xen('t2.micro'));
     });
 
@@ -207,7 +301,11 @@ describe('address limits by instance type', () => {
       const { instanceId } = await launch(server, subnet, 'm4.large');
       const eni = await subnet.eni();
       await assign(server, { NetworkInterfaceId: eni.NetworkInterfaceId, Ipv4PrefixCount: 1 });
-      await assertSdkError(attachRaw({ NetworkInterfaceId: eni.NetworkInterfaceId, InstanceId: instanceId, DeviceIndex: 1 }), 'InvalidParameterValue', xen('m4.large'));
+      await assertSdkError(
+        attachRaw({ NetworkInterfaceId: eni.NetworkInterfaceId, InstanceId: instanceId, DeviceIndex: 1 }),
+        'InvalidParameterValue',
+        xen('m4.large')
+      );
       assert.equal((await describeEni(server, eni.NetworkInterfaceId!)).Status, 'available');
     });
 
@@ -229,7 +327,11 @@ describe('address limits by instance type', () => {
       const { primaryEniId } = await launch(server, subnet, 'm5.metal');
       await assign(server, { NetworkInterfaceId: primaryEniId, SecondaryPrivateIpAddressCount: 30 });
       await assign(server, { NetworkInterfaceId: primaryEniId, Ipv4PrefixCount: 19 });
-      await assertSdkError(assignRaw({ NetworkInterfaceId: primaryEniId, Ipv4PrefixCount: 1 }), 'PrivateIpAddressLimitExceeded', LIMIT);
+      await assertSdkError(
+        assignRaw({ NetworkInterfaceId: primaryEniId, Ipv4PrefixCount: 1 }),
+        'PrivateIpAddressLimitExceeded',
+        LIMIT
+      );
     });
   });
 
@@ -255,7 +357,11 @@ describe('address limits by instance type', () => {
 
       await assign(server, { NetworkInterfaceId: id, SecondaryPrivateIpAddressCount: 7 });
       assert.equal(addressesOf(await describeEni(server, id)).length, 10);
-      await assertSdkError(assignRaw({ NetworkInterfaceId: id, SecondaryPrivateIpAddressCount: 1 }), 'PrivateIpAddressLimitExceeded', LIMIT);
+      await assertSdkError(
+        assignRaw({ NetworkInterfaceId: id, SecondaryPrivateIpAddressCount: 1 }),
+        'PrivateIpAddressLimitExceeded',
+        LIMIT
+      );
 
       await server.ec2.send(new StartInstancesCommand({ InstanceIds: [instanceId] }));
       assert.equal(addressesOf(await describeEni(server, id)).length, 10);

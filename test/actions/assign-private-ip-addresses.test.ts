@@ -6,7 +6,13 @@ import {
   type AssignPrivateIpAddressesCommandInput,
   UnassignPrivateIpAddressesCommand
 } from '@aws-sdk/client-ec2';
-import { type TestServer, assertCliError, assertSdkError, assertXmlError, startTestServer } from '../helpers/ec2lite.js';
+import {
+  type TestServer,
+  assertCliError,
+  assertSdkError,
+  assertXmlError,
+  startTestServer
+} from '../helpers/ec2lite.js';
 import {
   type LabSubnet,
   UNKNOWN_ENI,
@@ -39,13 +45,17 @@ function assertAligned(subnet: LabSubnet, prefix: string): void {
   const [base, length] = prefix.split('/') as [string, string];
   assert.equal(length, '28');
   assert.equal(toInt(base) % 16, 0, `${prefix} is not aligned`);
-  assert.ok(subnet.usable(base) && subnet.usable(subnet.at(toInt(base) - subnet.base + 15)), `${prefix} not clear of reserved`);
+  assert.ok(
+    subnet.usable(base) && subnet.usable(subnet.at(toInt(base) - subnet.base + 15)),
+    `${prefix} not clear of reserved`
+  );
 }
 
 describe('AssignPrivateIpAddresses', () => {
   let server: TestServer;
   let lab: VpcLab;
-  const send = (input: AssignPrivateIpAddressesCommandInput) => server.ec2.send(new AssignPrivateIpAddressesCommand(input));
+  const send = (input: AssignPrivateIpAddressesCommandInput) =>
+    server.ec2.send(new AssignPrivateIpAddressesCommand(input));
 
   before(async () => {
     server = await startTestServer();
@@ -100,7 +110,10 @@ describe('AssignPrivateIpAddresses', () => {
       });
       assert.equal(response.status, 200, response.text);
       const root = response.xml.AssignPrivateIpAddressesResponse;
-      assert.deepEqual(items(root.assignedIpv4PrefixSet).map((i) => i.ipv4Prefix), [subnet.prefix(32)]);
+      assert.deepEqual(
+        items(root.assignedIpv4PrefixSet).map((i) => i.ipv4Prefix),
+        [subnet.prefix(32)]
+      );
       assert.ok(!response.text.includes('assignedPrivateIpAddressesSet'), response.text);
     });
 
@@ -144,7 +157,11 @@ describe('AssignPrivateIpAddresses', () => {
       assert.match(ok.json.data.id, /^[0-9a-f-]{36}$/);
       assert.ok(!Number.isNaN(Date.parse(ok.json.data.created_at)));
 
-      const failed = await server.json({ Action: 'AssignPrivateIpAddresses', NetworkInterfaceId: UNKNOWN_ENI, Ipv4PrefixCount: 1 });
+      const failed = await server.json({
+        Action: 'AssignPrivateIpAddresses',
+        NetworkInterfaceId: UNKNOWN_ENI,
+        Ipv4PrefixCount: 1
+      });
       assert.equal(failed.status, 400);
       assert.deepEqual(
         { success: failed.json.success, code: failed.json.error.code, ec2Code: failed.json.error.ec2Code },
@@ -177,7 +194,10 @@ describe('AssignPrivateIpAddresses', () => {
     it('answers the AWS CLI: --private-ip-addresses a b --allow-reassignment moves them', async () => {
       const subnet = await lab.subnet();
       const source = await subnet.eni({ PrivateIpAddress: subnet.at(4) });
-      await assign(server, { NetworkInterfaceId: source.NetworkInterfaceId, PrivateIpAddresses: [subnet.at(40), subnet.at(41)] });
+      await assign(server, {
+        NetworkInterfaceId: source.NetworkInterfaceId,
+        PrivateIpAddresses: [subnet.at(40), subnet.at(41)]
+      });
       const target = await subnet.eni({ PrivateIpAddress: subnet.at(5) });
       const result = await server.aws(
         'ec2',
@@ -195,7 +215,10 @@ describe('AssignPrivateIpAddresses', () => {
         AssignedPrivateIpAddresses: [{ PrivateIpAddress: subnet.at(40) }, { PrivateIpAddress: subnet.at(41) }]
       });
       assert.deepEqual(secondariesOf(await describeEni(server, source.NetworkInterfaceId!)), []);
-      assert.deepEqual(secondariesOf(await describeEni(server, target.NetworkInterfaceId!)), [subnet.at(40), subnet.at(41)]);
+      assert.deepEqual(secondariesOf(await describeEni(server, target.NetworkInterfaceId!)), [
+        subnet.at(40),
+        subnet.at(41)
+      ]);
     });
 
     it('answers the AWS CLI: --ipv4-prefix-count 1 prints only the prefix', async () => {
@@ -274,7 +297,14 @@ describe('AssignPrivateIpAddresses', () => {
         `The networkInterface ID '${UNKNOWN_ENI}' does not exist`
       );
       assertCliError(
-        await server.aws('ec2', 'assign-private-ip-addresses', '--network-interface-id', UNKNOWN_ENI, '--ipv4-prefix-count', '1'),
+        await server.aws(
+          'ec2',
+          'assign-private-ip-addresses',
+          '--network-interface-id',
+          UNKNOWN_ENI,
+          '--ipv4-prefix-count',
+          '1'
+        ),
         'InvalidNetworkInterfaceID.NotFound',
         `The networkInterface ID '${UNKNOWN_ENI}' does not exist`
       );
@@ -282,8 +312,16 @@ describe('AssignPrivateIpAddresses', () => {
 
     it('5. none of the four options: InvalidParameter', async () => {
       await assertSdkError(send({ NetworkInterfaceId: target }), 'InvalidParameter', NONE_GIVEN);
-      await assertSdkError(send({ NetworkInterfaceId: target, PrivateIpAddresses: [] }), 'InvalidParameter', NONE_GIVEN);
-      await assertSdkError(send({ NetworkInterfaceId: target, AllowReassignment: true }), 'InvalidParameter', NONE_GIVEN);
+      await assertSdkError(
+        send({ NetworkInterfaceId: target, PrivateIpAddresses: [] }),
+        'InvalidParameter',
+        NONE_GIVEN
+      );
+      await assertSdkError(
+        send({ NetworkInterfaceId: target, AllowReassignment: true }),
+        'InvalidParameter',
+        NONE_GIVEN
+      );
       await assertUnchanged();
     });
 
@@ -301,7 +339,11 @@ describe('AssignPrivateIpAddresses', () => {
         { ...prefixes, ...prefixCount },
         { ...address, ...count, ...prefixes, ...prefixCount }
       ]) {
-        await assertSdkError(send({ NetworkInterfaceId: target, ...combination }), 'InvalidParameterCombination', ONLY_ONE);
+        await assertSdkError(
+          send({ NetworkInterfaceId: target, ...combination }),
+          'InvalidParameterCombination',
+          ONLY_ONE
+        );
       }
       // Rule 5 comes before rule 6 (a zero count) and rule 7 (a bad literal).
       await assertSdkError(
@@ -340,7 +382,11 @@ describe('AssignPrivateIpAddresses', () => {
         );
       }
       assertXmlError(
-        await server.query({ Action: 'AssignPrivateIpAddresses', NetworkInterfaceId: target, SecondaryPrivateIpAddressCount: 'two' }),
+        await server.query({
+          Action: 'AssignPrivateIpAddresses',
+          NetworkInterfaceId: target,
+          SecondaryPrivateIpAddressCount: 'two'
+        }),
         400,
         'InvalidParameterValue',
         /^Value \(two\) for parameter SecondaryPrivateIpAddressCount is invalid\./
@@ -363,7 +409,14 @@ describe('AssignPrivateIpAddresses', () => {
         'invalid value for parameter address: 10.0.0.999'
       );
       assertCliError(
-        await server.aws('ec2', 'assign-private-ip-addresses', '--network-interface-id', target, '--private-ip-addresses', '10.0.0.999'),
+        await server.aws(
+          'ec2',
+          'assign-private-ip-addresses',
+          '--network-interface-id',
+          target,
+          '--private-ip-addresses',
+          '10.0.0.999'
+        ),
         'InvalidParameterValue',
         'invalid value for parameter address: 10.0.0.999'
       );
@@ -407,7 +460,10 @@ describe('AssignPrivateIpAddresses', () => {
 
     it('10. addresses held by another interface, without AllowReassignment: every one of them named, nothing assigned', async () => {
       await assertSdkError(
-        send({ NetworkInterfaceId: target, PrivateIpAddresses: [subnet.at(100), subnet.at(50), subnet.at(101), subnet.at(51)] }),
+        send({
+          NetworkInterfaceId: target,
+          PrivateIpAddresses: [subnet.at(100), subnet.at(50), subnet.at(101), subnet.at(51)]
+        }),
         'InvalidParameterValue',
         MOVE_NOT_ALLOWED(subnet.at(50), subnet.at(51))
       );
@@ -433,7 +489,9 @@ describe('AssignPrivateIpAddresses', () => {
       );
       assertCliError(cli, 'InvalidParameterValue', MOVE_NOT_ALLOWED(subnet.at(50), subnet.at(51)));
       // Clients parse the list with this expression (spec §1.3 rule 10).
-      const match = /^\[([^\]]*)\] assigned, but move is not allowed\.$/.exec(MOVE_NOT_ALLOWED(subnet.at(50), subnet.at(51)));
+      const match = /^\[([^\]]*)\] assigned, but move is not allowed\.$/.exec(
+        MOVE_NOT_ALLOWED(subnet.at(50), subnet.at(51))
+      );
       assert.deepEqual(match?.[1]?.split(', '), [subnet.at(50), subnet.at(51)]);
       await assertUnchanged();
     });
@@ -455,7 +513,11 @@ describe('AssignPrivateIpAddresses', () => {
       );
       // A movable secondary and a free address in the same request stay where they are.
       await assertSdkError(
-        send({ NetworkInterfaceId: target, PrivateIpAddresses: [subnet.at(100), subnet.at(50), subnet.at(6)], AllowReassignment: true }),
+        send({
+          NetworkInterfaceId: target,
+          PrivateIpAddresses: [subnet.at(100), subnet.at(50), subnet.at(6)],
+          AllowReassignment: true
+        }),
         'InvalidParameterValue',
         'secondary-addresses'
       );
@@ -496,7 +558,13 @@ describe('AssignPrivateIpAddresses', () => {
     });
 
     it('explicit prefixes must be aligned /28 blocks inside the subnet, clear of its reserved addresses', async () => {
-      for (const prefix of [subnet.at(100) + '/28', subnet.at(96) + '/27', subnet.at(96) + '/29', subnet.at(96), 'x/28']) {
+      for (const prefix of [
+        subnet.at(100) + '/28',
+        subnet.at(96) + '/27',
+        subnet.at(96) + '/29',
+        subnet.at(96),
+        'x/28'
+      ]) {
         await assertSdkError(
           send({ NetworkInterfaceId: target, Ipv4Prefixes: [prefix] }),
           'InvalidParameterValue',
@@ -547,7 +615,11 @@ describe('AssignPrivateIpAddresses', () => {
       for (const a of addresses) assert.ok(subnet.usable(a), `${a} is not a usable address of ${subnet.cidr}`);
 
       const after = await describeEni(server, id);
-      assert.deepEqual(addressesOf(after), [...before, ...addresses], 'primary first, then secondaries in assignment order');
+      assert.deepEqual(
+        addressesOf(after),
+        [...before, ...addresses],
+        'primary first, then secondaries in assignment order'
+      );
       assert.deepEqual(
         after.PrivateIpAddresses?.map((a) => a.Primary),
         [true, false, false, false, false, false]
@@ -560,18 +632,27 @@ describe('AssignPrivateIpAddresses', () => {
       const subnet = await lab.subnet();
       const eni = await subnet.eni({ PrivateIpAddress: subnet.at(10) });
       const id = eni.NetworkInterfaceId!;
-      const { addresses } = await assign(server, { NetworkInterfaceId: id, PrivateIpAddresses: [subnet.at(200), subnet.at(20), subnet.at(254)] });
+      const { addresses } = await assign(server, {
+        NetworkInterfaceId: id,
+        PrivateIpAddresses: [subnet.at(200), subnet.at(20), subnet.at(254)]
+      });
       assert.deepEqual(addresses, [subnet.at(200), subnet.at(20), subnet.at(254)]);
       const after = await describeEni(server, id);
       assert.deepEqual(addressesOf(after), [subnet.at(10), subnet.at(200), subnet.at(20), subnet.at(254)]);
-      assert.equal(after.PrivateIpAddresses?.[1]?.PrivateDnsName, `ip-${subnet.at(200).replaceAll('.', '-')}.ec2.internal`);
+      assert.equal(
+        after.PrivateIpAddresses?.[1]?.PrivateDnsName,
+        `ip-${subnet.at(200).replaceAll('.', '-')}.ec2.internal`
+      );
       assert.equal(await subnet.available(), 251 - 4);
     });
 
     it('moves a secondary with AllowReassignment: gone from the source, on the target, in the response, count unchanged', async () => {
       const subnet = await lab.subnet();
       const source = (await subnet.eni({ PrivateIpAddress: subnet.at(4) })).NetworkInterfaceId!;
-      await assign(server, { NetworkInterfaceId: source, PrivateIpAddresses: [subnet.at(40), subnet.at(41), subnet.at(42)] });
+      await assign(server, {
+        NetworkInterfaceId: source,
+        PrivateIpAddresses: [subnet.at(40), subnet.at(41), subnet.at(42)]
+      });
       const target = (await subnet.eni({ PrivateIpAddress: subnet.at(5) })).NetworkInterfaceId!;
       const available = await subnet.available();
 
@@ -586,15 +667,32 @@ describe('AssignPrivateIpAddresses', () => {
       assert.equal(await subnet.available(), available - 1, 'only the free address was newly consumed');
 
       // The moved address can move back.
-      await assign(server, { NetworkInterfaceId: source, PrivateIpAddresses: [subnet.at(41)], AllowReassignment: true });
-      assert.deepEqual(addressesOf(await describeEni(server, source)), [subnet.at(4), subnet.at(40), subnet.at(42), subnet.at(41)]);
+      await assign(server, {
+        NetworkInterfaceId: source,
+        PrivateIpAddresses: [subnet.at(41)],
+        AllowReassignment: true
+      });
+      assert.deepEqual(addressesOf(await describeEni(server, source)), [
+        subnet.at(4),
+        subnet.at(40),
+        subnet.at(42),
+        subnet.at(41)
+      ]);
       assert.deepEqual(addressesOf(await describeEni(server, target)), [subnet.at(5), subnet.at(43)]);
     });
 
     it('moves secondaries from several interfaces in one call', async () => {
       const subnet = await lab.subnet();
-      const a = (await subnet.eni({ PrivateIpAddresses: [{ PrivateIpAddress: subnet.at(10), Primary: true }, { PrivateIpAddress: subnet.at(11) }] })).NetworkInterfaceId!;
-      const b = (await subnet.eni({ PrivateIpAddresses: [{ PrivateIpAddress: subnet.at(20), Primary: true }, { PrivateIpAddress: subnet.at(21) }] })).NetworkInterfaceId!;
+      const a = (
+        await subnet.eni({
+          PrivateIpAddresses: [{ PrivateIpAddress: subnet.at(10), Primary: true }, { PrivateIpAddress: subnet.at(11) }]
+        })
+      ).NetworkInterfaceId!;
+      const b = (
+        await subnet.eni({
+          PrivateIpAddresses: [{ PrivateIpAddress: subnet.at(20), Primary: true }, { PrivateIpAddress: subnet.at(21) }]
+        })
+      ).NetworkInterfaceId!;
       const c = (await subnet.eni({ PrivateIpAddress: subnet.at(30) })).NetworkInterfaceId!;
       const { addresses } = await assign(server, {
         NetworkInterfaceId: c,
@@ -613,9 +711,16 @@ describe('AssignPrivateIpAddresses', () => {
       await assign(server, { NetworkInterfaceId: id, PrivateIpAddresses: [subnet.at(11)] });
       const available = await subnet.available();
 
-      const mixed = await assign(server, { NetworkInterfaceId: id, PrivateIpAddresses: [subnet.at(11), subnet.at(12)] });
+      const mixed = await assign(server, {
+        NetworkInterfaceId: id,
+        PrivateIpAddresses: [subnet.at(11), subnet.at(12)]
+      });
       assert.deepEqual(mixed.addresses, [subnet.at(12)]);
-      const own = await assign(server, { NetworkInterfaceId: id, PrivateIpAddresses: [subnet.at(10), subnet.at(11)], AllowReassignment: true });
+      const own = await assign(server, {
+        NetworkInterfaceId: id,
+        PrivateIpAddresses: [subnet.at(10), subnet.at(11)],
+        AllowReassignment: true
+      });
       assert.deepEqual(own.addresses, []);
       assert.deepEqual(addressesOf(await describeEni(server, id)), [subnet.at(10), subnet.at(11), subnet.at(12)]);
       assert.equal(await subnet.available(), available - 1);
@@ -671,7 +776,10 @@ describe('AssignPrivateIpAddresses', () => {
     it('assigns explicit Ipv4Prefix.N blocks, in the order given', async () => {
       const subnet = await lab.subnet();
       const id = (await subnet.eni({ PrivateIpAddress: subnet.at(4) })).NetworkInterfaceId!;
-      const { addresses, prefixes } = await assign(server, { NetworkInterfaceId: id, Ipv4Prefixes: [subnet.prefix(160), subnet.prefix(32)] });
+      const { addresses, prefixes } = await assign(server, {
+        NetworkInterfaceId: id,
+        Ipv4Prefixes: [subnet.prefix(160), subnet.prefix(32)]
+      });
       assert.deepEqual(addresses, []);
       assert.deepEqual(prefixes, [subnet.prefix(160), subnet.prefix(32)]);
       assert.deepEqual(prefixesOf(await describeEni(server, id)), [subnet.prefix(160), subnet.prefix(32)]);
@@ -687,7 +795,10 @@ describe('AssignPrivateIpAddresses', () => {
       const rest = await assign(server, { NetworkInterfaceId: other, SecondaryPrivateIpAddressCount: 49 });
       for (const a of rest.addresses) {
         const offset = toInt(a) - subnet.base;
-        assert.ok(!(offset >= 160 && offset < 176) && !(offset >= 32 && offset < 48), `${a} lies in a delegated prefix`);
+        assert.ok(
+          !(offset >= 160 && offset < 176) && !(offset >= 32 && offset < 48),
+          `${a} lies in a delegated prefix`
+        );
       }
     });
 
@@ -700,11 +811,22 @@ describe('AssignPrivateIpAddresses', () => {
         PrivateIpAddresses: Array.from({ length: 13 }, (_, i) => subnet.at(32 + 16 * i))
       });
       assert.equal(await subnet.available(), 251 - 14);
-      await assertSdkError(send({ NetworkInterfaceId: id, Ipv4PrefixCount: 1 }), 'InsufficientCidrBlocks', INSUFFICIENT_BLOCKS);
+      await assertSdkError(
+        send({ NetworkInterfaceId: id, Ipv4PrefixCount: 1 }),
+        'InsufficientCidrBlocks',
+        INSUFFICIENT_BLOCKS
+      );
       assert.deepEqual(prefixesOf(await describeEni(server, id)), []);
       assert.equal(await subnet.available(), 251 - 14);
       assertCliError(
-        await server.aws('ec2', 'assign-private-ip-addresses', '--network-interface-id', id, '--ipv4-prefix-count', '1'),
+        await server.aws(
+          'ec2',
+          'assign-private-ip-addresses',
+          '--network-interface-id',
+          id,
+          '--ipv4-prefix-count',
+          '1'
+        ),
         'InsufficientCidrBlocks',
         INSUFFICIENT_BLOCKS
       );
@@ -714,7 +836,11 @@ describe('AssignPrivateIpAddresses', () => {
       const subnet = await lab.subnet();
       const id = (await subnet.eni({ PrivateIpAddress: subnet.at(4) })).NetworkInterfaceId!;
       // A /24 has fourteen /28 blocks clear of its reserved addresses.
-      await assertSdkError(send({ NetworkInterfaceId: id, Ipv4PrefixCount: 15 }), 'InsufficientCidrBlocks', INSUFFICIENT_BLOCKS);
+      await assertSdkError(
+        send({ NetworkInterfaceId: id, Ipv4PrefixCount: 15 }),
+        'InsufficientCidrBlocks',
+        INSUFFICIENT_BLOCKS
+      );
       assert.deepEqual(prefixesOf(await describeEni(server, id)), []);
       const { prefixes } = await assign(server, { NetworkInterfaceId: id, Ipv4PrefixCount: 14 });
       assert.equal(new Set(prefixes).size, 14);
@@ -724,14 +850,22 @@ describe('AssignPrivateIpAddresses', () => {
     it('a subnet out of space for prefixes answers InvalidParameterValue "There aren\'t sufficient free Ipv4 addresses or prefixes"', async () => {
       const tiny = await lab.subnet(28);
       const id = (await tiny.eni()).NetworkInterfaceId!;
-      await assertSdkError(send({ NetworkInterfaceId: id, Ipv4PrefixCount: 1 }), 'InvalidParameterValue', NO_ROOM_FOR_PREFIXES);
+      await assertSdkError(
+        send({ NetworkInterfaceId: id, Ipv4PrefixCount: 1 }),
+        'InvalidParameterValue',
+        NO_ROOM_FOR_PREFIXES
+      );
 
       const subnet = await lab.subnet();
       for (let i = 0; i < 5; i++) await subnet.eni({ SecondaryPrivateIpAddressCount: 49 });
       assert.equal(await subnet.available(), 1);
       const last = (await subnet.interfaces())[0]!.NetworkInterfaceId!;
       const before = await describeEni(server, last);
-      await assertSdkError(send({ NetworkInterfaceId: last, Ipv4PrefixCount: 1 }), 'PrivateIpAddressLimitExceeded', LIMIT);
+      await assertSdkError(
+        send({ NetworkInterfaceId: last, Ipv4PrefixCount: 1 }),
+        'PrivateIpAddressLimitExceeded',
+        LIMIT
+      );
       const fresh = await subnet.eni();
       await assertSdkError(
         send({ NetworkInterfaceId: fresh.NetworkInterfaceId, Ipv4PrefixCount: 1 }),
@@ -748,7 +882,9 @@ describe('AssignPrivateIpAddresses', () => {
         const bigLab = await VpcLab.create(big);
         const subnet = await bigLab.subnet(22);
         const id = (await subnet.eni()).NetworkInterfaceId!;
-        const out = await big.ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: id, SecondaryPrivateIpAddressCount: 1018 }));
+        const out = await big.ec2.send(
+          new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: id, SecondaryPrivateIpAddressCount: 1018 })
+        );
         const addresses = (out.AssignedPrivateIpAddresses ?? []).map((a) => a.PrivateIpAddress!);
         assert.equal(addresses.length, 1018);
         const all = new Set([...addresses, ...addressesOf(await describeEni(big, id)).slice(0, 1)]);
@@ -757,7 +893,9 @@ describe('AssignPrivateIpAddresses', () => {
         assert.equal(await subnet.available(), 0);
         const started = performance.now();
         await assertSdkError(
-          big.ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: id, SecondaryPrivateIpAddressCount: 1 })),
+          big.ec2.send(
+            new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: id, SecondaryPrivateIpAddressCount: 1 })
+          ),
           'InsufficientFreeAddressesInSubnet',
           INSUFFICIENT_ADDRESSES
         );
@@ -783,7 +921,9 @@ describe('AssignPrivateIpAddresses', () => {
     it('counts the primary, each secondary and each prefix as one slot; the sixth is PrivateIpAddressLimitExceeded', async () => {
       const id = (await subnet.eni({ PrivateIpAddress: subnet.at(4) })).NetworkInterfaceId!;
       await assign(limited, { NetworkInterfaceId: id, SecondaryPrivateIpAddressCount: 2 });
-      assert.deepEqual((await assign(limited, { NetworkInterfaceId: id, Ipv4PrefixCount: 1 })).prefixes, [subnet.prefix(16)]);
+      assert.deepEqual((await assign(limited, { NetworkInterfaceId: id, Ipv4PrefixCount: 1 })).prefixes, [
+        subnet.prefix(16)
+      ]);
       await assign(limited, { NetworkInterfaceId: id, PrivateIpAddresses: [subnet.at(200)] });
       const full = await describeEni(limited, id);
       assert.equal(addressesOf(full).length + prefixesOf(full).length, 5);
@@ -798,7 +938,14 @@ describe('AssignPrivateIpAddresses', () => {
         await assertSdkError(sendLimited({ NetworkInterfaceId: id, ...ask }), 'PrivateIpAddressLimitExceeded', LIMIT);
       }
       assertCliError(
-        await limited.aws('ec2', 'assign-private-ip-addresses', '--network-interface-id', id, '--secondary-private-ip-address-count', '1'),
+        await limited.aws(
+          'ec2',
+          'assign-private-ip-addresses',
+          '--network-interface-id',
+          id,
+          '--secondary-private-ip-address-count',
+          '1'
+        ),
         'PrivateIpAddressLimitExceeded',
         LIMIT
       );
@@ -812,7 +959,11 @@ describe('AssignPrivateIpAddresses', () => {
 
     it('refuses a count that would cross the limit as a whole, not part of it', async () => {
       const id = (await subnet.eni()).NetworkInterfaceId!;
-      await assertSdkError(sendLimited({ NetworkInterfaceId: id, SecondaryPrivateIpAddressCount: 5 }), 'PrivateIpAddressLimitExceeded', LIMIT);
+      await assertSdkError(
+        sendLimited({ NetworkInterfaceId: id, SecondaryPrivateIpAddressCount: 5 }),
+        'PrivateIpAddressLimitExceeded',
+        LIMIT
+      );
       assert.equal(addressesOf(await describeEni(limited, id)).length, 1);
       const { addresses } = await assign(limited, { NetworkInterfaceId: id, SecondaryPrivateIpAddressCount: 4 });
       assert.equal(addresses.length, 4);
@@ -840,7 +991,11 @@ describe('AssignPrivateIpAddresses', () => {
       await tiny.eni({ SecondaryPrivateIpAddressCount: 4 });
       const last = (await tiny.eni()).NetworkInterfaceId!;
       assert.equal(await tiny.available(), 0);
-      await assertSdkError(sendLimited({ NetworkInterfaceId: last, SecondaryPrivateIpAddressCount: 5 }), 'PrivateIpAddressLimitExceeded', LIMIT);
+      await assertSdkError(
+        sendLimited({ NetworkInterfaceId: last, SecondaryPrivateIpAddressCount: 5 }),
+        'PrivateIpAddressLimitExceeded',
+        LIMIT
+      );
       await assertSdkError(
         sendLimited({ NetworkInterfaceId: last, SecondaryPrivateIpAddressCount: 4 }),
         'InsufficientFreeAddressesInSubnet',
@@ -857,24 +1012,29 @@ describe('AssignPrivateIpAddresses', () => {
         const eni = await subnet.eni();
         const id = eni.NetworkInterfaceId!;
         assert.equal(eni.PrivateIpAddress, subnet.at(4));
-        assert.deepEqual((await assign(lowest, { NetworkInterfaceId: id, SecondaryPrivateIpAddressCount: 3 })).addresses, [
-          subnet.at(5),
-          subnet.at(6),
-          subnet.at(7)
-        ]);
+        assert.deepEqual(
+          (await assign(lowest, { NetworkInterfaceId: id, SecondaryPrivateIpAddressCount: 3 })).addresses,
+          [subnet.at(5), subnet.at(6), subnet.at(7)]
+        );
         assert.deepEqual((await assign(lowest, { NetworkInterfaceId: id, Ipv4PrefixCount: 2 })).prefixes, [
           subnet.prefix(16),
           subnet.prefix(32)
         ]);
         await assign(lowest, { NetworkInterfaceId: id, PrivateIpAddresses: [subnet.at(8), subnet.at(9)] });
         const other = (await subnet.eni()).NetworkInterfaceId!;
-        await lowest.ec2.send(new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: id, PrivateIpAddresses: [subnet.at(6)] }));
-        assert.deepEqual((await assign(lowest, { NetworkInterfaceId: other, SecondaryPrivateIpAddressCount: 3 })).addresses, [
+        await lowest.ec2.send(
+          new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: id, PrivateIpAddresses: [subnet.at(6)] })
+        );
+        assert.deepEqual(
+          (await assign(lowest, { NetworkInterfaceId: other, SecondaryPrivateIpAddressCount: 3 })).addresses,
+          [subnet.at(6), subnet.at(11), subnet.at(12)]
+        );
+        assert.deepEqual(addressesOf(await describeEni(lowest, other)), [
+          subnet.at(10),
           subnet.at(6),
           subnet.at(11),
           subnet.at(12)
         ]);
-        assert.deepEqual(addressesOf(await describeEni(lowest, other)), [subnet.at(10), subnet.at(6), subnet.at(11), subnet.at(12)]);
       } finally {
         await lowest.close();
       }
@@ -900,7 +1060,11 @@ describe('AssignPrivateIpAddresses', () => {
       const second = await run(1234);
       assert.equal(first.length, 3 + 5 + 3);
       assert.deepEqual(second, first);
-      assert.notDeepEqual(first.slice(0, 8), ['0.4', '0.5', '0.6', '0.7', '0.8', '0.9', '0.10', '0.11'], 'not simply lowest first');
+      assert.notDeepEqual(
+        first.slice(0, 8),
+        ['0.4', '0.5', '0.6', '0.7', '0.8', '0.9', '0.10', '0.11'],
+        'not simply lowest first'
+      );
       assert.notDeepEqual(await run(99), first);
     });
   });

@@ -7,7 +7,13 @@ import {
   StopInstancesCommand,
   TerminateInstancesCommand
 } from '@aws-sdk/client-ec2';
-import { type TestServer, assertCliError, assertSdkError, assertXmlError, startTestServer } from '../helpers/ec2lite.js';
+import {
+  type TestServer,
+  assertCliError,
+  assertSdkError,
+  assertXmlError,
+  startTestServer
+} from '../helpers/ec2lite.js';
 import { UNKNOWN_INSTANCE, attach, describeInstance, launch, subnetInZone } from '../helpers/attach-lab.js';
 import { UNKNOWN_ENI, VpcLab, addressesOf, describeEni } from '../helpers/vpc-lab.js';
 
@@ -60,27 +66,44 @@ describe('AttachNetworkInterface', () => {
       const { instanceId } = await launch(server, subnet, 't3.medium');
       const eni = await subnet.eni();
       const result = await server.aws(
-        'ec2', 'attach-network-interface',
-        '--network-interface-id', eni.NetworkInterfaceId!,
-        '--instance-id', instanceId,
-        '--device-index', '1'
+        'ec2',
+        'attach-network-interface',
+        '--network-interface-id',
+        eni.NetworkInterfaceId!,
+        '--instance-id',
+        instanceId,
+        '--device-index',
+        '1'
       );
       assert.equal(result.code, 0, result.stderr);
       assert.match(result.json.AttachmentId, /^eni-attach-[0-9a-f]{17}$/);
       assert.equal(result.json.NetworkCardIndex, 0);
-      assert.equal((await describeEni(server, eni.NetworkInterfaceId!)).Attachment?.AttachmentId, result.json.AttachmentId);
+      assert.equal(
+        (await describeEni(server, eni.NetworkInterfaceId!)).Attachment?.AttachmentId,
+        result.json.AttachmentId
+      );
     });
 
     it('answers on the JSON face', async () => {
       const subnet = await lab.subnet();
       const { instanceId } = await launch(server, subnet, 't3.medium');
       const eni = await subnet.eni();
-      const ok = await server.json({ Action: 'AttachNetworkInterface', NetworkInterfaceId: eni.NetworkInterfaceId, InstanceId: instanceId, DeviceIndex: 1 });
+      const ok = await server.json({
+        Action: 'AttachNetworkInterface',
+        NetworkInterfaceId: eni.NetworkInterfaceId,
+        InstanceId: instanceId,
+        DeviceIndex: 1
+      });
       assert.equal(ok.status, 200, ok.text);
       assert.equal(ok.json.success, true);
       assert.match(ok.json.data.AttachmentId, /^eni-attach-[0-9a-f]{17}$/);
       assert.equal(ok.json.data.NetworkCardIndex, 0);
-      const taken = await server.json({ Action: 'AttachNetworkInterface', NetworkInterfaceId: eni.NetworkInterfaceId, InstanceId: instanceId, DeviceIndex: 2 });
+      const taken = await server.json({
+        Action: 'AttachNetworkInterface',
+        NetworkInterfaceId: eni.NetworkInterfaceId,
+        InstanceId: instanceId,
+        DeviceIndex: 2
+      });
       assert.equal(taken.status, 400);
       assert.equal(taken.json.error.ec2Code, 'InvalidNetworkInterface.InUse');
       assert.equal(taken.json.error.code, 'CONFLICT');
@@ -133,7 +156,11 @@ describe('AttachNetworkInterface', () => {
         'The request must contain the parameter InstanceId'
       );
       assertXmlError(
-        await server.query({ Action: 'AttachNetworkInterface', NetworkInterfaceId: UNKNOWN_ENI, InstanceId: UNKNOWN_INSTANCE }),
+        await server.query({
+          Action: 'AttachNetworkInterface',
+          NetworkInterfaceId: UNKNOWN_ENI,
+          InstanceId: UNKNOWN_INSTANCE
+        }),
         400,
         'MissingParameter',
         'The request must contain the parameter DeviceIndex'
@@ -175,7 +202,16 @@ describe('AttachNetworkInterface', () => {
         `The instance ID '${UNKNOWN_INSTANCE}' does not exist`
       );
       assertCliError(
-        await server.aws('ec2', 'attach-network-interface', '--network-interface-id', eni.NetworkInterfaceId!, '--instance-id', UNKNOWN_INSTANCE, '--device-index', '1'),
+        await server.aws(
+          'ec2',
+          'attach-network-interface',
+          '--network-interface-id',
+          eni.NetworkInterfaceId!,
+          '--instance-id',
+          UNKNOWN_INSTANCE,
+          '--device-index',
+          '1'
+        ),
         'InvalidInstanceID.NotFound',
         `The instance ID '${UNKNOWN_INSTANCE}' does not exist`
       );
@@ -190,7 +226,11 @@ describe('AttachNetworkInterface', () => {
       assert.equal(eni.Status, 'available');
       assert.equal(eni.Attachment, undefined);
       const before = Date.now();
-      const attachmentId = await attach(server, { NetworkInterfaceId: eni.NetworkInterfaceId, InstanceId: instanceId, DeviceIndex: 1 });
+      const attachmentId = await attach(server, {
+        NetworkInterfaceId: eni.NetworkInterfaceId,
+        InstanceId: instanceId,
+        DeviceIndex: 1
+      });
 
       const described = await describeEni(server, eni.NetworkInterfaceId!);
       assert.equal(described.Status, 'in-use');
@@ -218,9 +258,14 @@ describe('AttachNetworkInterface', () => {
       );
 
       const { NetworkInterfaces } = await server.ec2.send(
-        new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'attachment.attachment-id', Values: [attachmentId] }] })
+        new DescribeNetworkInterfacesCommand({
+          Filters: [{ Name: 'attachment.attachment-id', Values: [attachmentId] }]
+        })
       );
-      assert.deepEqual(NetworkInterfaces?.map((n) => n.NetworkInterfaceId), [eni.NetworkInterfaceId]);
+      assert.deepEqual(
+        NetworkInterfaces?.map((n) => n.NetworkInterfaceId),
+        [eni.NetworkInterfaceId]
+      );
     });
 
     it('an interface already attached: InvalidNetworkInterface.InUse, to the same or another instance', async () => {
@@ -230,8 +275,16 @@ describe('AttachNetworkInterface', () => {
       const eni = await subnet.eni();
       const id = eni.NetworkInterfaceId!;
       await attach(server, { NetworkInterfaceId: id, InstanceId: first.instanceId, DeviceIndex: 1 });
-      await assertSdkError(send({ NetworkInterfaceId: id, InstanceId: first.instanceId, DeviceIndex: 2 }), 'InvalidNetworkInterface.InUse', inUse(id));
-      await assertSdkError(send({ NetworkInterfaceId: id, InstanceId: second.instanceId, DeviceIndex: 1 }), 'InvalidNetworkInterface.InUse', inUse(id));
+      await assertSdkError(
+        send({ NetworkInterfaceId: id, InstanceId: first.instanceId, DeviceIndex: 2 }),
+        'InvalidNetworkInterface.InUse',
+        inUse(id)
+      );
+      await assertSdkError(
+        send({ NetworkInterfaceId: id, InstanceId: second.instanceId, DeviceIndex: 1 }),
+        'InvalidNetworkInterface.InUse',
+        inUse(id)
+      );
       // The primary interface of another instance likewise.
       await assertSdkError(
         send({ NetworkInterfaceId: second.primaryEniId, InstanceId: first.instanceId, DeviceIndex: 2 }),
@@ -239,7 +292,16 @@ describe('AttachNetworkInterface', () => {
         inUse(second.primaryEniId)
       );
       assertCliError(
-        await server.aws('ec2', 'attach-network-interface', '--network-interface-id', id, '--instance-id', second.instanceId, '--device-index', '1'),
+        await server.aws(
+          'ec2',
+          'attach-network-interface',
+          '--network-interface-id',
+          id,
+          '--instance-id',
+          second.instanceId,
+          '--device-index',
+          '1'
+        ),
         'InvalidNetworkInterface.InUse',
         inUse(id)
       );
@@ -249,10 +311,27 @@ describe('AttachNetworkInterface', () => {
       const subnet = await lab.subnet();
       const { instanceId } = await launch(server, subnet, 't3.medium');
       const [a, b] = [await subnet.eni(), await subnet.eni()];
-      await assertSdkError(send({ NetworkInterfaceId: a.NetworkInterfaceId, InstanceId: instanceId, DeviceIndex: 0 }), 'InvalidParameterValue', deviceTaken(instanceId, 0));
+      await assertSdkError(
+        send({ NetworkInterfaceId: a.NetworkInterfaceId, InstanceId: instanceId, DeviceIndex: 0 }),
+        'InvalidParameterValue',
+        deviceTaken(instanceId, 0)
+      );
       await attach(server, { NetworkInterfaceId: a.NetworkInterfaceId, InstanceId: instanceId, DeviceIndex: 1 });
-      await assertSdkError(send({ NetworkInterfaceId: b.NetworkInterfaceId, InstanceId: instanceId, DeviceIndex: 1 }), 'InvalidParameterValue', deviceTaken(instanceId, 1));
-      const cli = await server.aws('ec2', 'attach-network-interface', '--network-interface-id', b.NetworkInterfaceId!, '--instance-id', instanceId, '--device-index', '1');
+      await assertSdkError(
+        send({ NetworkInterfaceId: b.NetworkInterfaceId, InstanceId: instanceId, DeviceIndex: 1 }),
+        'InvalidParameterValue',
+        deviceTaken(instanceId, 1)
+      );
+      const cli = await server.aws(
+        'ec2',
+        'attach-network-interface',
+        '--network-interface-id',
+        b.NetworkInterfaceId!,
+        '--instance-id',
+        instanceId,
+        '--device-index',
+        '1'
+      );
       assertCliError(cli, 'InvalidParameterValue', deviceTaken(instanceId, 1));
       assert.ok(cli.stderr.includes('interface attached at device'));
       // The next free index works, as cilium's retry expects.
@@ -273,7 +352,12 @@ describe('AttachNetworkInterface', () => {
       const { instanceId } = await launch(server, subnet, 't3.medium');
       const eni = await subnet.eni();
       await assertSdkError(
-        send({ NetworkInterfaceId: eni.NetworkInterfaceId, InstanceId: instanceId, DeviceIndex: 1, NetworkCardIndex: 1 }),
+        send({
+          NetworkInterfaceId: eni.NetworkInterfaceId,
+          InstanceId: instanceId,
+          DeviceIndex: 1,
+          NetworkCardIndex: 1
+        }),
         'InvalidParameterValue',
         'Network card index 1 is not valid for instance type t3.medium.'
       );
@@ -292,7 +376,16 @@ describe('AttachNetworkInterface', () => {
         'Interface count 4 exceeds the limit for t3.medium'
       );
       assertCliError(
-        await server.aws('ec2', 'attach-network-interface', '--network-interface-id', enis[2]!.NetworkInterfaceId!, '--instance-id', instanceId, '--device-index', '3'),
+        await server.aws(
+          'ec2',
+          'attach-network-interface',
+          '--network-interface-id',
+          enis[2]!.NetworkInterfaceId!,
+          '--instance-id',
+          instanceId,
+          '--device-index',
+          '3'
+        ),
         'AttachmentLimitExceeded',
         'Interface count 4 exceeds the limit for t3.medium'
       );
@@ -313,11 +406,21 @@ describe('AttachNetworkInterface', () => {
         'AttachmentLimitExceeded',
         'Interface count 3 exceeds the limit for hpc7a.12xlarge'
       );
-      const out = await send({ NetworkInterfaceId: enis[1]!.NetworkInterfaceId, InstanceId: instanceId, DeviceIndex: 1, NetworkCardIndex: 1 });
+      const out = await send({
+        NetworkInterfaceId: enis[1]!.NetworkInterfaceId,
+        InstanceId: instanceId,
+        DeviceIndex: 1,
+        NetworkCardIndex: 1
+      });
       assert.equal(out.NetworkCardIndex, 1);
       // Device indexes are per card: index 1 is taken on card 1 now, as on card 0.
       await assertSdkError(
-        send({ NetworkInterfaceId: enis[2]!.NetworkInterfaceId, InstanceId: instanceId, DeviceIndex: 1, NetworkCardIndex: 1 }),
+        send({
+          NetworkInterfaceId: enis[2]!.NetworkInterfaceId,
+          InstanceId: instanceId,
+          DeviceIndex: 1,
+          NetworkCardIndex: 1
+        }),
         'InvalidParameterValue',
         deviceTaken(instanceId, 1)
       );
@@ -333,16 +436,37 @@ describe('AttachNetworkInterface', () => {
       await server.ec2.send(new StopInstancesCommand({ InstanceIds: [stopped.instanceId] }));
       await server.ec2.send(new TerminateInstancesCommand({ InstanceIds: [gone.instanceId] }));
       const [a, b] = [await subnet.eni(), await subnet.eni()];
-      await attach(server, { NetworkInterfaceId: a.NetworkInterfaceId, InstanceId: stopped.instanceId, DeviceIndex: 1 });
+      await attach(server, {
+        NetworkInterfaceId: a.NetworkInterfaceId,
+        InstanceId: stopped.instanceId,
+        DeviceIndex: 1
+      });
       const text = `Instance '${gone.instanceId}' is not 'running'.`;
-      await assertSdkError(send({ NetworkInterfaceId: b.NetworkInterfaceId, InstanceId: gone.instanceId, DeviceIndex: 1 }), 'IncorrectInstanceState', text);
+      await assertSdkError(
+        send({ NetworkInterfaceId: b.NetworkInterfaceId, InstanceId: gone.instanceId, DeviceIndex: 1 }),
+        'IncorrectInstanceState',
+        text
+      );
       assertCliError(
-        await server.aws('ec2', 'attach-network-interface', '--network-interface-id', b.NetworkInterfaceId!, '--instance-id', gone.instanceId, '--device-index', '1'),
+        await server.aws(
+          'ec2',
+          'attach-network-interface',
+          '--network-interface-id',
+          b.NetworkInterfaceId!,
+          '--instance-id',
+          gone.instanceId,
+          '--device-index',
+          '1'
+        ),
         'IncorrectInstanceState',
         "is not 'running'"
       );
       // The instance state is checked before the interface: an in-use one gets the same answer.
-      await assertSdkError(send({ NetworkInterfaceId: a.NetworkInterfaceId, InstanceId: gone.instanceId, DeviceIndex: 1 }), 'IncorrectInstanceState', text);
+      await assertSdkError(
+        send({ NetworkInterfaceId: a.NetworkInterfaceId, InstanceId: gone.instanceId, DeviceIndex: 1 }),
+        'IncorrectInstanceState',
+        text
+      );
       assert.equal((await describeEni(server, b.NetworkInterfaceId!)).Status, 'available');
     });
 
@@ -378,7 +502,10 @@ describe('AttachNetworkInterface', () => {
       assert.equal(left.Attachment, undefined);
       assert.deepEqual(addressesOf(left), addressesOf(eni));
       // The launch's own interface went with the instance.
-      assert.deepEqual((await subnet.interfaces()).map((n) => n.NetworkInterfaceId), [eni.NetworkInterfaceId]);
+      assert.deepEqual(
+        (await subnet.interfaces()).map((n) => n.NetworkInterfaceId),
+        [eni.NetworkInterfaceId]
+      );
       assert.notEqual(primaryEniId, eni.NetworkInterfaceId);
     });
   });

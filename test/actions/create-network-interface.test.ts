@@ -5,7 +5,13 @@ import {
   type CreateNetworkInterfaceCommandInput,
   DescribeNetworkInterfacesCommand
 } from '@aws-sdk/client-ec2';
-import { type TestServer, assertCliError, assertSdkError, assertXmlError, startTestServer } from '../helpers/ec2lite.js';
+import {
+  type TestServer,
+  assertCliError,
+  assertSdkError,
+  assertXmlError,
+  startTestServer
+} from '../helpers/ec2lite.js';
 import {
   type LabSubnet,
   UNKNOWN_SUBNET,
@@ -29,7 +35,8 @@ const INSUFFICIENT_ADDRESSES = 'The specified subnet does not have enough free a
 describe('CreateNetworkInterface', () => {
   let server: TestServer;
   let lab: VpcLab;
-  const create = (input: CreateNetworkInterfaceCommandInput) => server.ec2.send(new CreateNetworkInterfaceCommand(input));
+  const create = (input: CreateNetworkInterfaceCommandInput) =>
+    server.ec2.send(new CreateNetworkInterfaceCommand(input));
 
   before(async () => {
     server = await startTestServer();
@@ -159,7 +166,11 @@ describe('CreateNetworkInterface', () => {
     it("refuses AssignPrivateIpAddresses' list form for the primary address", async () => {
       const subnet = await lab.subnet();
       assertXmlError(
-        await server.query({ Action: 'CreateNetworkInterface', SubnetId: subnet.id, 'PrivateIpAddress.1': subnet.at(10) }),
+        await server.query({
+          Action: 'CreateNetworkInterface',
+          SubnetId: subnet.id,
+          'PrivateIpAddress.1': subnet.at(10)
+        }),
         400,
         'UnknownParameter',
         /^The parameter PrivateIpAddress[.\w]* is not recognized$/
@@ -179,7 +190,11 @@ describe('CreateNetworkInterface', () => {
       assert.equal(ok.json.success, true);
       assert.equal(ok.json.data.NetworkInterface.PrivateIpAddress, subnet.at(9));
       assert.equal(ok.json.data.NetworkInterface.PrivateIpAddresses.length, 2);
-      const failed = await server.json({ Action: 'CreateNetworkInterface', SubnetId: subnet.id, PrivateIpAddress: subnet.at(9) });
+      const failed = await server.json({
+        Action: 'CreateNetworkInterface',
+        SubnetId: subnet.id,
+        PrivateIpAddress: subnet.at(9)
+      });
       assert.equal(failed.status, 400);
       assert.equal(failed.json.error.ec2Code, 'InvalidIPAddress.InUse');
       assert.equal(failed.json.error.message, IN_USE);
@@ -262,8 +277,16 @@ describe('CreateNetworkInterface', () => {
     });
 
     it('a malformed subnet id: InvalidSubnetID.Malformed', async () => {
-      await assertSdkError(create({ SubnetId: 'subnet-xyz' }), 'InvalidSubnetID.Malformed', 'Invalid id: "subnet-xyz" (expecting "subnet-...")');
-      await assertSdkError(create({ SubnetId: 'vpc-0123456789abcdef0' }), 'InvalidSubnetID.Malformed', 'Invalid id: "vpc-0123456789abcdef0" (expecting "subnet-...")');
+      await assertSdkError(
+        create({ SubnetId: 'subnet-xyz' }),
+        'InvalidSubnetID.Malformed',
+        'Invalid id: "subnet-xyz" (expecting "subnet-...")'
+      );
+      await assertSdkError(
+        create({ SubnetId: 'vpc-0123456789abcdef0' }),
+        'InvalidSubnetID.Malformed',
+        'Invalid id: "vpc-0123456789abcdef0" (expecting "subnet-...")'
+      );
     });
 
     it('an unknown subnet: InvalidSubnetID.NotFound, also through the CLI', async () => {
@@ -286,12 +309,22 @@ describe('CreateNetworkInterface', () => {
         'invalid value for parameter address: 10.0.0.999'
       );
       await assertSdkError(
-        create({ SubnetId: subnet.id, PrivateIpAddresses: [{ PrivateIpAddress: subnet.at(40), Primary: true }, { PrivateIpAddress: '10.0.0.999' }] }),
+        create({
+          SubnetId: subnet.id,
+          PrivateIpAddresses: [{ PrivateIpAddress: subnet.at(40), Primary: true }, { PrivateIpAddress: '10.0.0.999' }]
+        }),
         'InvalidParameterValue',
         'invalid value for parameter address: 10.0.0.999'
       );
       assertCliError(
-        await server.aws('ec2', 'create-network-interface', '--subnet-id', subnet.id, '--private-ip-address', '10.0.0.999'),
+        await server.aws(
+          'ec2',
+          'create-network-interface',
+          '--subnet-id',
+          subnet.id,
+          '--private-ip-address',
+          '10.0.0.999'
+        ),
         'InvalidParameterValue',
         'invalid value for parameter address: 10.0.0.999'
       );
@@ -301,10 +334,20 @@ describe('CreateNetworkInterface', () => {
     it('an explicit address outside the subnet, even inside the VPC', async () => {
       const neighbour = await lab.subnet();
       for (const address of [neighbour.at(10), '192.168.1.10', subnet.at(-1), subnet.at(256)]) {
-        await assertSdkError(create({ SubnetId: subnet.id, PrivateIpAddress: address }), 'InvalidParameterValue', OUTSIDE);
+        await assertSdkError(
+          create({ SubnetId: subnet.id, PrivateIpAddress: address }),
+          'InvalidParameterValue',
+          OUTSIDE
+        );
       }
       await assertSdkError(
-        create({ SubnetId: subnet.id, PrivateIpAddresses: [{ PrivateIpAddress: subnet.at(40), Primary: true }, { PrivateIpAddress: neighbour.at(41) }] }),
+        create({
+          SubnetId: subnet.id,
+          PrivateIpAddresses: [
+            { PrivateIpAddress: subnet.at(40), Primary: true },
+            { PrivateIpAddress: neighbour.at(41) }
+          ]
+        }),
         'InvalidParameterValue',
         OUTSIDE
       );
@@ -324,15 +367,29 @@ describe('CreateNetworkInterface', () => {
 
     it('an address in use, as a primary, a secondary or inside a prefix: InvalidIPAddress.InUse', async () => {
       for (const offset of [10, 11, 32, 47]) {
-        await assertSdkError(create({ SubnetId: subnet.id, PrivateIpAddress: subnet.at(offset) }), 'InvalidIPAddress.InUse', IN_USE);
+        await assertSdkError(
+          create({ SubnetId: subnet.id, PrivateIpAddress: subnet.at(offset) }),
+          'InvalidIPAddress.InUse',
+          IN_USE
+        );
       }
       await assertSdkError(
-        create({ SubnetId: subnet.id, PrivateIpAddresses: [{ PrivateIpAddress: subnet.at(40), Primary: true }, { PrivateIpAddress: subnet.at(11) }] }),
+        create({
+          SubnetId: subnet.id,
+          PrivateIpAddresses: [{ PrivateIpAddress: subnet.at(40), Primary: true }, { PrivateIpAddress: subnet.at(11) }]
+        }),
         'InvalidIPAddress.InUse',
         IN_USE
       );
       assertCliError(
-        await server.aws('ec2', 'create-network-interface', '--subnet-id', subnet.id, '--private-ip-address', subnet.at(10)),
+        await server.aws(
+          'ec2',
+          'create-network-interface',
+          '--subnet-id',
+          subnet.id,
+          '--private-ip-address',
+          subnet.at(10)
+        ),
         'InvalidIPAddress.InUse',
         IN_USE
       );
@@ -379,7 +436,11 @@ describe('CreateNetworkInterface', () => {
         'Only one primary private IP address can be specified.'
       );
       await assertSdkError(
-        create({ SubnetId: subnet.id, PrivateIpAddress: subnet.at(40), PrivateIpAddresses: [{ PrivateIpAddress: subnet.at(41), Primary: true }] }),
+        create({
+          SubnetId: subnet.id,
+          PrivateIpAddress: subnet.at(40),
+          PrivateIpAddresses: [{ PrivateIpAddress: subnet.at(41), Primary: true }]
+        }),
         'InvalidParameterCombination',
         'The primary private IP address is specified both as PrivateIpAddress and in PrivateIpAddresses with different values.'
       );
@@ -420,7 +481,11 @@ describe('CreateNetworkInterface', () => {
     });
 
     it('malformed security group ids, foreign tag resource types, long descriptions, unknown interface types', async () => {
-      await assertSdkError(create({ SubnetId: subnet.id, Groups: ['default'] }), 'InvalidGroupId.Malformed', 'Invalid id: "default" (expecting "sg-...")');
+      await assertSdkError(
+        create({ SubnetId: subnet.id, Groups: ['default'] }),
+        'InvalidGroupId.Malformed',
+        'Invalid id: "default" (expecting "sg-...")'
+      );
       await assertSdkError(
         create({ SubnetId: subnet.id, TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'a', Value: 'b' }] }] }),
         'InvalidParameterValue',
@@ -452,8 +517,16 @@ describe('CreateNetworkInterface', () => {
         'DryRunOperation',
         'Request would have succeeded, but DryRun flag is set.'
       );
-      await assertSdkError(create({ SubnetId: subnet.id, PrivateIpAddress: subnet.at(10), DryRun: true }), 'InvalidIPAddress.InUse', IN_USE);
-      await assertSdkError(create({ SubnetId: UNKNOWN_SUBNET, DryRun: true }), 'InvalidSubnetID.NotFound', `The subnet ID '${UNKNOWN_SUBNET}' does not exist`);
+      await assertSdkError(
+        create({ SubnetId: subnet.id, PrivateIpAddress: subnet.at(10), DryRun: true }),
+        'InvalidIPAddress.InUse',
+        IN_USE
+      );
+      await assertSdkError(
+        create({ SubnetId: UNKNOWN_SUBNET, DryRun: true }),
+        'InvalidSubnetID.NotFound',
+        `The subnet ID '${UNKNOWN_SUBNET}' does not exist`
+      );
       await expectUnchanged();
       // The address a dry run would have taken is still free.
       const real = await subnet.eni({ PrivateIpAddress: subnet.at(90) });
@@ -488,7 +561,10 @@ describe('CreateNetworkInterface', () => {
       });
       assert.equal(eni.PrivateIpAddress, subnet.at(60));
       assert.deepEqual(addressesOf(eni), [subnet.at(60), subnet.at(50), subnet.at(40)]);
-      assert.deepEqual(eni.PrivateIpAddresses?.map((a) => a.Primary), [true, false, false]);
+      assert.deepEqual(
+        eni.PrivateIpAddresses?.map((a) => a.Primary),
+        [true, false, false]
+      );
       assert.deepEqual(addressesOf(await describeEni(server, eni.NetworkInterfaceId!)), addressesOf(eni));
       assert.equal(await subnet.available(), 251 - 3);
     });
@@ -505,7 +581,10 @@ describe('CreateNetworkInterface', () => {
 
     it('delegates prefixes at creation, by count and explicitly', async () => {
       const subnet = await lab.subnet();
-      const explicit = await subnet.eni({ PrivateIpAddress: subnet.at(200), Ipv4Prefixes: [{ Ipv4Prefix: subnet.prefix(208) }] });
+      const explicit = await subnet.eni({
+        PrivateIpAddress: subnet.at(200),
+        Ipv4Prefixes: [{ Ipv4Prefix: subnet.prefix(208) }]
+      });
       assert.deepEqual(prefixesOf(explicit), [subnet.prefix(208)]);
       const counted = await subnet.eni({ Ipv4PrefixCount: 2 });
       assert.equal(prefixesOf(counted).length, 2);
@@ -513,7 +592,10 @@ describe('CreateNetworkInterface', () => {
         const base = toInt(prefix.split('/')[0]!);
         assert.equal(base % 16, 0);
         assert.ok(subnet.contains(prefix.split('/')[0]!));
-        assert.ok(!addressesOf(counted).some((a) => toInt(a) >= base && toInt(a) < base + 16), 'primary outside its prefixes');
+        assert.ok(
+          !addressesOf(counted).some((a) => toInt(a) >= base && toInt(a) < base + 16),
+          'primary outside its prefixes'
+        );
       }
       assert.notEqual(prefixesOf(counted)[0], subnet.prefix(208));
       assert.equal(await subnet.available(), 251 - 2 - 3 * 16);
@@ -558,12 +640,20 @@ describe('CreateNetworkInterface', () => {
       const { NetworkInterfaces } = await server.ec2.send(
         new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'tag:Name', Values: ['tagged'] }] })
       );
-      assert.deepEqual(NetworkInterfaces?.map((e) => e.NetworkInterfaceId), [eni.NetworkInterfaceId]);
+      assert.deepEqual(
+        NetworkInterfaces?.map((e) => e.NetworkInterfaceId),
+        [eni.NetworkInterfaceId]
+      );
     });
 
     it('ClientToken: the same token and parameters answer the same interface, other parameters a mismatch', async () => {
       const subnet = await lab.subnet();
-      const input = { SubnetId: subnet.id, Description: 'idempotent', SecondaryPrivateIpAddressCount: 2, ClientToken: 'token-1' };
+      const input = {
+        SubnetId: subnet.id,
+        Description: 'idempotent',
+        SecondaryPrivateIpAddressCount: 2,
+        ClientToken: 'token-1'
+      };
       const first = await create(input);
       const again = await create(input);
       assert.equal(again.ClientToken, 'token-1');
@@ -576,7 +666,11 @@ describe('CreateNetworkInterface', () => {
         'IdempotentParameterMismatch',
         'Arguments on this idempotent request are inconsistent with arguments used in previous request(s).'
       );
-      await assertSdkError(create({ ...input, SecondaryPrivateIpAddressCount: 3 }), 'IdempotentParameterMismatch', /inconsistent with arguments used in previous request/);
+      await assertSdkError(
+        create({ ...input, SecondaryPrivateIpAddressCount: 3 }),
+        'IdempotentParameterMismatch',
+        /inconsistent with arguments used in previous request/
+      );
       await assertNothingCreated(subnet, 1, 251 - 3);
 
       // Another token with the same parameters is another interface.
@@ -588,7 +682,10 @@ describe('CreateNetworkInterface', () => {
       const cliFirst = await server.aws(...cliArgs);
       const cliAgain = await server.aws(...cliArgs);
       assert.equal(cliFirst.code, 0, cliFirst.stderr);
-      assert.equal(cliAgain.json.NetworkInterface.NetworkInterfaceId, cliFirst.json.NetworkInterface.NetworkInterfaceId);
+      assert.equal(
+        cliAgain.json.NetworkInterface.NetworkInterfaceId,
+        cliFirst.json.NetworkInterface.NetworkInterfaceId
+      );
       assert.equal(cliAgain.json.ClientToken, 'cli-token');
       await assertNothingCreated(subnet, 3, 251 - 7);
     });

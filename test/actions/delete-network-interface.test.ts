@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DeleteNetworkInterfaceCommand, type DeleteNetworkInterfaceCommandInput } from '@aws-sdk/client-ec2';
-import { type TestServer, assertCliError, assertSdkError, assertXmlError, startTestServer } from '../helpers/ec2lite.js';
+import {
+  type TestServer,
+  assertCliError,
+  assertSdkError,
+  assertXmlError,
+  startTestServer
+} from '../helpers/ec2lite.js';
 import { UNKNOWN_ENI, VpcLab, addressesOf, assign, describeEni, prefixesOf } from '../helpers/vpc-lab.js';
 
 const notFound = (id: string) => `The networkInterface ID '${id}' does not exist`;
@@ -9,7 +15,8 @@ const notFound = (id: string) => `The networkInterface ID '${id}' does not exist
 describe('DeleteNetworkInterface', () => {
   let server: TestServer;
   let lab: VpcLab;
-  const remove = (input: DeleteNetworkInterfaceCommandInput) => server.ec2.send(new DeleteNetworkInterfaceCommand(input));
+  const remove = (input: DeleteNetworkInterfaceCommandInput) =>
+    server.ec2.send(new DeleteNetworkInterfaceCommand(input));
 
   before(async () => {
     server = await startTestServer();
@@ -29,7 +36,10 @@ describe('DeleteNetworkInterface', () => {
     it('renders <return>true</return> under DeleteNetworkInterfaceResponse', async () => {
       const subnet = await lab.subnet();
       const eni = await subnet.eni();
-      const response = await server.query({ Action: 'DeleteNetworkInterface', NetworkInterfaceId: eni.NetworkInterfaceId! });
+      const response = await server.query({
+        Action: 'DeleteNetworkInterface',
+        NetworkInterfaceId: eni.NetworkInterfaceId!
+      });
       assert.equal(response.status, 200, response.text);
       const root = response.xml.DeleteNetworkInterfaceResponse;
       assert.equal(root['@_xmlns'], 'http://ec2.amazonaws.com/doc/2016-11-15/');
@@ -40,7 +50,12 @@ describe('DeleteNetworkInterface', () => {
     it('answers the AWS CLI with nothing printed', async () => {
       const subnet = await lab.subnet();
       const eni = await subnet.eni();
-      const result = await server.aws('ec2', 'delete-network-interface', '--network-interface-id', eni.NetworkInterfaceId!);
+      const result = await server.aws(
+        'ec2',
+        'delete-network-interface',
+        '--network-interface-id',
+        eni.NetworkInterfaceId!
+      );
       assert.equal(result.code, 0, result.stderr);
       assert.equal(result.stdout.trim(), '');
       assert.deepEqual(await subnet.interfaces(), []);
@@ -66,7 +81,11 @@ describe('DeleteNetworkInterface', () => {
     });
 
     it('a malformed id', async () => {
-      await assertSdkError(remove({ NetworkInterfaceId: 'eni_123' }), 'InvalidNetworkInterfaceId.Malformed', 'Invalid id: "eni_123" (expecting "eni-...")');
+      await assertSdkError(
+        remove({ NetworkInterfaceId: 'eni_123' }),
+        'InvalidNetworkInterfaceId.Malformed',
+        'Invalid id: "eni_123" (expecting "eni-...")'
+      );
       assertXmlError(
         await server.query({ Action: 'DeleteNetworkInterface', NetworkInterfaceId: 'x' }),
         400,
@@ -76,7 +95,11 @@ describe('DeleteNetworkInterface', () => {
     });
 
     it('an unknown id, and one already deleted: InvalidNetworkInterfaceID.NotFound', async () => {
-      await assertSdkError(remove({ NetworkInterfaceId: UNKNOWN_ENI }), 'InvalidNetworkInterfaceID.NotFound', notFound(UNKNOWN_ENI));
+      await assertSdkError(
+        remove({ NetworkInterfaceId: UNKNOWN_ENI }),
+        'InvalidNetworkInterfaceID.NotFound',
+        notFound(UNKNOWN_ENI)
+      );
       assertCliError(
         await server.aws('ec2', 'delete-network-interface', '--network-interface-id', UNKNOWN_ENI),
         'InvalidNetworkInterfaceID.NotFound',
@@ -105,7 +128,11 @@ describe('DeleteNetworkInterface', () => {
       );
       assert.deepEqual(addressesOf(await describeEni(server, id)), addressesOf(eni));
       assert.equal(await subnet.available(), 251 - 3);
-      await assertSdkError(remove({ NetworkInterfaceId: UNKNOWN_ENI, DryRun: true }), 'InvalidNetworkInterfaceID.NotFound', notFound(UNKNOWN_ENI));
+      await assertSdkError(
+        remove({ NetworkInterfaceId: UNKNOWN_ENI, DryRun: true }),
+        'InvalidNetworkInterfaceID.NotFound',
+        notFound(UNKNOWN_ENI)
+      );
     });
   });
 
@@ -113,7 +140,10 @@ describe('DeleteNetworkInterface', () => {
     it('gives every address and prefix back to the subnet', async () => {
       const subnet = await lab.subnet();
       const eni = await subnet.eni({
-        PrivateIpAddresses: [10, 11, 12, 13].map((offset, i) => ({ PrivateIpAddress: subnet.at(offset), Primary: i === 0 }))
+        PrivateIpAddresses: [10, 11, 12, 13].map((offset, i) => ({
+          PrivateIpAddress: subnet.at(offset),
+          Primary: i === 0
+        }))
       });
       const id = eni.NetworkInterfaceId!;
       await assign(server, { NetworkInterfaceId: id, Ipv4Prefixes: [subnet.prefix(128)] });
@@ -131,7 +161,10 @@ describe('DeleteNetworkInterface', () => {
         PrivateIpAddresses: addressesOf(held).map((PrivateIpAddress, i) => ({ PrivateIpAddress, Primary: i === 0 }))
       });
       assert.deepEqual(addressesOf(next), addressesOf(held));
-      const { prefixes } = await assign(server, { NetworkInterfaceId: next.NetworkInterfaceId, Ipv4Prefixes: prefixesOf(held) });
+      const { prefixes } = await assign(server, {
+        NetworkInterfaceId: next.NetworkInterfaceId,
+        Ipv4Prefixes: prefixesOf(held)
+      });
       assert.deepEqual(prefixes, prefixesOf(held));
       assert.equal(await subnet.available(), 251 - 5 - 32);
     });

@@ -7,7 +7,13 @@ import {
   type InstanceTypeInfo,
   paginateDescribeInstanceTypes
 } from '@aws-sdk/client-ec2';
-import { type TestServer, assertCliError, assertSdkError, assertXmlError, startTestServer } from '../helpers/ec2lite.js';
+import {
+  type TestServer,
+  assertCliError,
+  assertSdkError,
+  assertXmlError,
+  startTestServer
+} from '../helpers/ec2lite.js';
 
 function items(set: unknown): any[] {
   const item = (set as { item?: unknown } | undefined)?.item;
@@ -21,20 +27,21 @@ interface CatalogueEntry {
   readonly BareMetal: boolean;
 }
 /** The catalogue the server answers from, read independently to compute expected counts. */
-const catalogue = JSON.parse(readFileSync(new URL('../../data/instance-types.json', import.meta.url), 'utf8')).instanceTypes as Record<
-  string,
-  CatalogueEntry
->;
+const catalogue = JSON.parse(readFileSync(new URL('../../data/instance-types.json', import.meta.url), 'utf8'))
+  .instanceTypes as Record<string, CatalogueEntry>;
 const names = Object.keys(catalogue).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-const count = (test: (name: string, t: CatalogueEntry) => boolean) => names.filter((n) => test(n, catalogue[n]!)).length;
+const count = (test: (name: string, t: CatalogueEntry) => boolean) =>
+  names.filter((n) => test(n, catalogue[n]!)).length;
 
 describe('DescribeInstanceTypes', () => {
   let server: TestServer;
-  const describeTypes = (input: DescribeInstanceTypesCommandInput) => server.ec2.send(new DescribeInstanceTypesCommand(input));
+  const describeTypes = (input: DescribeInstanceTypesCommandInput) =>
+    server.ec2.send(new DescribeInstanceTypesCommand(input));
   /** Every type matching the filters, through all pages. */
   async function all(input: DescribeInstanceTypesCommandInput): Promise<InstanceTypeInfo[]> {
     const found: InstanceTypeInfo[] = [];
-    for await (const page of paginateDescribeInstanceTypes({ client: server.ec2 }, input)) found.push(...(page.InstanceTypes ?? []));
+    for await (const page of paginateDescribeInstanceTypes({ client: server.ec2 }, input))
+      found.push(...(page.InstanceTypes ?? []));
     return found;
   }
   const one = async (type: string): Promise<InstanceTypeInfo> => {
@@ -80,7 +87,10 @@ describe('DescribeInstanceTypes', () => {
       assert.equal(info.MaximumNetworkInterfaces, 60);
       assert.equal(info.MaximumNetworkCards, 4);
       assert.equal(info.DefaultNetworkCardIndex, 0);
-      assert.deepEqual(info.NetworkCards, [0, 1, 2, 3].map((NetworkCardIndex) => ({ NetworkCardIndex, MaximumNetworkInterfaces: 15 })));
+      assert.deepEqual(
+        info.NetworkCards,
+        [0, 1, 2, 3].map((NetworkCardIndex) => ({ NetworkCardIndex, MaximumNetworkInterfaces: 15 }))
+      );
       assert.equal(info.Ipv4AddressesPerInterface, 50);
     });
 
@@ -96,7 +106,11 @@ describe('DescribeInstanceTypes', () => {
     });
 
     it('answers EC2 XML: instanceTypeSet/item/networkInfo with networkCards items', async () => {
-      const response = await server.query({ Action: 'DescribeInstanceTypes', 'InstanceType.1': 'p4d.24xlarge', 'InstanceType.2': 't3.medium' });
+      const response = await server.query({
+        Action: 'DescribeInstanceTypes',
+        'InstanceType.1': 'p4d.24xlarge',
+        'InstanceType.2': 't3.medium'
+      });
       assert.equal(response.status, 200, response.text);
       const root = response.xml.DescribeInstanceTypesResponse;
       assert.equal(root['@_xmlns'], 'http://ec2.amazonaws.com/doc/2016-11-15/');
@@ -105,7 +119,10 @@ describe('DescribeInstanceTypes', () => {
       assert.equal(p4d.hypervisor, 'nitro');
       assert.equal(p4d.networkInfo.maximumNetworkInterfaces, '60');
       assert.equal(p4d.networkInfo.maximumNetworkCards, '4');
-      assert.deepEqual(items(p4d.networkInfo.networkCards)[3], { networkCardIndex: '3', maximumNetworkInterfaces: '15' });
+      assert.deepEqual(items(p4d.networkInfo.networkCards)[3], {
+        networkCardIndex: '3',
+        maximumNetworkInterfaces: '15'
+      });
       assert.deepEqual(t3.networkInfo, {
         maximumNetworkInterfaces: '3',
         maximumNetworkCards: '1',
@@ -136,7 +153,9 @@ describe('DescribeInstanceTypes', () => {
 
   describe('InstanceType.N', () => {
     it('answers the types asked for', async () => {
-      const { InstanceTypes, NextToken } = await describeTypes({ InstanceTypes: ['t3.medium', 'c5.large', 'm5.large'] });
+      const { InstanceTypes, NextToken } = await describeTypes({
+        InstanceTypes: ['t3.medium', 'c5.large', 'm5.large']
+      });
       assert.deepEqual(InstanceTypes?.map((t) => t.InstanceType).sort(), ['c5.large', 'm5.large', 't3.medium']);
       assert.equal(NextToken, undefined);
     });
@@ -155,43 +174,76 @@ describe('DescribeInstanceTypes', () => {
     });
 
     it('DryRun answers 412', async () => {
-      await assertSdkError(describeTypes({ DryRun: true }), 'DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);
+      await assertSdkError(
+        describeTypes({ DryRun: true }),
+        'DryRunOperation',
+        'Request would have succeeded, but DryRun flag is set.',
+        412
+      );
     });
   });
 
   describe('filters', () => {
     it('instance-type with a wildcard', async () => {
       const c5 = await all({ Filters: [{ Name: 'instance-type', Values: ['c5*'] }] });
-      assert.equal(c5.length, count((n) => n.startsWith('c5')));
+      assert.equal(
+        c5.length,
+        count((n) => n.startsWith('c5'))
+      );
       assert.ok(c5.length > 20);
       assert.ok(c5.every((t) => t.InstanceType!.startsWith('c5')));
       const exact = await all({ Filters: [{ Name: 'instance-type', Values: ['c5.large', 'c5.xlarge'] }] });
-      assert.deepEqual(exact.map((t) => t.InstanceType), ['c5.large', 'c5.xlarge']);
-      const cli = await server.aws('ec2', 'describe-instance-types', '--filters', 'Name=instance-type,Values=c5.*', '--query', 'length(InstanceTypes)');
+      assert.deepEqual(
+        exact.map((t) => t.InstanceType),
+        ['c5.large', 'c5.xlarge']
+      );
+      const cli = await server.aws(
+        'ec2',
+        'describe-instance-types',
+        '--filters',
+        'Name=instance-type,Values=c5.*',
+        '--query',
+        'length(InstanceTypes)'
+      );
       assert.equal(cli.code, 0, cli.stderr);
-      assert.equal(cli.json, count((n) => n.startsWith('c5.')));
+      assert.equal(
+        cli.json,
+        count((n) => n.startsWith('c5.'))
+      );
     });
 
     it('hypervisor nitro or xen', async () => {
       const xen = await all({ Filters: [{ Name: 'hypervisor', Values: ['xen'] }] });
-      assert.equal(xen.length, count((_, t) => t.Hypervisor === 'xen'));
+      assert.equal(
+        xen.length,
+        count((_, t) => t.Hypervisor === 'xen')
+      );
       assert.ok(xen.some((t) => t.InstanceType === 't2.micro') && xen.some((t) => t.InstanceType === 'm4.large'));
       assert.ok(xen.every((t) => t.Hypervisor === 'xen'));
       const nitro = await all({ Filters: [{ Name: 'hypervisor', Values: ['nitro'] }] });
-      assert.equal(nitro.length, count((_, t) => t.Hypervisor === 'nitro'));
+      assert.equal(
+        nitro.length,
+        count((_, t) => t.Hypervisor === 'nitro')
+      );
       assert.ok(!nitro.some((t) => t.InstanceType === 'm5.metal'));
     });
 
     it('bare-metal', async () => {
       const metal = await all({ Filters: [{ Name: 'bare-metal', Values: ['true'] }] });
-      assert.equal(metal.length, count((_, t) => t.BareMetal));
+      assert.equal(
+        metal.length,
+        count((_, t) => t.BareMetal)
+      );
       assert.ok(metal.every((t) => t.BareMetal === true));
       assert.ok(metal.some((t) => t.InstanceType === 'm5.metal'));
     });
 
     it('network-info.maximum-network-interfaces and network-info.ipv4-addresses-per-interface, AND-ed with the rest', async () => {
       const fifteen = await all({ Filters: [{ Name: 'network-info.maximum-network-interfaces', Values: ['15'] }] });
-      assert.equal(fifteen.length, count((_, t) => t.MaximumNetworkInterfaces === 15));
+      assert.equal(
+        fifteen.length,
+        count((_, t) => t.MaximumNetworkInterfaces === 15)
+      );
       assert.ok(fifteen.every((t) => t.NetworkInfo?.MaximumNetworkInterfaces === 15));
       const six = await all({ Filters: [{ Name: 'network-info.ipv4-addresses-per-interface', Values: ['6'] }] });
       assert.ok(six.some((t) => t.InstanceType === 't3.medium'));
@@ -207,12 +259,19 @@ describe('DescribeInstanceTypes', () => {
         const t = catalogue[n]!;
         return n.startsWith('m5.') && [3, 4].includes(t.MaximumNetworkInterfaces) && t.Ipv4AddressesPerInterface === 10;
       });
-      assert.deepEqual(both.map((t) => t.InstanceType), expected);
+      assert.deepEqual(
+        both.map((t) => t.InstanceType),
+        expected
+      );
       assert.ok(both.some((t) => t.InstanceType === 'm5.large'));
     });
 
     it('an unknown filter is InvalidParameterValue', async () => {
-      await assertSdkError(describeTypes({ Filters: [{ Name: 'colour', Values: ['red'] }] }), 'InvalidParameterValue', "The filter 'colour' is invalid");
+      await assertSdkError(
+        describeTypes({ Filters: [{ Name: 'colour', Values: ['red'] }] }),
+        'InvalidParameterValue',
+        "The filter 'colour' is invalid"
+      );
     });
   });
 
@@ -221,14 +280,20 @@ describe('DescribeInstanceTypes', () => {
       const { InstanceTypes, NextToken } = await describeTypes({});
       assert.equal(InstanceTypes?.length, 100);
       assert.ok(NextToken);
-      assert.deepEqual(InstanceTypes.map((t) => t.InstanceType), names.slice(0, 100));
+      assert.deepEqual(
+        InstanceTypes.map((t) => t.InstanceType),
+        names.slice(0, 100)
+      );
     });
 
     it('pages through all 1,391 types, each once', async () => {
       const seen = await all({});
       assert.equal(seen.length, 1391);
       assert.equal(new Set(seen.map((t) => t.InstanceType)).size, 1391);
-      assert.deepEqual(seen.map((t) => t.InstanceType), names);
+      assert.deepEqual(
+        seen.map((t) => t.InstanceType),
+        names
+      );
     });
 
     it('MaxResults must be 5..100', async () => {
@@ -242,7 +307,10 @@ describe('DescribeInstanceTypes', () => {
       const five = await describeTypes({ MaxResults: 5 });
       assert.equal(five.InstanceTypes?.length, 5);
       const next = await describeTypes({ MaxResults: 5, NextToken: five.NextToken });
-      assert.deepEqual(next.InstanceTypes?.map((t) => t.InstanceType), names.slice(5, 10));
+      assert.deepEqual(
+        next.InstanceTypes?.map((t) => t.InstanceType),
+        names.slice(5, 10)
+      );
       assertXmlError(
         await server.query({ Action: 'DescribeInstanceTypes', MaxResults: 101 }),
         400,

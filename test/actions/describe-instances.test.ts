@@ -11,7 +11,13 @@ import {
   StopInstancesCommand,
   TerminateInstancesCommand
 } from '@aws-sdk/client-ec2';
-import { type TestServer, assertCliError, assertSdkError, assertXmlError, startTestServer } from '../helpers/ec2lite.js';
+import {
+  type TestServer,
+  assertCliError,
+  assertSdkError,
+  assertXmlError,
+  startTestServer
+} from '../helpers/ec2lite.js';
 import { type LabSubnet, VpcLab } from '../helpers/vpc-lab.js';
 
 function items(set: unknown): any[] {
@@ -27,7 +33,8 @@ describe('DescribeInstances', () => {
   let lab: VpcLab;
   const run = async (input: Partial<RunInstancesCommandInput>) =>
     server.ec2.send(new RunInstancesCommand({ ImageId: AMI, MinCount: 1, MaxCount: 1, ...input }));
-  const describeInstances = (input: DescribeInstancesCommandInput) => server.ec2.send(new DescribeInstancesCommand(input));
+  const describeInstances = (input: DescribeInstancesCommandInput) =>
+    server.ec2.send(new DescribeInstancesCommand(input));
   /** Instance ids of the reservations a call answers, in order. */
   const ids = (reservations: Reservation[] | undefined): string[] =>
     (reservations ?? []).flatMap((r) => (r.Instances ?? []).map((i) => i.InstanceId!));
@@ -46,7 +53,9 @@ describe('DescribeInstances', () => {
       const two = await run({ SubnetId: subnet.id, InstanceType: 'm5.large', MaxCount: 2 });
       const one = await run({
         InstanceType: 'm5.large',
-        NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.id, PrivateIpAddress: subnet.at(100), SecondaryPrivateIpAddressCount: 2 }]
+        NetworkInterfaces: [
+          { DeviceIndex: 0, SubnetId: subnet.id, PrivateIpAddress: subnet.at(100), SecondaryPrivateIpAddressCount: 2 }
+        ]
       });
       const { Reservations } = await describeInstances({ Filters: [{ Name: 'subnet-id', Values: [subnet.id] }] });
       assert.deepEqual(
@@ -56,7 +65,7 @@ describe('DescribeInstances', () => {
           [one.ReservationId, '123456789012', 1]
         ]
       );
-      const instance = Reservations![1]!.Instances![0]!;
+      const instance = Reservations[1]!.Instances![0]!;
       assert.deepEqual(instance.State, { Code: 16, Name: 'running' });
       assert.equal(instance.PrivateIpAddress, subnet.at(100));
       const [eni] = instance.NetworkInterfaces!;
@@ -66,7 +75,7 @@ describe('DescribeInstances', () => {
       assert.equal(eni?.Attachment?.Status, 'attached');
       assert.equal(eni?.Attachment?.DeleteOnTermination, true);
       assert.equal(eni?.Attachment?.AttachmentId, one.Instances![0]!.NetworkInterfaces![0]!.Attachment?.AttachmentId);
-      const addresses = eni!.PrivateIpAddresses!;
+      const addresses = eni.PrivateIpAddresses!;
       assert.equal(addresses.length, 3);
       assert.deepEqual(addresses[0], {
         Primary: true,
@@ -78,11 +87,17 @@ describe('DescribeInstances', () => {
 
     it('lists addresses in assignment order after the primary, and answers EC2 XML', async () => {
       const subnet = await lab.subnet();
-      const { Instances } = await run({ SubnetId: subnet.id, InstanceType: 'm5.large', PrivateIpAddress: subnet.at(200) });
+      const { Instances } = await run({
+        SubnetId: subnet.id,
+        InstanceType: 'm5.large',
+        PrivateIpAddress: subnet.at(200)
+      });
       const instance = Instances![0]!;
       const eniId = instance.NetworkInterfaces![0]!.NetworkInterfaceId!;
       for (const offset of [50, 10, 30]) {
-        await server.ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eniId, PrivateIpAddresses: [subnet.at(offset)] }));
+        await server.ec2.send(
+          new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eniId, PrivateIpAddresses: [subnet.at(offset)] })
+        );
       }
       const response = await server.query({ Action: 'DescribeInstances', 'InstanceId.1': instance.InstanceId! });
       assert.equal(response.status, 200, response.text);
@@ -114,7 +129,10 @@ describe('DescribeInstances', () => {
 
     it('answers the AWS CLI, with --query and --filters', async () => {
       const subnet = await lab.subnet();
-      const { Instances } = await run({ SubnetId: subnet.id, TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'cli' }] }] });
+      const { Instances } = await run({
+        SubnetId: subnet.id,
+        TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'cli' }] }]
+      });
       const result = await server.aws(
         'ec2',
         'describe-instances',
@@ -162,7 +180,15 @@ describe('DescribeInstances', () => {
         await run({
           SubnetId: subnet.id,
           InstanceType: 't3.medium',
-          TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'web-1' }, { Key: 'role', Value: 'web' }] }]
+          TagSpecifications: [
+            {
+              ResourceType: 'instance',
+              Tags: [
+                { Key: 'Name', Value: 'web-1' },
+                { Key: 'role', Value: 'web' }
+              ]
+            }
+          ]
         })
       ).Instances![0]!;
       db = (
@@ -190,11 +216,13 @@ describe('DescribeInstances', () => {
       const dbAddresses = db.NetworkInterfaces![0]!.PrivateIpAddresses!.map((a) => a.PrivateIpAddress!);
       assert.deepEqual(await filtered('private-ip-address', db.PrivateIpAddress!), [db.InstanceId]);
       assert.deepEqual(await filtered('private-ip-address', dbAddresses[1]!), []);
-      assert.deepEqual(await filtered('network-interface.addresses.private-ip-address', dbAddresses[2]!), [db.InstanceId]);
-      assert.deepEqual(await filtered('network-interface.addresses.private-ip-address', dbAddresses[0]!, web.PrivateIpAddress!), [
-        web.InstanceId,
+      assert.deepEqual(await filtered('network-interface.addresses.private-ip-address', dbAddresses[2]!), [
         db.InstanceId
       ]);
+      assert.deepEqual(
+        await filtered('network-interface.addresses.private-ip-address', dbAddresses[0]!, web.PrivateIpAddress!),
+        [web.InstanceId, db.InstanceId]
+      );
       // Wildcards, as Cilium sends them.
       const prefix = other.cidr.split('.').slice(0, 3).join('.');
       assert.deepEqual(await filtered('private-ip-address', `${prefix}.*`), [db.InstanceId]);
@@ -220,7 +248,11 @@ describe('DescribeInstances', () => {
       const only = (list: string[]) => list.filter((id) => mine.has(id));
       assert.deepEqual(only(await filtered('instance-state-name', 'stopped')), [stopped.InstanceId]);
       assert.deepEqual(only(await filtered('instance-state-code', '80')), [stopped.InstanceId]);
-      assert.deepEqual(only(await filtered('instance-state-name', 'running')), [web.InstanceId, db.InstanceId, elsewhere.InstanceId]);
+      assert.deepEqual(only(await filtered('instance-state-name', 'running')), [
+        web.InstanceId,
+        db.InstanceId,
+        elsewhere.InstanceId
+      ]);
       assert.deepEqual(only(await filtered('instance-type', 't3.medium')), [web.InstanceId]);
       assert.deepEqual(only(await filtered('instance-type', 'm5.*')), [db.InstanceId, stopped.InstanceId]);
     });
@@ -275,7 +307,14 @@ describe('DescribeInstances', () => {
     });
 
     it('the AWS CLI pages through with --page-size and merges the pages', async () => {
-      const result = await server.aws('ec2', 'describe-instances', '--filters', 'Name=tag:batch,Values=paging', '--page-size', '5');
+      const result = await server.aws(
+        'ec2',
+        'describe-instances',
+        '--filters',
+        'Name=tag:batch,Values=paging',
+        '--page-size',
+        '5'
+      );
       assert.equal(result.code, 0, result.stderr);
       assert.deepEqual(
         result.json.Reservations.flatMap((r: Reservation) => r.Instances!.map((i) => i.InstanceId)),
@@ -318,13 +357,29 @@ describe('DescribeInstances', () => {
       const { Instances } = await run({ SubnetId: subnet.id });
       const known = Instances![0]!.InstanceId!;
       const message = `The instance ID '${UNKNOWN_INSTANCE}' does not exist`;
-      await assertSdkError(describeInstances({ InstanceIds: [UNKNOWN_INSTANCE] }), 'InvalidInstanceID.NotFound', message);
-      await assertSdkError(describeInstances({ InstanceIds: [known, UNKNOWN_INSTANCE] }), 'InvalidInstanceID.NotFound', message);
-      assertCliError(await server.aws('ec2', 'describe-instances', '--instance-ids', UNKNOWN_INSTANCE), 'InvalidInstanceID.NotFound', message);
+      await assertSdkError(
+        describeInstances({ InstanceIds: [UNKNOWN_INSTANCE] }),
+        'InvalidInstanceID.NotFound',
+        message
+      );
+      await assertSdkError(
+        describeInstances({ InstanceIds: [known, UNKNOWN_INSTANCE] }),
+        'InvalidInstanceID.NotFound',
+        message
+      );
+      assertCliError(
+        await server.aws('ec2', 'describe-instances', '--instance-ids', UNKNOWN_INSTANCE),
+        'InvalidInstanceID.NotFound',
+        message
+      );
     });
 
     it('a malformed id is InvalidInstanceID.Malformed', async () => {
-      await assertSdkError(describeInstances({ InstanceIds: ['i-xyz'] }), 'InvalidInstanceID.Malformed', 'Invalid id: "i-xyz" (expecting "i-...")');
+      await assertSdkError(
+        describeInstances({ InstanceIds: ['i-xyz'] }),
+        'InvalidInstanceID.Malformed',
+        'Invalid id: "i-xyz" (expecting "i-...")'
+      );
       assertXmlError(
         await server.query({ Action: 'DescribeInstances', 'InstanceId.1': 'instance-1' }),
         400,
@@ -334,7 +389,12 @@ describe('DescribeInstances', () => {
     });
 
     it('DryRun answers 412', async () => {
-      await assertSdkError(describeInstances({ DryRun: true }), 'DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);
+      await assertSdkError(
+        describeInstances({ DryRun: true }),
+        'DryRunOperation',
+        'Request would have succeeded, but DryRun flag is set.',
+        412
+      );
     });
   });
 });

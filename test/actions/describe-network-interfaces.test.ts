@@ -8,7 +8,13 @@ import {
   UnassignPrivateIpAddressesCommand,
   paginateDescribeNetworkInterfaces
 } from '@aws-sdk/client-ec2';
-import { type TestServer, assertCliError, assertSdkError, assertXmlError, startTestServer } from '../helpers/ec2lite.js';
+import {
+  type TestServer,
+  assertCliError,
+  assertSdkError,
+  assertXmlError,
+  startTestServer
+} from '../helpers/ec2lite.js';
 import { type LabSubnet, UNKNOWN_ENI, VpcLab, addressesOf, assign, describeEni } from '../helpers/vpc-lab.js';
 
 function items(set: unknown): any[] {
@@ -44,7 +50,15 @@ describe('DescribeNetworkInterfaces', () => {
     web = await a.eni({
       PrivateIpAddress: a.at(10),
       Description: 'web server 1',
-      TagSpecifications: [{ ResourceType: 'network-interface', Tags: [{ Key: 'role', Value: 'web' }, { Key: 'env', Value: 'prod' }] }]
+      TagSpecifications: [
+        {
+          ResourceType: 'network-interface',
+          Tags: [
+            { Key: 'role', Value: 'web' },
+            { Key: 'env', Value: 'prod' }
+          ]
+        }
+      ]
     });
     await assign(server, { NetworkInterfaceId: web.NetworkInterfaceId, PrivateIpAddresses: [a.at(30), a.at(20)] });
     db = await a.eni({
@@ -66,9 +80,12 @@ describe('DescribeNetworkInterfaces', () => {
   describe('serializations', () => {
     it('answers the SDK with every interface, in creation order', async () => {
       const { NetworkInterfaces, NextToken } = await server.ec2.send(new DescribeNetworkInterfacesCommand({}));
-      assert.deepEqual(NetworkInterfaces?.map((e) => e.NetworkInterfaceId), ids(web, db, cache, far));
+      assert.deepEqual(
+        NetworkInterfaces?.map((e) => e.NetworkInterfaceId),
+        ids(web, db, cache, far)
+      );
       assert.equal(NextToken, undefined);
-      const shown = NetworkInterfaces![0]!;
+      const shown = NetworkInterfaces[0]!;
       assert.equal(shown.Description, 'web server 1');
       assert.equal(shown.MacAddress, web.MacAddress);
       assert.deepEqual(shown.TagSet, [
@@ -79,7 +96,10 @@ describe('DescribeNetworkInterfaces', () => {
     });
 
     it('renders networkInterfaceSet items with privateIpAddressesSet, ipv4PrefixSet, groupSet and tagSet', async () => {
-      const response = await server.query({ Action: 'DescribeNetworkInterfaces', 'NetworkInterfaceId.1': db.NetworkInterfaceId! });
+      const response = await server.query({
+        Action: 'DescribeNetworkInterfaces',
+        'NetworkInterfaceId.1': db.NetworkInterfaceId!
+      });
       assert.equal(response.status, 200, response.text);
       const root = response.xml.DescribeNetworkInterfacesResponse;
       assert.equal(root['@_xmlns'], 'http://ec2.amazonaws.com/doc/2016-11-15/');
@@ -90,7 +110,10 @@ describe('DescribeNetworkInterfaces', () => {
       assert.equal(eni.subnetId, a.id);
       assert.equal(eni.vpcId, lab.vpcId);
       assert.equal(eni.status, 'available');
-      assert.deepEqual(items(eni.privateIpAddressesSet).map((i) => [i.privateIpAddress, i.primary]), [[a.at(11), 'true']]);
+      assert.deepEqual(
+        items(eni.privateIpAddressesSet).map((i) => [i.privateIpAddress, i.primary]),
+        [[a.at(11), 'true']]
+      );
       assert.deepEqual(items(eni.ipv4PrefixSet), [{ ipv4Prefix: a.prefix(64) }]);
       assert.deepEqual(items(eni.tagSet), [{ key: 'role', value: 'db' }]);
       assert.equal(items(eni.groupSet)[0].groupName, 'default');
@@ -114,14 +137,21 @@ describe('DescribeNetworkInterfaces', () => {
     });
 
     it('renders an empty result as an empty set', async () => {
-      const response = await server.query({ Action: 'DescribeNetworkInterfaces', 'Filter.1.Name': 'description', 'Filter.1.Value.1': 'nothing' });
+      const response = await server.query({
+        Action: 'DescribeNetworkInterfaces',
+        'Filter.1.Name': 'description',
+        'Filter.1.Value.1': 'nothing'
+      });
       assert.equal(response.status, 200, response.text);
       assert.deepEqual(items(response.xml.DescribeNetworkInterfacesResponse.networkInterfaceSet), []);
       assert.deepEqual(await filtered({ Name: 'description', Values: ['nothing'] }), []);
     });
 
     it('answers on the JSON face', async () => {
-      const ok = await server.json({ Action: 'DescribeNetworkInterfaces', NetworkInterfaceIds: [cache.NetworkInterfaceId] });
+      const ok = await server.json({
+        Action: 'DescribeNetworkInterfaces',
+        NetworkInterfaceIds: [cache.NetworkInterfaceId]
+      });
       assert.equal(ok.status, 200, ok.text);
       assert.deepEqual(
         ok.json.data.NetworkInterfaces.map((e: NetworkInterface) => e.NetworkInterfaceId),
@@ -130,7 +160,13 @@ describe('DescribeNetworkInterfaces', () => {
     });
 
     it('answers the AWS CLI, with ids and with filters', async () => {
-      const byId = await server.aws('ec2', 'describe-network-interfaces', '--network-interface-ids', web.NetworkInterfaceId!, far.NetworkInterfaceId!);
+      const byId = await server.aws(
+        'ec2',
+        'describe-network-interfaces',
+        '--network-interface-ids',
+        web.NetworkInterfaceId!,
+        far.NetworkInterfaceId!
+      );
       assert.equal(byId.code, 0, byId.stderr);
       assert.deepEqual(
         byId.json.NetworkInterfaces.map((e: NetworkInterface) => e.NetworkInterfaceId),
@@ -171,7 +207,13 @@ describe('DescribeNetworkInterfaces', () => {
         return true;
       });
       assertCliError(
-        await server.aws('ec2', 'describe-network-interfaces', '--network-interface-ids', web.NetworkInterfaceId!, UNKNOWN_ENI),
+        await server.aws(
+          'ec2',
+          'describe-network-interfaces',
+          '--network-interface-ids',
+          web.NetworkInterfaceId!,
+          UNKNOWN_ENI
+        ),
         'InvalidNetworkInterfaceID.NotFound',
         `The networkInterface ID '${UNKNOWN_ENI}' does not exist`
       );
@@ -201,9 +243,17 @@ describe('DescribeNetworkInterfaces', () => {
     });
 
     it('an unknown filter name', async () => {
-      await assertSdkError(filtered({ Name: 'no-such-filter', Values: ['x'] }), 'InvalidParameterValue', "The filter 'no-such-filter' is invalid");
+      await assertSdkError(
+        filtered({ Name: 'no-such-filter', Values: ['x'] }),
+        'InvalidParameterValue',
+        "The filter 'no-such-filter' is invalid"
+      );
       // Filter names are case-sensitive.
-      await assertSdkError(filtered({ Name: 'Subnet-Id', Values: [a.id] }), 'InvalidParameterValue', "The filter 'Subnet-Id' is invalid");
+      await assertSdkError(
+        filtered({ Name: 'Subnet-Id', Values: [a.id] }),
+        'InvalidParameterValue',
+        "The filter 'Subnet-Id' is invalid"
+      );
       assertCliError(
         await server.aws('ec2', 'describe-network-interfaces', '--filters', 'Name=color,Values=blue'),
         'InvalidParameterValue',
@@ -218,7 +268,11 @@ describe('DescribeNetworkInterfaces', () => {
         'The parameter networkInterfaceIdSet cannot be used with the parameter maxResults'
       );
       assertXmlError(
-        await server.query({ Action: 'DescribeNetworkInterfaces', 'NetworkInterfaceId.1': web.NetworkInterfaceId!, MaxResults: 10 }),
+        await server.query({
+          Action: 'DescribeNetworkInterfaces',
+          'NetworkInterfaceId.1': web.NetworkInterfaceId!,
+          MaxResults: 10
+        }),
         400,
         'InvalidParameterCombination',
         'The parameter networkInterfaceIdSet cannot be used with the parameter maxResults'
@@ -252,7 +306,10 @@ describe('DescribeNetworkInterfaces', () => {
 
   describe('functionality', () => {
     it('selects by NetworkInterfaceId.N', async () => {
-      assert.deepEqual(await describeWith({ NetworkInterfaceIds: [far.NetworkInterfaceId!, web.NetworkInterfaceId!] }), ids(web, far));
+      assert.deepEqual(
+        await describeWith({ NetworkInterfaceIds: [far.NetworkInterfaceId!, web.NetworkInterfaceId!] }),
+        ids(web, far)
+      );
       assert.deepEqual(await describeWith({ NetworkInterfaceIds: [db.NetworkInterfaceId!] }), ids(db));
     });
 
@@ -260,7 +317,10 @@ describe('DescribeNetworkInterfaces', () => {
       assert.deepEqual(await filtered({ Name: 'subnet-id', Values: [a.id] }), ids(web, db));
       assert.deepEqual(await filtered({ Name: 'subnet-id', Values: [b.id, c.id] }), ids(cache, far));
       assert.deepEqual(await filtered({ Name: 'vpc-id', Values: [lab.vpcId] }), ids(web, db, cache));
-      assert.deepEqual(await filtered({ Name: 'network-interface-id', Values: [cache.NetworkInterfaceId!] }), ids(cache));
+      assert.deepEqual(
+        await filtered({ Name: 'network-interface-id', Values: [cache.NetworkInterfaceId!] }),
+        ids(cache)
+      );
     });
 
     it('filters by addresses.private-ip-address and private-ip-address, primary or secondary', async () => {
@@ -277,8 +337,16 @@ describe('DescribeNetworkInterfaces', () => {
       assert.deepEqual(await filtered({ Name: 'description', Values: ['web server 1'] }), ids(web));
       assert.deepEqual(await filtered({ Name: 'description', Values: ['* server ?'] }), ids(web, db));
       assert.deepEqual(await filtered({ Name: 'description', Values: ['?? server*'] }), ids(db));
-      assert.deepEqual(await filtered({ Name: 'description', Values: ['web'] }), [], 'no partial match without a wildcard');
-      assert.deepEqual(await filtered({ Name: 'description', Values: ['WEB SERVER 1'] }), [], 'values are case-sensitive');
+      assert.deepEqual(
+        await filtered({ Name: 'description', Values: ['web'] }),
+        [],
+        'no partial match without a wildcard'
+      );
+      assert.deepEqual(
+        await filtered({ Name: 'description', Values: ['WEB SERVER 1'] }),
+        [],
+        'values are case-sensitive'
+      );
       assert.deepEqual(await filtered({ Name: 'description', Values: ['cache\\*literal'] }), ids(cache));
       assert.deepEqual(await filtered({ Name: 'description', Values: ['web\\*'] }), []);
     });
@@ -303,13 +371,23 @@ describe('DescribeNetworkInterfaces', () => {
 
     it('ANDs filters and ORs the values of one filter', async () => {
       assert.deepEqual(
-        await filtered({ Name: 'vpc-id', Values: [lab.vpcId] }, { Name: 'tag-key', Values: ['env'] }, { Name: 'description', Values: ['web*', 'db*'] }),
+        await filtered(
+          { Name: 'vpc-id', Values: [lab.vpcId] },
+          { Name: 'tag-key', Values: ['env'] },
+          { Name: 'description', Values: ['web*', 'db*'] }
+        ),
         ids(web)
       );
-      assert.deepEqual(await filtered({ Name: 'subnet-id', Values: [a.id] }, { Name: 'subnet-id', Values: [b.id] }), []);
+      assert.deepEqual(
+        await filtered({ Name: 'subnet-id', Values: [a.id] }, { Name: 'subnet-id', Values: [b.id] }),
+        []
+      );
       // Filters narrow an id list too.
       assert.deepEqual(
-        await describeWith({ NetworkInterfaceIds: ids(web, cache, far), Filters: [{ Name: 'vpc-id', Values: [lab.vpcId] }] }),
+        await describeWith({
+          NetworkInterfaceIds: ids(web, cache, far),
+          Filters: [{ Name: 'vpc-id', Values: [lab.vpcId] }]
+        }),
         ids(web, cache)
       );
     });
@@ -322,21 +400,41 @@ describe('DescribeNetworkInterfaces', () => {
       await assign(server, { NetworkInterfaceId: id, PrivateIpAddresses: [subnet.at(200), subnet.at(5)] });
       await assign(server, { NetworkInterfaceId: id, PrivateIpAddresses: [subnet.at(60)] });
       let shown = await describeEni(server, id);
-      assert.deepEqual(addressesOf(shown), [subnet.at(100), subnet.at(50), subnet.at(200), subnet.at(5), subnet.at(60)]);
-      assert.deepEqual(shown.PrivateIpAddresses?.map((p) => p.Primary), [true, false, false, false, false]);
+      assert.deepEqual(addressesOf(shown), [
+        subnet.at(100),
+        subnet.at(50),
+        subnet.at(200),
+        subnet.at(5),
+        subnet.at(60)
+      ]);
+      assert.deepEqual(
+        shown.PrivateIpAddresses?.map((p) => p.Primary),
+        [true, false, false, false, false]
+      );
       assert.equal(shown.PrivateIpAddress, subnet.at(100));
 
       // Removing one keeps the order of the rest; assigning it again puts it last.
-      await server.ec2.send(new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: id, PrivateIpAddresses: [subnet.at(200)] }));
+      await server.ec2.send(
+        new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: id, PrivateIpAddresses: [subnet.at(200)] })
+      );
       await assign(server, { NetworkInterfaceId: id, PrivateIpAddresses: [subnet.at(200)] });
       shown = await describeEni(server, id);
-      assert.deepEqual(addressesOf(shown), [subnet.at(100), subnet.at(50), subnet.at(5), subnet.at(60), subnet.at(200)]);
+      assert.deepEqual(addressesOf(shown), [
+        subnet.at(100),
+        subnet.at(50),
+        subnet.at(5),
+        subnet.at(60),
+        subnet.at(200)
+      ]);
 
       // The primary stays first even when it is the highest address and secondaries were given at creation.
       const second = await subnet.eni({
         PrivateIpAddresses: [{ PrivateIpAddress: subnet.at(7) }, { PrivateIpAddress: subnet.at(250), Primary: true }]
       });
-      assert.deepEqual(addressesOf(await describeEni(server, second.NetworkInterfaceId!)), [subnet.at(250), subnet.at(7)]);
+      assert.deepEqual(addressesOf(await describeEni(server, second.NetworkInterfaceId!)), [
+        subnet.at(250),
+        subnet.at(7)
+      ]);
     });
 
     it('pages 12 interfaces with MaxResults and NextToken, each exactly once', async () => {
@@ -348,27 +446,44 @@ describe('DescribeNetworkInterfaces', () => {
       const pages: string[][] = [];
       let token: string | undefined;
       do {
-        const page = await server.ec2.send(new DescribeNetworkInterfacesCommand({ Filters: filter, MaxResults: 5, NextToken: token }));
+        const page = await server.ec2.send(
+          new DescribeNetworkInterfacesCommand({ Filters: filter, MaxResults: 5, NextToken: token })
+        );
         pages.push((page.NetworkInterfaces ?? []).map((e) => e.NetworkInterfaceId!));
         token = page.NextToken;
         if (token !== undefined) assert.match(token, /^\S+$/);
       } while (token !== undefined && pages.length < 10);
-      assert.deepEqual(pages.map((p) => p.length), [5, 5, 2]);
+      assert.deepEqual(
+        pages.map((p) => p.length),
+        [5, 5, 2]
+      );
       assert.deepEqual(pages.flat(), created);
 
       // Exactly a full last page answers no token.
       const even = await server.ec2.send(new DescribeNetworkInterfacesCommand({ Filters: filter, MaxResults: 6 }));
-      const rest = await server.ec2.send(new DescribeNetworkInterfacesCommand({ Filters: filter, MaxResults: 6, NextToken: even.NextToken }));
+      const rest = await server.ec2.send(
+        new DescribeNetworkInterfacesCommand({ Filters: filter, MaxResults: 6, NextToken: even.NextToken })
+      );
       assert.equal(rest.NetworkInterfaces?.length, 6);
       assert.equal(rest.NextToken, undefined);
 
       // The SDK's paginator and the CLI's own paging see the same 12.
       const viaPaginator: string[] = [];
-      for await (const page of paginateDescribeNetworkInterfaces({ client: server.ec2, pageSize: 5 }, { Filters: filter })) {
+      for await (const page of paginateDescribeNetworkInterfaces(
+        { client: server.ec2, pageSize: 5 },
+        { Filters: filter }
+      )) {
         viaPaginator.push(...(page.NetworkInterfaces ?? []).map((e) => e.NetworkInterfaceId!));
       }
       assert.deepEqual(viaPaginator, created);
-      const cli = await server.aws('ec2', 'describe-network-interfaces', '--filters', `Name=subnet-id,Values=${subnet.id}`, '--page-size', '5');
+      const cli = await server.aws(
+        'ec2',
+        'describe-network-interfaces',
+        '--filters',
+        `Name=subnet-id,Values=${subnet.id}`,
+        '--page-size',
+        '5'
+      );
       assert.equal(cli.code, 0, cli.stderr);
       assert.deepEqual(
         cli.json.NetworkInterfaces.map((e: NetworkInterface) => e.NetworkInterfaceId),

@@ -6,7 +6,13 @@ import {
   DetachNetworkInterfaceCommand,
   type DetachNetworkInterfaceCommandInput
 } from '@aws-sdk/client-ec2';
-import { type TestServer, assertCliError, assertSdkError, assertXmlError, startTestServer } from '../helpers/ec2lite.js';
+import {
+  type TestServer,
+  assertCliError,
+  assertSdkError,
+  assertXmlError,
+  startTestServer
+} from '../helpers/ec2lite.js';
 import { UNKNOWN_ATTACHMENT, attach, describeInstance, launch } from '../helpers/attach-lab.js';
 import { type LabSubnet, VpcLab, addressesOf, assign, describeEni, prefixesOf, toInt } from '../helpers/vpc-lab.js';
 
@@ -25,11 +31,21 @@ describe('DetachNetworkInterface', () => {
   after(() => server.close());
 
   /** A t3.medium in a fresh subnet with one extra interface attached at device index 1. */
-  async function attached(): Promise<{ subnet: LabSubnet; instanceId: string; primaryEniId: string; eniId: string; attachmentId: string }> {
+  async function attached(): Promise<{
+    subnet: LabSubnet;
+    instanceId: string;
+    primaryEniId: string;
+    eniId: string;
+    attachmentId: string;
+  }> {
     const subnet = await lab.subnet();
     const { instanceId, primaryEniId } = await launch(server, subnet, 't3.medium');
     const eni = await subnet.eni();
-    const attachmentId = await attach(server, { NetworkInterfaceId: eni.NetworkInterfaceId, InstanceId: instanceId, DeviceIndex: 1 });
+    const attachmentId = await attach(server, {
+      NetworkInterfaceId: eni.NetworkInterfaceId,
+      InstanceId: instanceId,
+      DeviceIndex: 1
+    });
     return { subnet, instanceId, primaryEniId, eniId: eni.NetworkInterfaceId!, attachmentId };
   }
 
@@ -42,7 +58,11 @@ describe('DetachNetworkInterface', () => {
 
     it('renders <return>true</return> under DetachNetworkInterfaceResponse', async () => {
       const { attachmentId } = await attached();
-      const response = await server.query({ Action: 'DetachNetworkInterface', AttachmentId: attachmentId, Force: true });
+      const response = await server.query({
+        Action: 'DetachNetworkInterface',
+        AttachmentId: attachmentId,
+        Force: true
+      });
       assert.equal(response.status, 200, response.text);
       const root = response.xml.DetachNetworkInterfaceResponse;
       assert.equal(root['@_xmlns'], 'http://ec2.amazonaws.com/doc/2016-11-15/');
@@ -79,7 +99,11 @@ describe('DetachNetworkInterface', () => {
 
   describe('validations', () => {
     it('AttachmentId is required', async () => {
-      await assertSdkError(send({} as DetachNetworkInterfaceCommandInput), 'MissingParameter', 'The request must contain the parameter AttachmentId');
+      await assertSdkError(
+        send({} as DetachNetworkInterfaceCommandInput),
+        'MissingParameter',
+        'The request must contain the parameter AttachmentId'
+      );
     });
 
     it('a malformed id: InvalidNetworkInterfaceAttachmentId.Malformed', async () => {
@@ -97,7 +121,11 @@ describe('DetachNetworkInterface', () => {
     });
 
     it('an unknown id: InvalidAttachmentID.NotFound', async () => {
-      await assertSdkError(send({ AttachmentId: UNKNOWN_ATTACHMENT }), 'InvalidAttachmentID.NotFound', notFound(UNKNOWN_ATTACHMENT));
+      await assertSdkError(
+        send({ AttachmentId: UNKNOWN_ATTACHMENT }),
+        'InvalidAttachmentID.NotFound',
+        notFound(UNKNOWN_ATTACHMENT)
+      );
       assertCliError(
         await server.aws('ec2', 'detach-network-interface', '--attachment-id', UNKNOWN_ATTACHMENT),
         'InvalidAttachmentID.NotFound',
@@ -117,17 +145,32 @@ describe('DetachNetworkInterface', () => {
       assert.equal(eni.Status, 'available');
       assert.equal(eni.Attachment, undefined);
       const instance = await describeInstance(server, instanceId);
-      assert.deepEqual(instance.NetworkInterfaces?.map((n) => n.Attachment?.DeviceIndex), [0]);
+      assert.deepEqual(
+        instance.NetworkInterfaces?.map((n) => n.Attachment?.DeviceIndex),
+        [0]
+      );
       // Detaching twice: the attachment no longer exists (Terraform treats this as success).
-      await assertSdkError(send({ AttachmentId: attachmentId }), 'InvalidAttachmentID.NotFound', notFound(attachmentId));
+      await assertSdkError(
+        send({ AttachmentId: attachmentId }),
+        'InvalidAttachmentID.NotFound',
+        notFound(attachmentId)
+      );
     });
 
     it('the primary interface (device index 0) cannot be detached: OperationNotPermitted', async () => {
       const { instanceId, primaryEniId } = await attached();
       const primary = await describeEni(server, primaryEniId);
       const attachmentId = primary.Attachment!.AttachmentId!;
-      await assertSdkError(send({ AttachmentId: attachmentId }), 'OperationNotPermitted', 'The network interface at device index 0 cannot be detached.');
-      await assertSdkError(send({ AttachmentId: attachmentId, Force: true }), 'OperationNotPermitted', 'The network interface at device index 0 cannot be detached.');
+      await assertSdkError(
+        send({ AttachmentId: attachmentId }),
+        'OperationNotPermitted',
+        'The network interface at device index 0 cannot be detached.'
+      );
+      await assertSdkError(
+        send({ AttachmentId: attachmentId, Force: true }),
+        'OperationNotPermitted',
+        'The network interface at device index 0 cannot be detached.'
+      );
       assertCliError(
         await server.aws('ec2', 'detach-network-interface', '--attachment-id', attachmentId),
         'OperationNotPermitted',
@@ -150,7 +193,11 @@ describe('DetachNetworkInterface', () => {
           allocationId: 'eipalloc-0123456789abcdef0',
           publicIp: toInt('198.51.100.7'),
           ownerId: before.OwnerId!,
-          association: { associationId: 'eipassoc-0123456789abcdef0', networkInterfaceId: eniId, privateIpAddress: toInt(before.PrivateIpAddress!) },
+          association: {
+            associationId: 'eipassoc-0123456789abcdef0',
+            networkInterfaceId: eniId,
+            privateIpAddress: toInt(before.PrivateIpAddress!)
+          },
           tags: []
         });
       });
@@ -189,7 +236,11 @@ describe('DetachNetworkInterface', () => {
       const remove = (id: string) => server.ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: id }));
       await assertSdkError(remove(eniId), 'InvalidParameterValue', inUse(eniId));
       await assertSdkError(remove(primaryEniId), 'InvalidParameterValue', inUse(primaryEniId));
-      assertCliError(await server.aws('ec2', 'delete-network-interface', '--network-interface-id', eniId), 'InvalidParameterValue', inUse(eniId));
+      assertCliError(
+        await server.aws('ec2', 'delete-network-interface', '--network-interface-id', eniId),
+        'InvalidParameterValue',
+        inUse(eniId)
+      );
       assert.equal((await describeEni(server, eniId)).Status, 'in-use');
       assert.equal(await subnet.available(), available);
       await send({ AttachmentId: attachmentId });

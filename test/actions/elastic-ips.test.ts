@@ -22,7 +22,13 @@ import {
   TerminateInstancesCommand,
   UnassignPrivateIpAddressesCommand
 } from '@aws-sdk/client-ec2';
-import { type TestServer, assertCliError, assertSdkError, assertXmlError, startTestServer } from '../helpers/ec2lite.js';
+import {
+  type TestServer,
+  assertCliError,
+  assertSdkError,
+  assertXmlError,
+  startTestServer
+} from '../helpers/ec2lite.js';
 import { type LabSubnet, UNKNOWN_ENI, VpcLab, describeEni } from '../helpers/vpc-lab.js';
 
 const IMAGE = 'ami-0123456789abcdef0';
@@ -65,7 +71,9 @@ function client(server: TestServer) {
       return Addresses[0]!;
     },
     /** Launches one t3.medium and returns it with the id of its primary interface. */
-    launch: async (input: Partial<RunInstancesCommandInput> = {}): Promise<{ instanceId: string; primaryEni: string }> => {
+    launch: async (
+      input: Partial<RunInstancesCommandInput> = {}
+    ): Promise<{ instanceId: string; primaryEni: string }> => {
       const { Instances } = await ec2.send(
         new RunInstancesCommand({ ImageId: IMAGE, InstanceType: 't3.medium', MinCount: 1, MaxCount: 1, ...input })
       );
@@ -157,13 +165,26 @@ describe('AllocateAddress', () => {
 
     it('TagSpecification.N with resource type elastic-ip tags the address', async () => {
       const { allocationId } = await api.allocate({
-        TagSpecifications: [{ ResourceType: 'elastic-ip', Tags: [{ Key: 'Name', Value: 'nat' }, { Key: 'env', Value: 'prod' }] }]
+        TagSpecifications: [
+          {
+            ResourceType: 'elastic-ip',
+            Tags: [
+              { Key: 'Name', Value: 'nat' },
+              { Key: 'env', Value: 'prod' }
+            ]
+          }
+        ]
       });
       assert.deepEqual((await api.address(allocationId)).Tags, [
         { Key: 'Name', Value: 'nat' },
         { Key: 'env', Value: 'prod' }
       ]);
-      const cli = await server.aws('ec2', 'allocate-address', '--tag-specifications', 'ResourceType=elastic-ip,Tags=[{Key=team,Value=net}]');
+      const cli = await server.aws(
+        'ec2',
+        'allocate-address',
+        '--tag-specifications',
+        'ResourceType=elastic-ip,Tags=[{Key=team,Value=net}]'
+      );
       assert.equal(cli.code, 0, cli.stderr);
       assert.deepEqual((await api.address(cli.json.AllocationId)).Tags, [{ Key: 'team', Value: 'net' }]);
     });
@@ -199,7 +220,11 @@ describe('AllocateAddress', () => {
 
     it('a tag specification for another resource type is refused', async () => {
       await assertSdkError(
-        server.ec2.send(new AllocateAddressCommand({ TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'a', Value: 'b' }] }] })),
+        server.ec2.send(
+          new AllocateAddressCommand({
+            TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'a', Value: 'b' }] }]
+          })
+        ),
         'InvalidParameterValue',
         "'instance' is not a valid taggable resource type for this operation."
       );
@@ -227,7 +252,11 @@ describe('AllocateAddress', () => {
           `Address '${address}' not found.`
         );
       }
-      assertCliError(await server.aws('ec2', 'allocate-address', '--address', wanted), 'InvalidAddress.NotFound', `Address '${wanted}' not found.`);
+      assertCliError(
+        await server.aws('ec2', 'allocate-address', '--address', wanted),
+        'InvalidAddress.NotFound',
+        `Address '${wanted}' not found.`
+      );
       await assertSdkError(
         server.ec2.send(new AllocateAddressCommand({ Address: '198.51.100.300' })),
         'InvalidParameterValue',
@@ -249,7 +278,11 @@ describe('AllocateAddress', () => {
           'AddressLimitExceeded',
           'The maximum number of addresses has been reached.'
         );
-        assertCliError(await limited.aws('ec2', 'allocate-address'), 'AddressLimitExceeded', 'The maximum number of addresses has been reached.');
+        assertCliError(
+          await limited.aws('ec2', 'allocate-address'),
+          'AddressLimitExceeded',
+          'The maximum number of addresses has been reached.'
+        );
         assertXmlError(
           await limited.query({ Action: 'AllocateAddress' }),
           400,
@@ -273,7 +306,11 @@ describe('AllocateAddress', () => {
     it('--elastic-ip-limit raises or lowers the limit', async () => {
       const none = await startTestServer({ elasticIpLimit: 0 });
       try {
-        await assertSdkError(none.ec2.send(new AllocateAddressCommand({})), 'AddressLimitExceeded', 'The maximum number of addresses has been reached.');
+        await assertSdkError(
+          none.ec2.send(new AllocateAddressCommand({})),
+          'AddressLimitExceeded',
+          'The maximum number of addresses has been reached.'
+        );
       } finally {
         await none.close();
       }
@@ -283,11 +320,10 @@ describe('AllocateAddress', () => {
       const lowest = await startTestServer({ placement: 'lowest', publicIpPool: '203.0.113.0/24' });
       try {
         const own = client(lowest);
-        assert.deepEqual([(await own.allocate()).publicIp, (await own.allocate()).publicIp, (await own.allocate()).publicIp], [
-          '203.0.113.1',
-          '203.0.113.2',
-          '203.0.113.3'
-        ]);
+        assert.deepEqual(
+          [(await own.allocate()).publicIp, (await own.allocate()).publicIp, (await own.allocate()).publicIp],
+          ['203.0.113.1', '203.0.113.2', '203.0.113.3']
+        );
         await own.release({ AllocationId: (await own.addresses({ PublicIps: ['203.0.113.2'] }))[0]!.AllocationId });
         assert.equal((await own.allocate()).publicIp, '203.0.113.2');
       } finally {
@@ -318,7 +354,11 @@ describe('AllocateAddress', () => {
         const seeded = await startTestServer({ seed: 42 });
         try {
           const own = client(seeded);
-          runs.push([(await own.allocate()).publicIp, (await own.allocate()).publicIp, (await own.allocate()).publicIp]);
+          runs.push([
+            (await own.allocate()).publicIp,
+            (await own.allocate()).publicIp,
+            (await own.allocate()).publicIp
+          ]);
         } finally {
           await seeded.close();
         }
@@ -350,7 +390,11 @@ describe('AssociateAddress', () => {
 
       const b = await api.allocate();
       const eni = await subnet.eni();
-      const response = await server.query({ Action: 'AssociateAddress', AllocationId: b.allocationId, NetworkInterfaceId: eni.NetworkInterfaceId! });
+      const response = await server.query({
+        Action: 'AssociateAddress',
+        AllocationId: b.allocationId,
+        NetworkInterfaceId: eni.NetworkInterfaceId!
+      });
       assert.equal(response.status, 200, response.text);
       const root = response.xml.AssociateAddressResponse;
       assert.equal(root['@_xmlns'], 'http://ec2.amazonaws.com/doc/2016-11-15/');
@@ -377,10 +421,18 @@ describe('AssociateAddress', () => {
     it('answers on the JSON face', async () => {
       const eni = await subnet.eni();
       const { allocationId } = await api.allocate();
-      const ok = await server.json({ Action: 'AssociateAddress', AllocationId: allocationId, NetworkInterfaceId: eni.NetworkInterfaceId });
+      const ok = await server.json({
+        Action: 'AssociateAddress',
+        AllocationId: allocationId,
+        NetworkInterfaceId: eni.NetworkInterfaceId
+      });
       assert.equal(ok.status, 200, ok.text);
       assert.match(ok.json.data.AssociationId, /^eipassoc-/);
-      const failed = await server.json({ Action: 'AssociateAddress', AllocationId: UNKNOWN_ALLOCATION, NetworkInterfaceId: eni.NetworkInterfaceId });
+      const failed = await server.json({
+        Action: 'AssociateAddress',
+        AllocationId: UNKNOWN_ALLOCATION,
+        NetworkInterfaceId: eni.NetworkInterfaceId
+      });
       assert.equal(failed.status, 400);
       assert.equal(failed.json.error.code, 'NOT_FOUND');
       assert.equal(failed.json.error.message, allocationNotFound(UNKNOWN_ALLOCATION));
@@ -423,7 +475,9 @@ describe('AssociateAddress', () => {
     it('an instance or an interface, not both and not neither', async () => {
       const { instanceId } = await api.launch({ SubnetId: subnet.id });
       await assertSdkError(
-        server.ec2.send(new AssociateAddressCommand({ AllocationId: allocationId, InstanceId: instanceId, NetworkInterfaceId: eniId })),
+        server.ec2.send(
+          new AssociateAddressCommand({ AllocationId: allocationId, InstanceId: instanceId, NetworkInterfaceId: eniId })
+        ),
         'InvalidParameterCombination',
         'You can specify either an instance ID or a network interface ID, but not both.'
       );
@@ -444,7 +498,14 @@ describe('AssociateAddress', () => {
         );
       }
       assertCliError(
-        await server.aws('ec2', 'associate-address', '--allocation-id', UNKNOWN_ALLOCATION, '--network-interface-id', eniId),
+        await server.aws(
+          'ec2',
+          'associate-address',
+          '--allocation-id',
+          UNKNOWN_ALLOCATION,
+          '--network-interface-id',
+          eniId
+        ),
         'InvalidAllocationID.NotFound',
         allocationNotFound(UNKNOWN_ALLOCATION)
       );
@@ -478,7 +539,14 @@ describe('AssociateAddress', () => {
         'Invalid id: "eni-x" (expecting "eni-...")'
       );
       assertCliError(
-        await server.aws('ec2', 'associate-address', '--allocation-id', allocationId, '--instance-id', UNKNOWN_INSTANCE),
+        await server.aws(
+          'ec2',
+          'associate-address',
+          '--allocation-id',
+          allocationId,
+          '--instance-id',
+          UNKNOWN_INSTANCE
+        ),
         'InvalidInstanceID.NotFound',
         `The instance ID '${UNKNOWN_INSTANCE}' does not exist`
       );
@@ -488,13 +556,25 @@ describe('AssociateAddress', () => {
     it('PrivateIpAddress must be one of the interface', async () => {
       for (const address of [subnet.at(500), '192.168.0.9']) {
         await assertSdkError(
-          server.ec2.send(new AssociateAddressCommand({ AllocationId: allocationId, NetworkInterfaceId: eniId, PrivateIpAddress: address })),
+          server.ec2.send(
+            new AssociateAddressCommand({
+              AllocationId: allocationId,
+              NetworkInterfaceId: eniId,
+              PrivateIpAddress: address
+            })
+          ),
           'InvalidParameterValue',
           `The private IP address ${address} is not assigned to network interface ${eniId}.`
         );
       }
       await assertSdkError(
-        server.ec2.send(new AssociateAddressCommand({ AllocationId: allocationId, NetworkInterfaceId: eniId, PrivateIpAddress: '10.0.0.999' })),
+        server.ec2.send(
+          new AssociateAddressCommand({
+            AllocationId: allocationId,
+            NetworkInterfaceId: eniId,
+            PrivateIpAddress: '10.0.0.999'
+          })
+        ),
         'InvalidParameterValue',
         'invalid value for parameter address: 10.0.0.999'
       );
@@ -510,7 +590,11 @@ describe('AssociateAddress', () => {
         ]
       });
       const message = `There are multiple interfaces attached to instance '${instanceId}'. Please specify an interface ID for the operation instead.`;
-      await assertSdkError(server.ec2.send(new AssociateAddressCommand({ AllocationId: allocationId, InstanceId: instanceId })), 'InvalidInstanceID', message);
+      await assertSdkError(
+        server.ec2.send(new AssociateAddressCommand({ AllocationId: allocationId, InstanceId: instanceId })),
+        'InvalidInstanceID',
+        message
+      );
       assertCliError(
         await server.aws('ec2', 'associate-address', '--allocation-id', allocationId, '--instance-id', instanceId),
         'InvalidInstanceID',
@@ -538,13 +622,17 @@ describe('AssociateAddress', () => {
 
     it('DryRun decides and associates nothing', async () => {
       await assertSdkError(
-        server.ec2.send(new AssociateAddressCommand({ AllocationId: allocationId, NetworkInterfaceId: eniId, DryRun: true })),
+        server.ec2.send(
+          new AssociateAddressCommand({ AllocationId: allocationId, NetworkInterfaceId: eniId, DryRun: true })
+        ),
         'DryRunOperation',
         'Request would have succeeded, but DryRun flag is set.',
         412
       );
       await assertSdkError(
-        server.ec2.send(new AssociateAddressCommand({ AllocationId: UNKNOWN_ALLOCATION, NetworkInterfaceId: eniId, DryRun: true })),
+        server.ec2.send(
+          new AssociateAddressCommand({ AllocationId: UNKNOWN_ALLOCATION, NetworkInterfaceId: eniId, DryRun: true })
+        ),
         'InvalidAllocationID.NotFound',
         allocationNotFound(UNKNOWN_ALLOCATION)
       );
@@ -558,7 +646,13 @@ describe('AssociateAddress', () => {
       const { allocationId, publicIp } = await api.allocate();
       const associationId = await api.associate({ AllocationId: allocationId, InstanceId: instanceId });
       const eni = await describeEni(server, primaryEni);
-      const expected = { AllocationId: allocationId, AssociationId: associationId, IpOwnerId: ACCOUNT, PublicDnsName: publicDns(publicIp), PublicIp: publicIp };
+      const expected = {
+        AllocationId: allocationId,
+        AssociationId: associationId,
+        IpOwnerId: ACCOUNT,
+        PublicDnsName: publicDns(publicIp),
+        PublicIp: publicIp
+      };
 
       // DescribeAddresses
       assert.deepEqual(associationOf(await api.address(allocationId)), {
@@ -576,8 +670,16 @@ describe('AssociateAddress', () => {
       assert.equal(instance.PublicIpAddress, publicIp);
       assert.equal(instance.PublicDnsName, publicDns(publicIp));
       const nic = instance.NetworkInterfaces?.[0];
-      assert.deepEqual(nic?.Association, { IpOwnerId: ACCOUNT, PublicDnsName: publicDns(publicIp), PublicIp: publicIp });
-      assert.deepEqual(nic?.PrivateIpAddresses?.[0]?.Association, { IpOwnerId: ACCOUNT, PublicDnsName: publicDns(publicIp), PublicIp: publicIp });
+      assert.deepEqual(nic?.Association, {
+        IpOwnerId: ACCOUNT,
+        PublicDnsName: publicDns(publicIp),
+        PublicIp: publicIp
+      });
+      assert.deepEqual(nic?.PrivateIpAddresses?.[0]?.Association, {
+        IpOwnerId: ACCOUNT,
+        PublicDnsName: publicDns(publicIp),
+        PublicIp: publicIp
+      });
 
       const xml = await server.query({ Action: 'DescribeInstances', 'InstanceId.1': instanceId });
       const item = items(items(xml.xml.DescribeInstancesResponse.reservationSet)[0].instancesSet)[0];
@@ -587,8 +689,8 @@ describe('AssociateAddress', () => {
       assert.equal(nicXml.association.publicIp, publicIp);
       assert.equal(nicXml.association.ipOwnerId, ACCOUNT);
       const eniXml = items(
-        (await server.query({ Action: 'DescribeNetworkInterfaces', 'NetworkInterfaceId.1': primaryEni })).xml.DescribeNetworkInterfacesResponse
-          .networkInterfaceSet
+        (await server.query({ Action: 'DescribeNetworkInterfaces', 'NetworkInterfaceId.1': primaryEni })).xml
+          .DescribeNetworkInterfacesResponse.networkInterfaceSet
       )[0];
       assert.equal(eniXml.association.allocationId, allocationId);
       assert.equal(eniXml.association.associationId, associationId);
@@ -600,7 +702,11 @@ describe('AssociateAddress', () => {
       const id = eni.NetworkInterfaceId!;
       const secondary = eni.PrivateIpAddresses!.find((a) => !a.Primary)!.PrivateIpAddress!;
       const { allocationId, publicIp } = await api.allocate();
-      const associationId = await api.associate({ AllocationId: allocationId, NetworkInterfaceId: id, PrivateIpAddress: secondary });
+      const associationId = await api.associate({
+        AllocationId: allocationId,
+        NetworkInterfaceId: id,
+        PrivateIpAddress: secondary
+      });
       assert.deepEqual(associationOf(await api.address(allocationId)), {
         AssociationId: associationId,
         NetworkInterfaceId: id,
@@ -619,9 +725,17 @@ describe('AssociateAddress', () => {
       const eni = await subnet.eni();
       const { allocationId } = await api.allocate();
       const first = await api.associate({ AllocationId: allocationId, NetworkInterfaceId: eni.NetworkInterfaceId });
-      assert.equal(await api.associate({ AllocationId: allocationId, NetworkInterfaceId: eni.NetworkInterfaceId }), first);
       assert.equal(
-        await api.associate({ AllocationId: allocationId, NetworkInterfaceId: eni.NetworkInterfaceId, PrivateIpAddress: eni.PrivateIpAddress, AllowReassociation: false }),
+        await api.associate({ AllocationId: allocationId, NetworkInterfaceId: eni.NetworkInterfaceId }),
+        first
+      );
+      assert.equal(
+        await api.associate({
+          AllocationId: allocationId,
+          NetworkInterfaceId: eni.NetworkInterfaceId,
+          PrivateIpAddress: eni.PrivateIpAddress,
+          AllowReassociation: false
+        }),
         first
       );
       assert.equal((await api.address(allocationId)).AssociationId, first);
@@ -633,12 +747,26 @@ describe('AssociateAddress', () => {
       const { allocationId } = await api.allocate();
       const first = await api.associate({ AllocationId: allocationId, NetworkInterfaceId: from.NetworkInterfaceId });
       await assertSdkError(
-        server.ec2.send(new AssociateAddressCommand({ AllocationId: allocationId, NetworkInterfaceId: to.NetworkInterfaceId, AllowReassociation: false })),
+        server.ec2.send(
+          new AssociateAddressCommand({
+            AllocationId: allocationId,
+            NetworkInterfaceId: to.NetworkInterfaceId,
+            AllowReassociation: false
+          })
+        ),
         'Resource.AlreadyAssociated',
         `resource ${allocationId} is already associated with associate-id ${first}`
       );
       assertCliError(
-        await server.aws('ec2', 'associate-address', '--allocation-id', allocationId, '--network-interface-id', to.NetworkInterfaceId!, '--no-allow-reassociation'),
+        await server.aws(
+          'ec2',
+          'associate-address',
+          '--allocation-id',
+          allocationId,
+          '--network-interface-id',
+          to.NetworkInterfaceId!,
+          '--no-allow-reassociation'
+        ),
         'Resource.AlreadyAssociated',
         `resource ${allocationId} is already associated with associate-id ${first}`
       );
@@ -655,7 +783,11 @@ describe('AssociateAddress', () => {
       });
       assert.equal((await describeEni(server, from.NetworkInterfaceId!)).Association, undefined);
 
-      const third = await api.associate({ AllocationId: allocationId, NetworkInterfaceId: from.NetworkInterfaceId, AllowReassociation: true });
+      const third = await api.associate({
+        AllocationId: allocationId,
+        NetworkInterfaceId: from.NetworkInterfaceId,
+        AllowReassociation: true
+      });
       assert.equal((await api.address(allocationId)).NetworkInterfaceId, from.NetworkInterfaceId);
       assert.equal((await describeEni(server, from.NetworkInterfaceId!)).Association?.AssociationId, third);
       assert.equal((await describeEni(server, to.NetworkInterfaceId!)).Association, undefined);
@@ -674,7 +806,13 @@ describe('AssociateAddress', () => {
       await api.associate({ AllocationId: old.allocationId, NetworkInterfaceId: id });
       const fresh = await api.allocate();
       await assertSdkError(
-        server.ec2.send(new AssociateAddressCommand({ AllocationId: fresh.allocationId, NetworkInterfaceId: id, AllowReassociation: false })),
+        server.ec2.send(
+          new AssociateAddressCommand({
+            AllocationId: fresh.allocationId,
+            NetworkInterfaceId: id,
+            AllowReassociation: false
+          })
+        ),
         'Resource.AlreadyAssociated',
         `resource ${id} and ${eni.PrivateIpAddress} is already associated with public address ${old.publicIp}`
       );
@@ -702,10 +840,18 @@ describe('DisassociateAddress', () => {
   });
   after(() => server.close());
 
-  async function associated(): Promise<{ allocationId: string; publicIp: string; associationId: string; eniId: string }> {
+  async function associated(): Promise<{
+    allocationId: string;
+    publicIp: string;
+    associationId: string;
+    eniId: string;
+  }> {
     const eni = await subnet.eni();
     const { allocationId, publicIp } = await api.allocate();
-    const associationId = await api.associate({ AllocationId: allocationId, NetworkInterfaceId: eni.NetworkInterfaceId });
+    const associationId = await api.associate({
+      AllocationId: allocationId,
+      NetworkInterfaceId: eni.NetworkInterfaceId
+    });
     return { allocationId, publicIp, associationId, eniId: eni.NetworkInterfaceId! };
   }
 
@@ -739,7 +885,11 @@ describe('DisassociateAddress', () => {
     const { associationId } = await associated();
     await api.disassociate({ AssociationId: associationId });
     for (const id of [associationId, UNKNOWN_ASSOCIATION, 'eipassoc-x']) {
-      await assertSdkError(api.disassociate({ AssociationId: id }), 'InvalidAssociationID.NotFound', associationNotFound(id));
+      await assertSdkError(
+        api.disassociate({ AssociationId: id }),
+        'InvalidAssociationID.NotFound',
+        associationNotFound(id)
+      );
     }
     assertCliError(
       await server.aws('ec2', 'disassociate-address', '--association-id', UNKNOWN_ASSOCIATION),
@@ -761,14 +911,26 @@ describe('DisassociateAddress', () => {
       'InvalidParameterValue',
       'You must specify an association id when unmapping an address from a VPC instance'
     );
-    await assertSdkError(api.disassociate({ PublicIp: '203.0.113.9' }), 'InvalidAddress.NotFound', "Address '203.0.113.9' not found.");
-    await assertSdkError(api.disassociate({ PublicIp: 'nope' }), 'InvalidParameterValue', "Invalid value 'nope' for PublicIp. Not a valid IPv4 address.");
+    await assertSdkError(
+      api.disassociate({ PublicIp: '203.0.113.9' }),
+      'InvalidAddress.NotFound',
+      "Address '203.0.113.9' not found."
+    );
+    await assertSdkError(
+      api.disassociate({ PublicIp: 'nope' }),
+      'InvalidParameterValue',
+      "Invalid value 'nope' for PublicIp. Not a valid IPv4 address."
+    );
     await assertSdkError(
       api.disassociate({ PublicIp: publicIp, AssociationId: associationId }),
       'InvalidParameterCombination',
       'You may specify public IP or association id, but not both in the same call'
     );
-    await assertSdkError(api.disassociate({}), 'MissingParameter', 'The request must contain the parameter AssociationId');
+    await assertSdkError(
+      api.disassociate({}),
+      'MissingParameter',
+      'The request must contain the parameter AssociationId'
+    );
     await assertSdkError(
       api.disassociate({ AssociationId: associationId, DryRun: true }),
       'DryRunOperation',
@@ -796,7 +958,11 @@ describe('ReleaseAddress', () => {
     const out = await api.release({ AllocationId: allocationId });
     assert.equal(out.$metadata.httpStatusCode, 200);
     await assertSdkError(api.address(allocationId), 'InvalidAllocationID.NotFound', allocationNotFound(allocationId));
-    await assertSdkError(api.release({ AllocationId: allocationId }), 'InvalidAllocationID.NotFound', allocationNotFound(allocationId));
+    await assertSdkError(
+      api.release({ AllocationId: allocationId }),
+      'InvalidAllocationID.NotFound',
+      allocationNotFound(allocationId)
+    );
   });
 
   it('renders <return>true</return>; the AWS CLI prints nothing', async () => {
@@ -818,9 +984,20 @@ describe('ReleaseAddress', () => {
   it('an associated address in a nondefault VPC: InvalidIPAddress.InUse, and nothing changes', async () => {
     const eni = await subnet.eni();
     const { allocationId, publicIp } = await api.allocate();
-    const associationId = await api.associate({ AllocationId: allocationId, NetworkInterfaceId: eni.NetworkInterfaceId });
-    await assertSdkError(api.release({ AllocationId: allocationId }), 'InvalidIPAddress.InUse', `Address ${publicIp} is in use.`);
-    assertCliError(await server.aws('ec2', 'release-address', '--allocation-id', allocationId), 'InvalidIPAddress.InUse', `Address ${publicIp} is in use.`);
+    const associationId = await api.associate({
+      AllocationId: allocationId,
+      NetworkInterfaceId: eni.NetworkInterfaceId
+    });
+    await assertSdkError(
+      api.release({ AllocationId: allocationId }),
+      'InvalidIPAddress.InUse',
+      `Address ${publicIp} is in use.`
+    );
+    assertCliError(
+      await server.aws('ec2', 'release-address', '--allocation-id', allocationId),
+      'InvalidIPAddress.InUse',
+      `Address ${publicIp} is in use.`
+    );
     assert.equal((await api.address(allocationId)).AssociationId, associationId);
     await api.disassociate({ AssociationId: associationId });
     await api.release({ AllocationId: allocationId });
@@ -852,7 +1029,11 @@ describe('ReleaseAddress', () => {
       'InvalidParameterValue',
       'You must specify an allocation id when releasing a VPC elastic IP address'
     );
-    await assertSdkError(api.release({ PublicIp: 'None' }), 'InvalidParameterValue', "Invalid value 'None' for PublicIp. Not a valid IPv4 address.");
+    await assertSdkError(
+      api.release({ PublicIp: 'None' }),
+      'InvalidParameterValue',
+      "Invalid value 'None' for PublicIp. Not a valid IPv4 address."
+    );
     await assertSdkError(
       api.release({ PublicIp: publicIp, AllocationId: allocationId }),
       'InvalidParameterCombination',
@@ -864,7 +1045,11 @@ describe('ReleaseAddress', () => {
       'InvalidAddress.NotFound',
       `The address with allocation id [${allocationId}] does not exist in network border group us-west-2.`
     );
-    await assertSdkError(api.release({ AllocationId: UNKNOWN_ALLOCATION }), 'InvalidAllocationID.NotFound', allocationNotFound(UNKNOWN_ALLOCATION));
+    await assertSdkError(
+      api.release({ AllocationId: UNKNOWN_ALLOCATION }),
+      'InvalidAllocationID.NotFound',
+      allocationNotFound(UNKNOWN_ALLOCATION)
+    );
     await assertSdkError(
       api.release({ AllocationId: allocationId, DryRun: true }),
       'DryRunOperation',
@@ -900,11 +1085,24 @@ describe('DescribeAddresses', () => {
     const eni = await subnet.eni({ SecondaryPrivateIpAddressCount: 1 });
     detachedEni = eni.NetworkInterfaceId!;
     secondary = eni.PrivateIpAddresses!.find((a) => !a.Primary)!.PrivateIpAddress!;
-    const a = await api.allocate({ TagSpecifications: [{ ResourceType: 'elastic-ip', Tags: [{ Key: 'role', Value: 'web' }] }] });
+    const a = await api.allocate({
+      TagSpecifications: [{ ResourceType: 'elastic-ip', Tags: [{ Key: 'role', Value: 'web' }] }]
+    });
     onInstance = { ...a, associationId: await api.associate({ AllocationId: a.allocationId, InstanceId: instanceId }) };
-    const b = await api.allocate({ TagSpecifications: [{ ResourceType: 'elastic-ip', Tags: [{ Key: 'role', Value: 'db' }] }] });
-    onEni = { ...b, associationId: await api.associate({ AllocationId: b.allocationId, NetworkInterfaceId: detachedEni, PrivateIpAddress: secondary }) };
-    free = await api.allocate({ TagSpecifications: [{ ResourceType: 'elastic-ip', Tags: [{ Key: 'spare', Value: '' }] }] });
+    const b = await api.allocate({
+      TagSpecifications: [{ ResourceType: 'elastic-ip', Tags: [{ Key: 'role', Value: 'db' }] }]
+    });
+    onEni = {
+      ...b,
+      associationId: await api.associate({
+        AllocationId: b.allocationId,
+        NetworkInterfaceId: detachedEni,
+        PrivateIpAddress: secondary
+      })
+    };
+    free = await api.allocate({
+      TagSpecifications: [{ ResourceType: 'elastic-ip', Tags: [{ Key: 'spare', Value: '' }] }]
+    });
   });
   after(() => server.close());
 
@@ -947,22 +1145,47 @@ describe('DescribeAddresses', () => {
     assert.equal(cli.json.Addresses.length, 1);
     assert.equal(cli.json.Addresses[0].PrivateIpAddress, secondary);
     assert.equal(cli.json.Addresses[0].Domain, 'vpc');
-    const byFilter = await server.aws('ec2', 'describe-addresses', '--filters', 'Name=tag:role,Values=web,db', '--public-ips', onInstance.publicIp);
+    const byFilter = await server.aws(
+      'ec2',
+      'describe-addresses',
+      '--filters',
+      'Name=tag:role,Values=web,db',
+      '--public-ips',
+      onInstance.publicIp
+    );
     assert.equal(byFilter.code, 0, byFilter.stderr);
-    assert.deepEqual(byFilter.json.Addresses.map((a: Address) => a.AllocationId), [onInstance.allocationId]);
+    assert.deepEqual(
+      byFilter.json.Addresses.map((a: Address) => a.AllocationId),
+      [onInstance.allocationId]
+    );
     const json = await server.json({ Action: 'DescribeAddresses', AllocationIds: [free.allocationId] });
     assert.equal(json.status, 200, json.text);
     assert.equal(json.json.data.Addresses[0].PublicIp, free.publicIp);
   });
 
   it('PublicIp.N and AllocationId.N select, AND-ed with each other and with the filters', async () => {
-    assert.deepEqual(ids(await api.addresses({ PublicIps: [onInstance.publicIp, free.publicIp] })), [onInstance.allocationId, free.allocationId].sort());
+    assert.deepEqual(
+      ids(await api.addresses({ PublicIps: [onInstance.publicIp, free.publicIp] })),
+      [onInstance.allocationId, free.allocationId].sort()
+    );
     assert.deepEqual(ids(await api.addresses({ AllocationIds: [onEni.allocationId] })), [onEni.allocationId]);
-    assert.deepEqual(ids(await api.addresses({ PublicIps: [onInstance.publicIp], AllocationIds: [onInstance.allocationId, free.allocationId] })), [
-      onInstance.allocationId
-    ]);
-    assert.deepEqual(ids(await api.addresses({ AllocationIds: [free.allocationId], Filters: [{ Name: 'domain', Values: ['vpc'] }] })), [free.allocationId]);
-    assert.deepEqual(ids(await api.addresses({ AllocationIds: [free.allocationId], Filters: [{ Name: 'tag:role', Values: ['*'] }] })), []);
+    assert.deepEqual(
+      ids(
+        await api.addresses({
+          PublicIps: [onInstance.publicIp],
+          AllocationIds: [onInstance.allocationId, free.allocationId]
+        })
+      ),
+      [onInstance.allocationId]
+    );
+    assert.deepEqual(
+      ids(await api.addresses({ AllocationIds: [free.allocationId], Filters: [{ Name: 'domain', Values: ['vpc'] }] })),
+      [free.allocationId]
+    );
+    assert.deepEqual(
+      ids(await api.addresses({ AllocationIds: [free.allocationId], Filters: [{ Name: 'tag:role', Values: ['*'] }] })),
+      []
+    );
   });
 
   it('every filter', async () => {
@@ -970,12 +1193,21 @@ describe('DescribeAddresses', () => {
     const eni = await describeEni(server, primaryEni);
     assert.deepEqual(await filtered('allocation-id', free.allocationId), [free.allocationId]);
     assert.deepEqual(await filtered('association-id', onEni.associationId), [onEni.allocationId]);
-    assert.deepEqual(await filtered('association-id', 'eipassoc-*'), [onInstance.allocationId, onEni.allocationId].sort());
+    assert.deepEqual(
+      await filtered('association-id', 'eipassoc-*'),
+      [onInstance.allocationId, onEni.allocationId].sort()
+    );
     assert.deepEqual(await filtered('domain', 'vpc'), every);
     assert.deepEqual(await filtered('domain', 'standard'), []);
     assert.deepEqual(await filtered('instance-id', instanceId), [onInstance.allocationId]);
-    assert.deepEqual(await filtered('network-interface-id', detachedEni, primaryEni), [onInstance.allocationId, onEni.allocationId].sort());
-    assert.deepEqual(await filtered('network-interface-owner-id', ACCOUNT), [onInstance.allocationId, onEni.allocationId].sort());
+    assert.deepEqual(
+      await filtered('network-interface-id', detachedEni, primaryEni),
+      [onInstance.allocationId, onEni.allocationId].sort()
+    );
+    assert.deepEqual(
+      await filtered('network-interface-owner-id', ACCOUNT),
+      [onInstance.allocationId, onEni.allocationId].sort()
+    );
     assert.deepEqual(await filtered('private-ip-address', secondary), [onEni.allocationId]);
     assert.deepEqual(await filtered('private-ip-address', eni.PrivateIpAddress!), [onInstance.allocationId]);
     assert.deepEqual(await filtered('public-ip', free.publicIp), [free.allocationId]);
@@ -987,7 +1219,11 @@ describe('DescribeAddresses', () => {
   });
 
   it('an unknown or malformed public IP, an unknown allocation id, an unknown filter', async () => {
-    await assertSdkError(api.addresses({ PublicIps: [free.publicIp, '203.0.113.5'] }), 'InvalidAddress.NotFound', "Address '203.0.113.5' not found.");
+    await assertSdkError(
+      api.addresses({ PublicIps: [free.publicIp, '203.0.113.5'] }),
+      'InvalidAddress.NotFound',
+      "Address '203.0.113.5' not found."
+    );
     await assertSdkError(
       api.addresses({ PublicIps: [free.allocationId] }),
       'InvalidParameterValue',
@@ -1009,7 +1245,11 @@ describe('DescribeAddresses', () => {
       'InvalidAddress.NotFound',
       "Address '203.0.113.5' not found."
     );
-    await assertSdkError(api.addresses({ Filters: [{ Name: 'instance-state', Values: ['running'] }] }), 'InvalidParameterValue', "The filter 'instance-state' is invalid");
+    await assertSdkError(
+      api.addresses({ Filters: [{ Name: 'instance-state', Values: ['running'] }] }),
+      'InvalidParameterValue',
+      "The filter 'instance-state' is invalid"
+    );
     await assertSdkError(
       api.addresses({ DryRun: true }),
       'DryRunOperation',
@@ -1035,15 +1275,25 @@ describe('Elastic IPs follow the addresses and interfaces they are on', () => {
     const one = await api.launch({ SubnetId: subnet.id });
     const two = await api.launch({ SubnetId: subnet.id });
     const { addresses } = await server.ec2
-      .send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: one.primaryEni, SecondaryPrivateIpAddressCount: 1 }))
+      .send(
+        new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: one.primaryEni, SecondaryPrivateIpAddressCount: 1 })
+      )
       .then((out) => ({ addresses: (out.AssignedPrivateIpAddresses ?? []).map((a) => a.PrivateIpAddress!) }));
     const floating = addresses[0]!;
     const { allocationId, publicIp } = await api.allocate();
-    const associationId = await api.associate({ AllocationId: allocationId, NetworkInterfaceId: one.primaryEni, PrivateIpAddress: floating });
+    const associationId = await api.associate({
+      AllocationId: allocationId,
+      NetworkInterfaceId: one.primaryEni,
+      PrivateIpAddress: floating
+    });
     assert.equal((await api.address(allocationId)).InstanceId, one.instanceId);
 
     await server.ec2.send(
-      new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: two.primaryEni, PrivateIpAddresses: [floating], AllowReassignment: true })
+      new AssignPrivateIpAddressesCommand({
+        NetworkInterfaceId: two.primaryEni,
+        PrivateIpAddresses: [floating],
+        AllowReassignment: true
+      })
     );
     assert.deepEqual(associationOf(await api.address(allocationId)), {
       AssociationId: associationId,
@@ -1053,19 +1303,32 @@ describe('Elastic IPs follow the addresses and interfaces they are on', () => {
       InstanceId: two.instanceId
     });
     const target = await describeEni(server, two.primaryEni);
-    assert.equal(target.PrivateIpAddresses?.find((a) => a.PrivateIpAddress === floating)?.Association?.AssociationId, associationId);
+    assert.equal(
+      target.PrivateIpAddresses?.find((a) => a.PrivateIpAddress === floating)?.Association?.AssociationId,
+      associationId
+    );
     assert.equal(target.Association, undefined);
     const source = await describeEni(server, one.primaryEni);
     assert.ok(!source.PrivateIpAddresses?.some((a) => a.PrivateIpAddress === floating || a.Association));
     const instance = await api.instance(two.instanceId);
     assert.equal(instance.PublicIpAddress, undefined);
-    assert.equal(instance.NetworkInterfaces?.[0]?.PrivateIpAddresses?.find((a) => a.PrivateIpAddress === floating)?.Association?.PublicIp, publicIp);
+    assert.equal(
+      instance.NetworkInterfaces?.[0]?.PrivateIpAddresses?.find((a) => a.PrivateIpAddress === floating)?.Association
+        ?.PublicIp,
+      publicIp
+    );
 
     // UnassignPrivateIpAddresses of that address disassociates it; the address stays allocated.
-    await server.ec2.send(new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: two.primaryEni, PrivateIpAddresses: [floating] }));
+    await server.ec2.send(
+      new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: two.primaryEni, PrivateIpAddresses: [floating] })
+    );
     assert.deepEqual(associationOf(await api.address(allocationId)), unassociated);
     assert.ok(!(await describeEni(server, two.primaryEni)).PrivateIpAddresses?.some((a) => a.Association));
-    await assertSdkError(api.disassociate({ AssociationId: associationId }), 'InvalidAssociationID.NotFound', associationNotFound(associationId));
+    await assertSdkError(
+      api.disassociate({ AssociationId: associationId }),
+      'InvalidAssociationID.NotFound',
+      associationNotFound(associationId)
+    );
   });
 
   it('deleting the interface disassociates its Elastic IPs', async () => {
@@ -1082,7 +1345,11 @@ describe('Elastic IPs follow the addresses and interfaces they are on', () => {
     await server.ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: id }));
     assert.deepEqual(associationOf(await api.address(a.allocationId)), unassociated);
     assert.deepEqual(associationOf(await api.address(b.allocationId)), unassociated);
-    await assertSdkError(api.disassociate({ AssociationId: first }), 'InvalidAssociationID.NotFound', associationNotFound(first));
+    await assertSdkError(
+      api.disassociate({ AssociationId: first }),
+      'InvalidAssociationID.NotFound',
+      associationNotFound(first)
+    );
     // Both can be associated again elsewhere, and released.
     const other = await subnet.eni();
     await api.associate({ AllocationId: a.allocationId, NetworkInterfaceId: other.NetworkInterfaceId });
@@ -1110,9 +1377,12 @@ describe('Elastic IPs follow the addresses and interfaces they are on', () => {
     const { instanceId } = await api.launch({ NetworkInterfaces: [{ DeviceIndex: 0, NetworkInterfaceId: id }] });
     assert.equal((await api.address(allocationId)).InstanceId, instanceId);
     assert.equal((await api.instance(instanceId)).PublicIpAddress, publicIp);
-    assert.deepEqual(await api.addresses({ Filters: [{ Name: 'instance-id', Values: [instanceId] }] }).then((l) => l.map((a) => a.AllocationId)), [
-      allocationId
-    ]);
+    assert.deepEqual(
+      await api
+        .addresses({ Filters: [{ Name: 'instance-id', Values: [instanceId] }] })
+        .then((l) => l.map((a) => a.AllocationId)),
+      [allocationId]
+    );
     // The instance goes; an interface it did not create stays, detached, with its Elastic IP.
     await server.ec2.send(new TerminateInstancesCommand({ InstanceIds: [instanceId] }));
     assert.deepEqual(associationOf(await api.address(allocationId)), {

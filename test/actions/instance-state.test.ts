@@ -13,7 +13,13 @@ import {
   StopInstancesCommand,
   TerminateInstancesCommand
 } from '@aws-sdk/client-ec2';
-import { type TestServer, assertCliError, assertSdkError, assertXmlError, startTestServer } from '../helpers/ec2lite.js';
+import {
+  type TestServer,
+  assertCliError,
+  assertSdkError,
+  assertXmlError,
+  startTestServer
+} from '../helpers/ec2lite.js';
 import { type LabSubnet, VpcLab, addressesOf, assign, describeEni, prefixesOf } from '../helpers/vpc-lab.js';
 
 function items(set: unknown): any[] {
@@ -35,7 +41,9 @@ describe('StopInstances, StartInstances, TerminateInstances', () => {
   let server: TestServer;
   let lab: VpcLab;
   const launch = async (input: Partial<RunInstancesCommandInput>): Promise<Instance> => {
-    const { Instances } = await server.ec2.send(new RunInstancesCommand({ ImageId: AMI, MinCount: 1, MaxCount: 1, ...input }));
+    const { Instances } = await server.ec2.send(
+      new RunInstancesCommand({ ImageId: AMI, MinCount: 1, MaxCount: 1, ...input })
+    );
     return Instances![0]!;
   };
   const stop = (...ids: string[]) => server.ec2.send(new StopInstancesCommand({ InstanceIds: ids }));
@@ -62,7 +70,9 @@ describe('StopInstances, StartInstances, TerminateInstances', () => {
       const started = await start(id);
       assert.deepEqual(started.StartingInstances, [{ InstanceId: id, CurrentState: PENDING, PreviousState: STOPPED }]);
       const terminated = await terminate(id);
-      assert.deepEqual(terminated.TerminatingInstances, [{ InstanceId: id, CurrentState: SHUTTING_DOWN, PreviousState: RUNNING }]);
+      assert.deepEqual(terminated.TerminatingInstances, [
+        { InstanceId: id, CurrentState: SHUTTING_DOWN, PreviousState: RUNNING }
+      ]);
     });
 
     it('answers EC2 XML: instancesSet/item with currentState and previousState', async () => {
@@ -92,11 +102,17 @@ describe('StopInstances, StartInstances, TerminateInstances', () => {
       const id = (await launch({ SubnetId: subnet.id })).InstanceId!;
       const stopped = await server.aws('ec2', 'stop-instances', '--instance-ids', id);
       assert.equal(stopped.code, 0, stopped.stderr);
-      assert.deepEqual(stopped.json.StoppingInstances, [{ InstanceId: id, CurrentState: STOPPING, PreviousState: RUNNING }]);
+      assert.deepEqual(stopped.json.StoppingInstances, [
+        { InstanceId: id, CurrentState: STOPPING, PreviousState: RUNNING }
+      ]);
       const started = await server.aws('ec2', 'start-instances', '--instance-ids', id);
-      assert.deepEqual(started.json.StartingInstances, [{ InstanceId: id, CurrentState: PENDING, PreviousState: STOPPED }]);
+      assert.deepEqual(started.json.StartingInstances, [
+        { InstanceId: id, CurrentState: PENDING, PreviousState: STOPPED }
+      ]);
       const terminated = await server.aws('ec2', 'terminate-instances', '--instance-ids', id);
-      assert.deepEqual(terminated.json.TerminatingInstances, [{ InstanceId: id, CurrentState: SHUTTING_DOWN, PreviousState: RUNNING }]);
+      assert.deepEqual(terminated.json.TerminatingInstances, [
+        { InstanceId: id, CurrentState: SHUTTING_DOWN, PreviousState: RUNNING }
+      ]);
       assertCliError(
         await server.aws('ec2', 'start-instances', '--instance-ids', id),
         'IncorrectInstanceState',
@@ -108,7 +124,12 @@ describe('StopInstances, StartInstances, TerminateInstances', () => {
   describe('validations', () => {
     it('InstanceId.N is required', async () => {
       for (const action of ['StopInstances', 'StartInstances', 'TerminateInstances']) {
-        assertXmlError(await server.query({ Action: action }), 400, 'MissingParameter', 'The request must contain the parameter InstanceId');
+        assertXmlError(
+          await server.query({ Action: action }),
+          400,
+          'MissingParameter',
+          'The request must contain the parameter InstanceId'
+        );
       }
     });
 
@@ -116,8 +137,16 @@ describe('StopInstances, StartInstances, TerminateInstances', () => {
       const subnet = await lab.subnet();
       const id = (await launch({ SubnetId: subnet.id })).InstanceId!;
       for (const call of [stop, start, terminate]) {
-        await assertSdkError(call(id, UNKNOWN_INSTANCE), 'InvalidInstanceID.NotFound', `The instance ID '${UNKNOWN_INSTANCE}' does not exist`);
-        await assertSdkError(call('i-nothex'), 'InvalidInstanceID.Malformed', 'Invalid id: "i-nothex" (expecting "i-...")');
+        await assertSdkError(
+          call(id, UNKNOWN_INSTANCE),
+          'InvalidInstanceID.NotFound',
+          `The instance ID '${UNKNOWN_INSTANCE}' does not exist`
+        );
+        await assertSdkError(
+          call('i-nothex'),
+          'InvalidInstanceID.Malformed',
+          'Invalid id: "i-nothex" (expecting "i-...")'
+        );
       }
       assert.deepEqual(await stateOf(id), RUNNING);
       assertCliError(
@@ -132,8 +161,16 @@ describe('StopInstances, StartInstances, TerminateInstances', () => {
       const gone = (await launch({ SubnetId: subnet.id })).InstanceId!;
       const other = (await launch({ SubnetId: subnet.id })).InstanceId!;
       await terminate(gone);
-      await assertSdkError(start(gone), 'IncorrectInstanceState', `The instance '${gone}' is not in a state from which it can be started.`);
-      await assertSdkError(stop(other, gone), 'IncorrectInstanceState', `This instance '${gone}' is not in a state from which it can be stopped.`);
+      await assertSdkError(
+        start(gone),
+        'IncorrectInstanceState',
+        `The instance '${gone}' is not in a state from which it can be started.`
+      );
+      await assertSdkError(
+        stop(other, gone),
+        'IncorrectInstanceState',
+        `This instance '${gone}' is not in a state from which it can be stopped.`
+      );
       assert.deepEqual(await stateOf(other), RUNNING);
       assert.deepEqual(await stateOf(gone), TERMINATED);
     });
@@ -142,8 +179,18 @@ describe('StopInstances, StartInstances, TerminateInstances', () => {
       const subnet = await lab.subnet();
       const id = (await launch({ SubnetId: subnet.id })).InstanceId!;
       const dry = 'Request would have succeeded, but DryRun flag is set.';
-      await assertSdkError(server.ec2.send(new StopInstancesCommand({ InstanceIds: [id], DryRun: true })), 'DryRunOperation', dry, 412);
-      await assertSdkError(server.ec2.send(new TerminateInstancesCommand({ InstanceIds: [id], DryRun: true })), 'DryRunOperation', dry, 412);
+      await assertSdkError(
+        server.ec2.send(new StopInstancesCommand({ InstanceIds: [id], DryRun: true })),
+        'DryRunOperation',
+        dry,
+        412
+      );
+      await assertSdkError(
+        server.ec2.send(new TerminateInstancesCommand({ InstanceIds: [id], DryRun: true })),
+        'DryRunOperation',
+        dry,
+        412
+      );
       assert.deepEqual(await stateOf(id), RUNNING);
       assert.equal((await subnet.interfaces()).length, 1);
     });
@@ -151,7 +198,9 @@ describe('StopInstances, StartInstances, TerminateInstances', () => {
     it('accepts the SDK members it has no use for: Force, Hibernate, SkipOsShutdown, AdditionalInfo', async () => {
       const subnet = await lab.subnet();
       const id = (await launch({ SubnetId: subnet.id })).InstanceId!;
-      await server.ec2.send(new StopInstancesCommand({ InstanceIds: [id], Force: true, Hibernate: false, SkipOsShutdown: true }));
+      await server.ec2.send(
+        new StopInstancesCommand({ InstanceIds: [id], Force: true, Hibernate: false, SkipOsShutdown: true })
+      );
       await server.ec2.send(new StartInstancesCommand({ InstanceIds: [id], AdditionalInfo: 'x' }));
       await server.ec2.send(new TerminateInstancesCommand({ InstanceIds: [id], Force: true, SkipOsShutdown: true }));
       assert.deepEqual(await stateOf(id), TERMINATED);
@@ -166,12 +215,16 @@ describe('StopInstances, StartInstances, TerminateInstances', () => {
       const stopped = await describeInstance(id);
       assert.deepEqual(stopped.State, STOPPED);
       assert.match(stopped.StateTransitionReason ?? '', /^User initiated \(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d GMT\)$/);
-      assert.deepEqual((await stop(id)).StoppingInstances, [{ InstanceId: id, CurrentState: STOPPED, PreviousState: STOPPED }]);
+      assert.deepEqual((await stop(id)).StoppingInstances, [
+        { InstanceId: id, CurrentState: STOPPED, PreviousState: STOPPED }
+      ]);
       await start(id);
       const running = await describeInstance(id);
       assert.deepEqual(running.State, RUNNING);
       assert.equal(running.StateTransitionReason, '');
-      assert.deepEqual((await start(id)).StartingInstances, [{ InstanceId: id, CurrentState: RUNNING, PreviousState: RUNNING }]);
+      assert.deepEqual((await start(id)).StartingInstances, [
+        { InstanceId: id, CurrentState: RUNNING, PreviousState: RUNNING }
+      ]);
     });
 
     it('addresses, prefixes and interfaces stay across stop and start', async () => {
@@ -182,7 +235,13 @@ describe('StopInstances, StartInstances, TerminateInstances', () => {
         NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.id, SecondaryPrivateIpAddressCount: 2 }]
       });
       const id = instance.InstanceId!;
-      await server.ec2.send(new AttachNetworkInterfaceCommand({ NetworkInterfaceId: extra.NetworkInterfaceId, InstanceId: id, DeviceIndex: 1 }));
+      await server.ec2.send(
+        new AttachNetworkInterfaceCommand({
+          NetworkInterfaceId: extra.NetworkInterfaceId,
+          InstanceId: id,
+          DeviceIndex: 1
+        })
+      );
       const before = await describeInstance(id);
       const available = await subnet.available();
       await stop(id);
@@ -201,14 +260,18 @@ describe('StopInstances, StartInstances, TerminateInstances', () => {
       const id = (await launch({ SubnetId: subnet.id })).InstanceId!;
       await terminate(id);
       assert.deepEqual(await stateOf(id), TERMINATED);
-      assert.deepEqual((await terminate(id)).TerminatingInstances, [{ InstanceId: id, CurrentState: TERMINATED, PreviousState: TERMINATED }]);
+      assert.deepEqual((await terminate(id)).TerminatingInstances, [
+        { InstanceId: id, CurrentState: TERMINATED, PreviousState: TERMINATED }
+      ]);
     });
 
     it('a stopped instance can be terminated', async () => {
       const subnet = await lab.subnet();
       const id = (await launch({ SubnetId: subnet.id })).InstanceId!;
       await stop(id);
-      assert.deepEqual((await terminate(id)).TerminatingInstances, [{ InstanceId: id, CurrentState: SHUTTING_DOWN, PreviousState: STOPPED }]);
+      assert.deepEqual((await terminate(id)).TerminatingInstances, [
+        { InstanceId: id, CurrentState: SHUTTING_DOWN, PreviousState: STOPPED }
+      ]);
       assert.deepEqual(await stateOf(id), TERMINATED);
       assert.equal(await subnet.available(), 251);
     });
@@ -237,7 +300,10 @@ describe('StopInstances, StartInstances, TerminateInstances', () => {
 
     it('terminate detaches the other interfaces, which keep their addresses, prefixes and Elastic IP', async () => {
       const subnet = await lab.subnet();
-      const kept = await describeEni(server, (await subnet.eni({ SecondaryPrivateIpAddressCount: 2 })).NetworkInterfaceId!);
+      const kept = await describeEni(
+        server,
+        (await subnet.eni({ SecondaryPrivateIpAddressCount: 2 })).NetworkInterfaceId!
+      );
       await assign(server, { NetworkInterfaceId: kept.NetworkInterfaceId, Ipv4PrefixCount: 1 });
       const keptAtLaunch = await subnet.eni();
       const instance = await launch({
@@ -252,7 +318,13 @@ describe('StopInstances, StartInstances, TerminateInstances', () => {
       const createdKept = instance.NetworkInterfaces!.find((e) => e.Attachment?.DeviceIndex === 1)!.NetworkInterfaceId!;
       // m5.large takes three interfaces: `kept`, with its prefix and Elastic IP, goes on a second instance.
       const host = await launch({ InstanceType: 'm5.large', SubnetId: subnet.id });
-      await server.ec2.send(new AttachNetworkInterfaceCommand({ NetworkInterfaceId: kept.NetworkInterfaceId, InstanceId: host.InstanceId, DeviceIndex: 1 }));
+      await server.ec2.send(
+        new AttachNetworkInterfaceCommand({
+          NetworkInterfaceId: kept.NetworkInterfaceId,
+          InstanceId: host.InstanceId,
+          DeviceIndex: 1
+        })
+      );
       const { AllocationId } = await server.ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
       await server.ec2.send(new AssociateAddressCommand({ AllocationId, NetworkInterfaceId: kept.NetworkInterfaceId }));
       const available = await subnet.available();
@@ -276,7 +348,9 @@ describe('StopInstances, StartInstances, TerminateInstances', () => {
 
     it('terminating several instances at once reports each', async () => {
       const subnet = await lab.subnet();
-      const { Instances } = await server.ec2.send(new RunInstancesCommand({ ImageId: AMI, MinCount: 3, MaxCount: 3, SubnetId: subnet.id }));
+      const { Instances } = await server.ec2.send(
+        new RunInstancesCommand({ ImageId: AMI, MinCount: 3, MaxCount: 3, SubnetId: subnet.id })
+      );
       const ids = Instances!.map((i) => i.InstanceId!);
       await stop(ids[1]!);
       const out = await terminate(...ids);

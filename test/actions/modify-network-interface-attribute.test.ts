@@ -5,7 +5,13 @@ import {
   type ModifyNetworkInterfaceAttributeCommandInput,
   TerminateInstancesCommand
 } from '@aws-sdk/client-ec2';
-import { type TestServer, assertCliError, assertSdkError, assertXmlError, startTestServer } from '../helpers/ec2lite.js';
+import {
+  type TestServer,
+  assertCliError,
+  assertSdkError,
+  assertXmlError,
+  startTestServer
+} from '../helpers/ec2lite.js';
 import { UNKNOWN_ATTACHMENT, attach, launch } from '../helpers/attach-lab.js';
 import { UNKNOWN_ENI, VpcLab, describeEni } from '../helpers/vpc-lab.js';
 
@@ -15,7 +21,8 @@ const SG_B = 'sg-0fedcba9876543210';
 describe('ModifyNetworkInterfaceAttribute', () => {
   let server: TestServer;
   let lab: VpcLab;
-  const send = (input: ModifyNetworkInterfaceAttributeCommandInput) => server.ec2.send(new ModifyNetworkInterfaceAttributeCommand(input));
+  const send = (input: ModifyNetworkInterfaceAttributeCommandInput) =>
+    server.ec2.send(new ModifyNetworkInterfaceAttributeCommand(input));
 
   before(async () => {
     server = await startTestServer();
@@ -33,14 +40,22 @@ describe('ModifyNetworkInterfaceAttribute', () => {
     it('takes Description.Value and SourceDestCheck.Value on the wire and renders <return>true</return>', async () => {
       const eni = await (await lab.subnet()).eni();
       const id = eni.NetworkInterfaceId!;
-      const response = await server.query({ Action: 'ModifyNetworkInterfaceAttribute', NetworkInterfaceId: id, 'Description.Value': 'wire' });
+      const response = await server.query({
+        Action: 'ModifyNetworkInterfaceAttribute',
+        NetworkInterfaceId: id,
+        'Description.Value': 'wire'
+      });
       assert.equal(response.status, 200, response.text);
       const root = response.xml.ModifyNetworkInterfaceAttributeResponse;
       assert.equal(root['@_xmlns'], 'http://ec2.amazonaws.com/doc/2016-11-15/');
       assert.match(root.requestId, /^[0-9a-f-]{36}$/);
       assert.equal(root.return, 'true');
       assert.equal((await describeEni(server, id)).Description, 'wire');
-      await server.query({ Action: 'ModifyNetworkInterfaceAttribute', NetworkInterfaceId: id, 'SourceDestCheck.Value': false });
+      await server.query({
+        Action: 'ModifyNetworkInterfaceAttribute',
+        NetworkInterfaceId: id,
+        'SourceDestCheck.Value': false
+      });
       assert.equal((await describeEni(server, id)).SourceDestCheck, false);
       // A bare Description is not the model's name for it.
       assertXmlError(
@@ -57,7 +72,8 @@ describe('ModifyNetworkInterfaceAttribute', () => {
       const eni = await subnet.eni();
       const id = eni.NetworkInterfaceId!;
       const attachmentId = await attach(server, { NetworkInterfaceId: id, InstanceId: instanceId, DeviceIndex: 1 });
-      const run = (...args: string[]) => server.aws('ec2', 'modify-network-interface-attribute', '--network-interface-id', id, ...args);
+      const run = (...args: string[]) =>
+        server.aws('ec2', 'modify-network-interface-attribute', '--network-interface-id', id, ...args);
       for (const args of [
         ['--description', 'Value=from the CLI'],
         ['--no-source-dest-check'],
@@ -71,14 +87,25 @@ describe('ModifyNetworkInterfaceAttribute', () => {
       const described = await describeEni(server, id);
       assert.equal(described.Description, 'from the CLI');
       assert.equal(described.SourceDestCheck, false);
-      assert.deepEqual(described.Groups?.map((g) => g.GroupId), [SG_A, SG_B]);
+      assert.deepEqual(
+        described.Groups?.map((g) => g.GroupId),
+        [SG_A, SG_B]
+      );
       assert.equal(described.Attachment?.DeleteOnTermination, true);
-      assertCliError(await run('--description', 'Value=a', '--source-dest-check'), 'InvalidParameterCombination', 'Fields for multiple attribute types specified: description, sourceDestCheck');
+      assertCliError(
+        await run('--description', 'Value=a', '--source-dest-check'),
+        'InvalidParameterCombination',
+        'Fields for multiple attribute types specified: description, sourceDestCheck'
+      );
     });
 
     it('answers on the JSON face with the SDK member names', async () => {
       const eni = await (await lab.subnet()).eni();
-      const ok = await server.json({ Action: 'ModifyNetworkInterfaceAttribute', NetworkInterfaceId: eni.NetworkInterfaceId, SourceDestCheck: { Value: false } });
+      const ok = await server.json({
+        Action: 'ModifyNetworkInterfaceAttribute',
+        NetworkInterfaceId: eni.NetworkInterfaceId,
+        SourceDestCheck: { Value: false }
+      });
       assert.equal(ok.status, 200, ok.text);
       assert.equal(ok.json.data.Return, true);
       assert.equal((await describeEni(server, eni.NetworkInterfaceId!)).SourceDestCheck, false);
@@ -107,10 +134,23 @@ describe('ModifyNetworkInterfaceAttribute', () => {
 
     it('no attribute at all, or only an empty group list: InvalidParameterCombination "No attributes specified."', async () => {
       const eni = await (await lab.subnet()).eni();
-      await assertSdkError(send({ NetworkInterfaceId: eni.NetworkInterfaceId }), 'InvalidParameterCombination', 'No attributes specified.');
-      await assertSdkError(send({ NetworkInterfaceId: eni.NetworkInterfaceId, Groups: [] }), 'InvalidParameterCombination', 'No attributes specified.');
+      await assertSdkError(
+        send({ NetworkInterfaceId: eni.NetworkInterfaceId }),
+        'InvalidParameterCombination',
+        'No attributes specified.'
+      );
+      await assertSdkError(
+        send({ NetworkInterfaceId: eni.NetworkInterfaceId, Groups: [] }),
+        'InvalidParameterCombination',
+        'No attributes specified.'
+      );
       assertCliError(
-        await server.aws('ec2', 'modify-network-interface-attribute', '--network-interface-id', eni.NetworkInterfaceId!),
+        await server.aws(
+          'ec2',
+          'modify-network-interface-attribute',
+          '--network-interface-id',
+          eni.NetworkInterfaceId!
+        ),
         'InvalidParameterCombination',
         'No attributes specified.'
       );
@@ -119,7 +159,12 @@ describe('ModifyNetworkInterfaceAttribute', () => {
     it('more than one attribute: InvalidParameterCombination naming them', async () => {
       const eni = await (await lab.subnet()).eni({ Description: 'kept' });
       await assertSdkError(
-        send({ NetworkInterfaceId: eni.NetworkInterfaceId, Description: { Value: 'x' }, SourceDestCheck: { Value: false }, Groups: [SG_A] }),
+        send({
+          NetworkInterfaceId: eni.NetworkInterfaceId,
+          Description: { Value: 'x' },
+          SourceDestCheck: { Value: false },
+          Groups: [SG_A]
+        }),
         'InvalidParameterCombination',
         'Fields for multiple attribute types specified: description, sourceDestCheck, groupSet'
       );
@@ -129,7 +174,11 @@ describe('ModifyNetworkInterfaceAttribute', () => {
     });
 
     it('malformed and unknown interface ids', async () => {
-      await assertSdkError(send({ NetworkInterfaceId: 'eni_1', Description: { Value: 'x' } }), 'InvalidNetworkInterfaceId.Malformed', 'Invalid id: "eni_1" (expecting "eni-...")');
+      await assertSdkError(
+        send({ NetworkInterfaceId: 'eni_1', Description: { Value: 'x' } }),
+        'InvalidNetworkInterfaceId.Malformed',
+        'Invalid id: "eni_1" (expecting "eni-...")'
+      );
       await assertSdkError(
         send({ NetworkInterfaceId: UNKNOWN_ENI, Description: { Value: 'x' } }),
         'InvalidNetworkInterfaceID.NotFound',
@@ -139,7 +188,11 @@ describe('ModifyNetworkInterfaceAttribute', () => {
 
     it('a malformed security group id', async () => {
       const eni = await (await lab.subnet()).eni();
-      await assertSdkError(send({ NetworkInterfaceId: eni.NetworkInterfaceId, Groups: [SG_A, 'default'] }), 'InvalidGroupId.Malformed', 'Invalid id: "default" (expecting "sg-...")');
+      await assertSdkError(
+        send({ NetworkInterfaceId: eni.NetworkInterfaceId, Groups: [SG_A, 'default'] }),
+        'InvalidGroupId.Malformed',
+        'Invalid id: "default" (expecting "sg-...")'
+      );
     });
 
     it('a description longer than 255 characters', async () => {
@@ -159,7 +212,10 @@ describe('ModifyNetworkInterfaceAttribute', () => {
         'The request must contain the parameter Attachment.AttachmentId'
       );
       await assertSdkError(
-        send({ NetworkInterfaceId: eni.NetworkInterfaceId, Attachment: { AttachmentId: 'attach-1', DeleteOnTermination: true } }),
+        send({
+          NetworkInterfaceId: eni.NetworkInterfaceId,
+          Attachment: { AttachmentId: 'attach-1', DeleteOnTermination: true }
+        }),
         'InvalidNetworkInterfaceAttachmentId.Malformed',
         'Invalid id: "attach-1" (expecting "eni-attach-...")'
       );
@@ -218,7 +274,10 @@ describe('ModifyNetworkInterfaceAttribute', () => {
       const { instanceId, primaryEniId } = await launch(server, subnet, 't3.medium');
       const primary = await describeEni(server, primaryEniId);
       assert.equal(primary.Attachment?.DeleteOnTermination, true);
-      await send({ NetworkInterfaceId: primaryEniId, Attachment: { AttachmentId: primary.Attachment!.AttachmentId, DeleteOnTermination: false } });
+      await send({
+        NetworkInterfaceId: primaryEniId,
+        Attachment: { AttachmentId: primary.Attachment.AttachmentId, DeleteOnTermination: false }
+      });
       await server.ec2.send(new TerminateInstancesCommand({ InstanceIds: [instanceId] }));
       const left = await describeEni(server, primaryEniId);
       assert.equal(left.Status, 'available');
@@ -245,7 +304,14 @@ describe('ModifyNetworkInterfaceAttribute', () => {
         `The attachment '${primaryAttachment}' does not belong to network interface '${id}'.`
       );
       assertCliError(
-        await server.aws('ec2', 'modify-network-interface-attribute', '--network-interface-id', primaryEniId, '--attachment', `AttachmentId=${attachmentId},DeleteOnTermination=false`),
+        await server.aws(
+          'ec2',
+          'modify-network-interface-attribute',
+          '--network-interface-id',
+          primaryEniId,
+          '--attachment',
+          `AttachmentId=${attachmentId},DeleteOnTermination=false`
+        ),
         'InvalidParameterValue',
         `The attachment '${attachmentId}' does not belong to network interface '${primaryEniId}'.`
       );

@@ -8,8 +8,23 @@ import {
   RunInstancesCommand,
   type RunInstancesCommandInput
 } from '@aws-sdk/client-ec2';
-import { type TestServer, assertCliError, assertSdkError, assertXmlError, startTestServer } from '../helpers/ec2lite.js';
-import { type LabSubnet, UNKNOWN_ENI, UNKNOWN_SUBNET, VpcLab, addressesOf, describeEni, prefixesOf, secondariesOf } from '../helpers/vpc-lab.js';
+import {
+  type TestServer,
+  assertCliError,
+  assertSdkError,
+  assertXmlError,
+  startTestServer
+} from '../helpers/ec2lite.js';
+import {
+  type LabSubnet,
+  UNKNOWN_ENI,
+  UNKNOWN_SUBNET,
+  VpcLab,
+  addressesOf,
+  describeEni,
+  prefixesOf,
+  secondariesOf
+} from '../helpers/vpc-lab.js';
 
 function items(set: unknown): any[] {
   const item = (set as { item?: unknown } | undefined)?.item;
@@ -19,7 +34,8 @@ function items(set: unknown): any[] {
 const AMI = 'ami-0abcdef1234567890';
 const NO_ADDRESSES = 'The specified subnet does not have enough free addresses to satisfy the request.';
 const LIMIT = 'Number of private addresses will exceed limit.';
-const SUBNET_AND_INTERFACES = 'Network interfaces and an instance-level subnet ID may not be specified on the same request';
+const SUBNET_AND_INTERFACES =
+  'Network interfaces and an instance-level subnet ID may not be specified on the same request';
 
 describe('RunInstances', () => {
   let server: TestServer;
@@ -43,7 +59,12 @@ describe('RunInstances', () => {
     return (Reservations ?? []).flatMap((r) => r.Instances ?? []);
   };
   /** After a refused launch the subnet has no new instance, interface or address less. */
-  async function assertNothingLaunched(subnet: LabSubnet, interfaces: number, available: number, instances = 0): Promise<void> {
+  async function assertNothingLaunched(
+    subnet: LabSubnet,
+    interfaces: number,
+    available: number,
+    instances = 0
+  ): Promise<void> {
     assert.equal((await instancesInSubnet(subnet)).length, instances);
     assert.equal((await subnet.interfaces()).length, interfaces);
     assert.equal(await subnet.available(), available);
@@ -63,7 +84,7 @@ describe('RunInstances', () => {
       assert.match(out.ReservationId ?? '', /^r-[0-9a-f]{17}$/);
       assert.equal(out.OwnerId, '123456789012');
       assert.equal(out.Instances?.length, 1);
-      const instance = out.Instances![0]!;
+      const instance = out.Instances[0]!;
       assert.match(instance.InstanceId ?? '', /^i-[0-9a-f]{17}$/);
       assert.equal(instance.ImageId, AMI);
       assert.equal(instance.InstanceType, 't3.medium');
@@ -77,7 +98,7 @@ describe('RunInstances', () => {
       assert.equal(instance.PrivateDnsName, `ip-${instance.PrivateIpAddress!.replaceAll('.', '-')}.ec2.internal`);
       assert.ok(instance.LaunchTime instanceof Date);
       assert.equal(instance.NetworkInterfaces?.length, 1);
-      const eni = instance.NetworkInterfaces![0]!;
+      const eni = instance.NetworkInterfaces[0]!;
       assert.match(eni.NetworkInterfaceId ?? '', /^eni-[0-9a-f]{17}$/);
       assert.equal(eni.SubnetId, subnet.id);
       assert.equal(eni.Status, 'in-use');
@@ -93,7 +114,12 @@ describe('RunInstances', () => {
       // Without SecurityGroupId.N the interface and instance get the VPC's default group.
       assert.equal(eni.Groups?.[0]?.GroupName, 'default');
       assert.deepEqual(instance.SecurityGroups, eni.Groups);
-      assert.deepEqual(instance.MetadataOptions, { State: 'pending', HttpTokens: 'optional', HttpPutResponseHopLimit: 1, HttpEndpoint: 'enabled' });
+      assert.deepEqual(instance.MetadataOptions, {
+        State: 'pending',
+        HttpTokens: 'optional',
+        HttpPutResponseHopLimit: 1,
+        HttpEndpoint: 'enabled'
+      });
       // EC2 leaves tagSet out of an untagged instance.
       assert.equal(instance.Tags, undefined);
     });
@@ -136,7 +162,12 @@ describe('RunInstances', () => {
       assert.equal(instance.clientToken, 'wire-token');
       assert.deepEqual(instance.placement.availabilityZone, 'us-east-1a');
       assert.deepEqual(items(instance.tagSet), [{ key: 'Name', value: 'wire' }]);
-      assert.deepEqual(instance.metadataOptions, { state: 'pending', httpTokens: 'required', httpPutResponseHopLimit: '2', httpEndpoint: 'enabled' });
+      assert.deepEqual(instance.metadataOptions, {
+        state: 'pending',
+        httpTokens: 'required',
+        httpPutResponseHopLimit: '2',
+        httpEndpoint: 'enabled'
+      });
       const [eni] = items(instance.networkInterfaceSet);
       assert.equal(eni.description, 'wire & <names>');
       assert.equal(eni.attachment.deviceIndex, '0');
@@ -150,7 +181,10 @@ describe('RunInstances', () => {
         ]
       );
       assert.deepEqual(items(eni.ipv4PrefixSet), [{ ipv4Prefix: subnet.prefix(64) }]);
-      assert.deepEqual(items(eni.groupSet).map((g) => g.groupId), [group]);
+      assert.deepEqual(
+        items(eni.groupSet).map((g) => g.groupId),
+        [group]
+      );
     });
 
     it('answers the AWS CLI with --count, --subnet-id, --security-group-ids and --tag-specifications', async () => {
@@ -184,11 +218,15 @@ describe('RunInstances', () => {
         assert.equal(instance.State.Name, 'pending');
         assert.equal(instance.SubnetId, subnet.id);
         assert.deepEqual(instance.Tags, [{ Key: 'team', Value: 'cli' }]);
-        assert.deepEqual(instance.SecurityGroups.map((g: { GroupId: string }) => g.GroupId), [group]);
+        assert.deepEqual(
+          instance.SecurityGroups.map((g: { GroupId: string }) => g.GroupId),
+          [group]
+        );
       }
       const enis = await subnet.interfaces();
       assert.equal(enis.filter((e) => e.Status === 'in-use').length, 2);
-      for (const eni of enis.filter((e) => e.Status === 'in-use')) assert.deepEqual(eni.TagSet, [{ Key: 'eni', Value: 'cli' }]);
+      for (const eni of enis.filter((e) => e.Status === 'in-use'))
+        assert.deepEqual(eni.TagSet, [{ Key: 'eni', Value: 'cli' }]);
       assert.equal(await subnet.available(), 251 - 3);
     });
 
@@ -219,20 +257,42 @@ describe('RunInstances', () => {
         PrivateIpAddress: subnet.at(50),
         PrivateDnsName: `ip-${subnet.at(50).replaceAll('.', '-')}.ec2.internal`
       });
-      assert.ok(addresses.slice(1).every((a: { Primary: boolean; PrivateIpAddress: string }) => !a.Primary && subnet.usable(a.PrivateIpAddress)));
+      assert.ok(
+        addresses
+          .slice(1)
+          .every((a: { Primary: boolean; PrivateIpAddress: string }) => !a.Primary && subnet.usable(a.PrivateIpAddress))
+      );
       assert.equal(await subnet.available(), 251 - 4);
     });
 
     it('takes --private-ip-address alone as the instance-level primary address', async () => {
       const subnet = await lab.subnet();
-      const result = await server.aws('ec2', 'run-instances', '--image-id', AMI, '--subnet-id', subnet.id, '--private-ip-address', subnet.at(7));
+      const result = await server.aws(
+        'ec2',
+        'run-instances',
+        '--image-id',
+        AMI,
+        '--subnet-id',
+        subnet.id,
+        '--private-ip-address',
+        subnet.at(7)
+      );
       assert.equal(result.code, 0, result.stderr);
       assert.equal(result.json.Instances[0].PrivateIpAddress, subnet.at(7));
       assert.equal(result.json.Instances[0].InstanceType, 'm1.small');
     });
 
     it('--secondary-private-ip-address-count without a subnet launches into the default subnet', async () => {
-      const result = await server.aws('ec2', 'run-instances', '--image-id', AMI, '--instance-type', 'm5.large', '--secondary-private-ip-address-count', '2');
+      const result = await server.aws(
+        'ec2',
+        'run-instances',
+        '--image-id',
+        AMI,
+        '--instance-type',
+        'm5.large',
+        '--secondary-private-ip-address-count',
+        '2'
+      );
       assert.equal(result.code, 0, result.stderr);
       const [instance] = result.json.Instances;
       assert.match(instance.PrivateIpAddress, /^172\.31\./);
@@ -242,10 +302,22 @@ describe('RunInstances', () => {
 
     it('answers on the JSON face', async () => {
       const subnet = await lab.subnet();
-      const ok = await server.json({ Action: 'RunInstances', ImageId: AMI, MinCount: 1, MaxCount: 1, SubnetId: subnet.id });
+      const ok = await server.json({
+        Action: 'RunInstances',
+        ImageId: AMI,
+        MinCount: 1,
+        MaxCount: 1,
+        SubnetId: subnet.id
+      });
       assert.equal(ok.status, 200, ok.text);
       assert.equal(ok.json.data.Instances[0].State.Name, 'pending');
-      const failed = await server.json({ Action: 'RunInstances', ImageId: AMI, MinCount: 1, MaxCount: 1, InstanceType: 'm5.huge' });
+      const failed = await server.json({
+        Action: 'RunInstances',
+        ImageId: AMI,
+        MinCount: 1,
+        MaxCount: 1,
+        InstanceType: 'm5.huge'
+      });
       assert.equal(failed.status, 400);
       assert.equal(failed.json.error.ec2Code, 'InvalidParameterValue');
       assert.equal(failed.json.error.message, "Invalid value 'm5.huge' for InstanceType.");
@@ -266,8 +338,16 @@ describe('RunInstances', () => {
         'MissingParameter',
         'The request must contain the parameter ImageId'
       );
-      await assertSdkError(run({ ImageId: 'ubuntu', SubnetId: subnet.id }), 'InvalidAMIID.Malformed', 'Invalid id: "ubuntu" (expecting "ami-...")');
-      await assertSdkError(run({ ImageId: 'ami-XYZ', SubnetId: subnet.id }), 'InvalidAMIID.Malformed', 'Invalid id: "ami-XYZ" (expecting "ami-...")');
+      await assertSdkError(
+        run({ ImageId: 'ubuntu', SubnetId: subnet.id }),
+        'InvalidAMIID.Malformed',
+        'Invalid id: "ubuntu" (expecting "ami-...")'
+      );
+      await assertSdkError(
+        run({ ImageId: 'ami-XYZ', SubnetId: subnet.id }),
+        'InvalidAMIID.Malformed',
+        'Invalid id: "ami-XYZ" (expecting "ami-...")'
+      );
       assertCliError(
         await server.aws('ec2', 'run-instances', '--image-id', 'ami-nothex', '--subnet-id', subnet.id),
         'InvalidAMIID.Malformed',
@@ -283,7 +363,16 @@ describe('RunInstances', () => {
         "Invalid value 'm5.huge' for InstanceType."
       );
       assertCliError(
-        await server.aws('ec2', 'run-instances', '--image-id', AMI, '--subnet-id', subnet.id, '--instance-type', 't9.nano'),
+        await server.aws(
+          'ec2',
+          'run-instances',
+          '--image-id',
+          AMI,
+          '--subnet-id',
+          subnet.id,
+          '--instance-type',
+          't9.nano'
+        ),
         'InvalidParameterValue',
         "Invalid value 't9.nano' for InstanceType."
       );
@@ -306,21 +395,42 @@ describe('RunInstances', () => {
     });
 
     it('MinCount and MaxCount: zero, negative, not a number, or MaxCount below MinCount are InvalidParameterValue', async () => {
-      await assertSdkError(run({ SubnetId: subnet.id, MaxCount: 0 }), 'InvalidParameterValue', 'Maximum instance count must be greater than zero');
-      await assertSdkError(run({ SubnetId: subnet.id, MinCount: 0 }), 'InvalidParameterValue', 'Minimum instance count must be greater than zero');
-      await assertSdkError(run({ SubnetId: subnet.id, MinCount: -1 }), 'InvalidParameterValue', 'Minimum instance count must be greater than zero');
+      await assertSdkError(
+        run({ SubnetId: subnet.id, MaxCount: 0 }),
+        'InvalidParameterValue',
+        'Maximum instance count must be greater than zero'
+      );
+      await assertSdkError(
+        run({ SubnetId: subnet.id, MinCount: 0 }),
+        'InvalidParameterValue',
+        'Minimum instance count must be greater than zero'
+      );
+      await assertSdkError(
+        run({ SubnetId: subnet.id, MinCount: -1 }),
+        'InvalidParameterValue',
+        'Minimum instance count must be greater than zero'
+      );
       await assertSdkError(
         run({ SubnetId: subnet.id, MinCount: 3, MaxCount: 2 }),
         'InvalidParameterValue',
         'maxCount should be greater than or equal to minCount.'
       );
-      assertXmlError(await query({ MinCount: 'one' }), 400, 'InvalidParameterValue', 'Value (one) for parameter MinCount is invalid. Expected an integer.');
+      assertXmlError(
+        await query({ MinCount: 'one' }),
+        400,
+        'InvalidParameterValue',
+        'Value (one) for parameter MinCount is invalid. Expected an integer.'
+      );
       await assertNothingLaunched(subnet, 0, 251);
     });
 
     it('NetworkInterface.N with an instance-level SubnetId, PrivateIpAddress or security group is InvalidParameterCombination', async () => {
       const eniSpec = [{ DeviceIndex: 0, SubnetId: subnet.id }];
-      await assertSdkError(run({ SubnetId: subnet.id, NetworkInterfaces: eniSpec }), 'InvalidParameterCombination', SUBNET_AND_INTERFACES);
+      await assertSdkError(
+        run({ SubnetId: subnet.id, NetworkInterfaces: eniSpec }),
+        'InvalidParameterCombination',
+        SUBNET_AND_INTERFACES
+      );
       await assertSdkError(
         run({ PrivateIpAddress: subnet.at(10), NetworkInterfaces: eniSpec }),
         'InvalidParameterCombination',
@@ -355,7 +465,10 @@ describe('RunInstances', () => {
         'Cannot specify a private IP address when launching more than one instance.'
       );
       await assertSdkError(
-        run({ MaxCount: 2, NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.id, PrivateIpAddress: subnet.at(10) }] }),
+        run({
+          MaxCount: 2,
+          NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.id, PrivateIpAddress: subnet.at(10) }]
+        }),
         'InvalidParameterCombination',
         'Cannot specify a private IP address when launching more than one instance.'
       );
@@ -368,7 +481,13 @@ describe('RunInstances', () => {
         'Each network interface requires a device index.'
       );
       await assertSdkError(
-        run({ InstanceType: 'm5.large', NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.id }, { DeviceIndex: 0, SubnetId: subnet.id }] }),
+        run({
+          InstanceType: 'm5.large',
+          NetworkInterfaces: [
+            { DeviceIndex: 0, SubnetId: subnet.id },
+            { DeviceIndex: 0, SubnetId: subnet.id }
+          ]
+        }),
         'InvalidParameterValue',
         'Each network interface requires a unique device index; 0 is repeated.'
       );
@@ -394,8 +513,16 @@ describe('RunInstances', () => {
     it('more interfaces than the type takes is AttachmentLimitExceeded, counting them all', async () => {
       const four = [0, 1, 2, 3].map((DeviceIndex) => ({ DeviceIndex, SubnetId: subnet.id }));
       const limit = (count: number, type: string) => `Interface count ${count} exceeds the limit for ${type}`;
-      await assertSdkError(run({ InstanceType: 't3.medium', NetworkInterfaces: four }), 'AttachmentLimitExceeded', limit(4, 't3.medium'));
-      await assertSdkError(run({ InstanceType: 'm4.large', NetworkInterfaces: four.slice(0, 3) }), 'AttachmentLimitExceeded', limit(3, 'm4.large'));
+      await assertSdkError(
+        run({ InstanceType: 't3.medium', NetworkInterfaces: four }),
+        'AttachmentLimitExceeded',
+        limit(4, 't3.medium')
+      );
+      await assertSdkError(
+        run({ InstanceType: 'm4.large', NetworkInterfaces: four.slice(0, 3) }),
+        'AttachmentLimitExceeded',
+        limit(3, 'm4.large')
+      );
       assertCliError(
         await server.aws(
           'ec2',
@@ -416,12 +543,18 @@ describe('RunInstances', () => {
     it("SecondaryPrivateIpAddressCount beyond the type's Ipv4AddressesPerInterface is PrivateIpAddressLimitExceeded", async () => {
       // m5.large: 10 addresses per interface, the primary included.
       await assertSdkError(
-        run({ InstanceType: 'm5.large', NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.id, SecondaryPrivateIpAddressCount: 10 }] }),
+        run({
+          InstanceType: 'm5.large',
+          NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.id, SecondaryPrivateIpAddressCount: 10 }]
+        }),
         'PrivateIpAddressLimitExceeded',
         LIMIT
       );
       await assertSdkError(
-        run({ InstanceType: 't2.micro', NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.id, SecondaryPrivateIpAddressCount: 2 }] }),
+        run({
+          InstanceType: 't2.micro',
+          NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.id, SecondaryPrivateIpAddressCount: 2 }]
+        }),
         'PrivateIpAddressLimitExceeded',
         LIMIT
       );
@@ -453,7 +586,12 @@ describe('RunInstances', () => {
         );
       }
       await assertSdkError(
-        run({ InstanceType: 'm4.large', NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.id, Ipv4Prefixes: [{ Ipv4Prefix: subnet.prefix(64) }] }] }),
+        run({
+          InstanceType: 'm4.large',
+          NetworkInterfaces: [
+            { DeviceIndex: 0, SubnetId: subnet.id, Ipv4Prefixes: [{ Ipv4Prefix: subnet.prefix(64) }] }
+          ]
+        }),
         'InvalidParameterValue',
         'Prefix delegation is not supported for instance type m4.large. Use an instance type built on the Nitro System.'
       );
@@ -464,13 +602,25 @@ describe('RunInstances', () => {
       await assertSdkError(
         run({
           InstanceType: 'm5.large',
-          NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.id, Ipv4PrefixCount: 1, Ipv4Prefixes: [{ Ipv4Prefix: subnet.prefix(64) }] }]
+          NetworkInterfaces: [
+            {
+              DeviceIndex: 0,
+              SubnetId: subnet.id,
+              Ipv4PrefixCount: 1,
+              Ipv4Prefixes: [{ Ipv4Prefix: subnet.prefix(64) }]
+            }
+          ]
         }),
         'InvalidParameterCombination',
         'You may specify either ipv4Prefixes or ipv4PrefixCount, but not both.'
       );
       await assertSdkError(
-        run({ InstanceType: 'm5.large', NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.id, Ipv4PrefixCount: 1, SecondaryPrivateIpAddressCount: 1 }] }),
+        run({
+          InstanceType: 'm5.large',
+          NetworkInterfaces: [
+            { DeviceIndex: 0, SubnetId: subnet.id, Ipv4PrefixCount: 1, SecondaryPrivateIpAddressCount: 1 }
+          ]
+        }),
         'InvalidParameterCombination',
         'You may not specify secondaryPrivateIpAddressCount together with ipv4Prefixes or ipv4PrefixCount.'
       );
@@ -490,7 +640,13 @@ describe('RunInstances', () => {
       const busy = await lab.subnet();
       const instance = await launch({ SubnetId: busy.id, InstanceType: 'm5.large' });
       const eni = await busy.eni();
-      await server.ec2.send(new AttachNetworkInterfaceCommand({ NetworkInterfaceId: eni.NetworkInterfaceId, InstanceId: instance.InstanceId, DeviceIndex: 1 }));
+      await server.ec2.send(
+        new AttachNetworkInterfaceCommand({
+          NetworkInterfaceId: eni.NetworkInterfaceId,
+          InstanceId: instance.InstanceId,
+          DeviceIndex: 1
+        })
+      );
       await assertSdkError(
         run({ NetworkInterfaces: [{ DeviceIndex: 0, NetworkInterfaceId: eni.NetworkInterfaceId }] }),
         'InvalidNetworkInterface.InUse',
@@ -498,7 +654,11 @@ describe('RunInstances', () => {
       );
       const free = await busy.eni({ SecondaryPrivateIpAddressCount: 3 });
       await assertSdkError(
-        run({ NetworkInterfaces: [{ DeviceIndex: 0, NetworkInterfaceId: free.NetworkInterfaceId, DeleteOnTermination: true }] }),
+        run({
+          NetworkInterfaces: [
+            { DeviceIndex: 0, NetworkInterfaceId: free.NetworkInterfaceId, DeleteOnTermination: true }
+          ]
+        }),
         'InvalidParameterCombination',
         `DeleteOnTermination can be true only for a network interface created at launch, not for ${free.NetworkInterfaceId}.`
       );
@@ -509,7 +669,10 @@ describe('RunInstances', () => {
       );
       // t3.micro: 2 addresses per interface; this one holds 4.
       await assertSdkError(
-        run({ InstanceType: 't3.micro', NetworkInterfaces: [{ DeviceIndex: 0, NetworkInterfaceId: free.NetworkInterfaceId }] }),
+        run({
+          InstanceType: 't3.micro',
+          NetworkInterfaces: [{ DeviceIndex: 0, NetworkInterfaceId: free.NetworkInterfaceId }]
+        }),
         'InvalidInterface.IpAddressLimitExceeded',
         `Address count 4 on interface-${free.NetworkInterfaceId!.slice(4)} exceeds the limit for t3.micro`
       );
@@ -517,8 +680,16 @@ describe('RunInstances', () => {
     });
 
     it('subnets and addresses: unknown or malformed subnet, address taken, outside the subnet or not an address', async () => {
-      await assertSdkError(run({ SubnetId: UNKNOWN_SUBNET }), 'InvalidSubnetID.NotFound', `The subnet ID '${UNKNOWN_SUBNET}' does not exist`);
-      await assertSdkError(run({ SubnetId: 'subnet-nope' }), 'InvalidSubnetID.Malformed', 'Invalid id: "subnet-nope" (expecting "subnet-...")');
+      await assertSdkError(
+        run({ SubnetId: UNKNOWN_SUBNET }),
+        'InvalidSubnetID.NotFound',
+        `The subnet ID '${UNKNOWN_SUBNET}' does not exist`
+      );
+      await assertSdkError(
+        run({ SubnetId: 'subnet-nope' }),
+        'InvalidSubnetID.Malformed',
+        'Invalid id: "subnet-nope" (expecting "subnet-...")'
+      );
       await assertSdkError(
         run({ NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: UNKNOWN_SUBNET }] }),
         'InvalidSubnetID.NotFound',
@@ -526,7 +697,11 @@ describe('RunInstances', () => {
       );
       const own = await lab.subnet();
       const holder = await own.eni({ PrivateIpAddress: own.at(10) });
-      await assertSdkError(run({ SubnetId: own.id, PrivateIpAddress: own.at(10) }), 'InvalidIPAddress.InUse', `Address ${own.at(10)} is in use.`);
+      await assertSdkError(
+        run({ SubnetId: own.id, PrivateIpAddress: own.at(10) }),
+        'InvalidIPAddress.InUse',
+        `Address ${own.at(10)} is in use.`
+      );
       await assertSdkError(
         run({
           InstanceType: 'm5.large',
@@ -544,7 +719,11 @@ describe('RunInstances', () => {
       const outside = "Address does not fall within the subnet's address range";
       await assertSdkError(run({ SubnetId: own.id, PrivateIpAddress: '10.99.0.10' }), 'InvalidParameterValue', outside);
       const notAnAddress = 'invalid value for parameter address: 10.0.0.999';
-      await assertSdkError(run({ SubnetId: own.id, PrivateIpAddress: '10.0.0.999' }), 'InvalidParameterValue', notAnAddress);
+      await assertSdkError(
+        run({ SubnetId: own.id, PrivateIpAddress: '10.0.0.999' }),
+        'InvalidParameterValue',
+        notAnAddress
+      );
       await assertNothingLaunched(own, 1, 251 - 1);
       assert.equal((await describeEni(server, holder.NetworkInterfaceId!)).Status, 'available');
     });
@@ -560,7 +739,11 @@ describe('RunInstances', () => {
         'InvalidParameterValue',
         `Value (us-east-1b) for parameter availabilityZone is invalid. Subnet '${subnet.id}' is in the availability zone us-east-1a`
       );
-      await assertSdkError(run({ Placement: { AvailabilityZone: 'us-east-1z' } }), 'InvalidParameterValue', 'Invalid availability zone: [us-east-1z]');
+      await assertSdkError(
+        run({ Placement: { AvailabilityZone: 'us-east-1z' } }),
+        'InvalidParameterValue',
+        'Invalid availability zone: [us-east-1z]'
+      );
       await assertSdkError(
         run({ SubnetId: subnet.id, Placement: { AvailabilityZone: 'eu-west-1a' } }),
         'InvalidParameterValue',
@@ -575,7 +758,12 @@ describe('RunInstances', () => {
     });
 
     it('an unknown parameter is UnknownParameter', async () => {
-      assertXmlError(await query({ 'NetworkInterface.1.Bogus': 1 }), 400, 'UnknownParameter', 'The parameter NetworkInterface.1.Bogus is not recognized');
+      assertXmlError(
+        await query({ 'NetworkInterface.1.Bogus': 1 }),
+        400,
+        'UnknownParameter',
+        'The parameter NetworkInterface.1.Bogus is not recognized'
+      );
     });
   });
 
@@ -606,7 +794,10 @@ describe('RunInstances', () => {
       });
       // Five addresses each: two instances fit, a third does not.
       assert.equal(out.Instances?.length, 2);
-      assert.deepEqual(out.Instances!.map((i) => i.AmiLaunchIndex), [0, 1]);
+      assert.deepEqual(
+        out.Instances.map((i) => i.AmiLaunchIndex),
+        [0, 1]
+      );
       assert.equal(await subnet.available(), 1);
       assert.equal((await subnet.interfaces()).length, 2);
       const { Reservations } = await server.ec2.send(
@@ -658,11 +849,14 @@ describe('RunInstances', () => {
       assert.equal(await first.available(), 11 - 2);
       assert.equal((await second.interfaces()).length, 2);
       assert.equal(await second.available(), 1);
-      for (const instance of out.Instances!) {
-        assert.deepEqual(instance.NetworkInterfaces?.map((e) => [e.Attachment?.DeviceIndex, e.SubnetId]), [
-          [0, first.id],
-          [1, second.id]
-        ]);
+      for (const instance of out.Instances) {
+        assert.deepEqual(
+          instance.NetworkInterfaces?.map((e) => [e.Attachment?.DeviceIndex, e.SubnetId]),
+          [
+            [0, first.id],
+            [1, second.id]
+          ]
+        );
       }
     });
 
@@ -681,7 +875,13 @@ describe('RunInstances', () => {
             SecondaryPrivateIpAddressCount: 0,
             Groups: [group]
           },
-          { DeviceIndex: 1, SubnetId: b.id, PrivateIpAddress: b.at(9), SecondaryPrivateIpAddressCount: 2, DeleteOnTermination: false }
+          {
+            DeviceIndex: 1,
+            SubnetId: b.id,
+            PrivateIpAddress: b.at(9),
+            SecondaryPrivateIpAddressCount: 2,
+            DeleteOnTermination: false
+          }
         ]
       });
       assert.equal(instance.PrivateIpAddress, a.at(20));
@@ -708,13 +908,18 @@ describe('RunInstances', () => {
       assert.equal(prefixesOf(nitro.NetworkInterfaces![0] as never).length, 2);
       const metal = await launch({
         InstanceType: 'm5.metal',
-        NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.id, Ipv4Prefixes: [{ Ipv4Prefix: subnet.prefix(240 - 16) }] }]
+        NetworkInterfaces: [
+          { DeviceIndex: 0, SubnetId: subnet.id, Ipv4Prefixes: [{ Ipv4Prefix: subnet.prefix(240 - 16) }] }
+        ]
       });
       assert.deepEqual(prefixesOf(metal.NetworkInterfaces![0] as never), [subnet.prefix(224)]);
       assert.equal(await subnet.available(), 251 - 2 - 3 * 16);
       // Prefixes count against the slots: m5.large has 10, so 1 primary + 10 prefixes is too many.
       await assertSdkError(
-        run({ InstanceType: 'm5.large', NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.id, Ipv4PrefixCount: 10 }] }),
+        run({
+          InstanceType: 'm5.large',
+          NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.id, Ipv4PrefixCount: 10 }]
+        }),
         'PrivateIpAddressLimitExceeded',
         LIMIT
       );
@@ -723,7 +928,10 @@ describe('RunInstances', () => {
     it('attaches an existing available interface at launch, DeleteOnTermination false by default', async () => {
       const subnet = await lab.subnet();
       const eni = await subnet.eni({ SecondaryPrivateIpAddressCount: 2, Description: 'mine' });
-      const instance = await launch({ InstanceType: 't3.medium', NetworkInterfaces: [{ DeviceIndex: 0, NetworkInterfaceId: eni.NetworkInterfaceId }] });
+      const instance = await launch({
+        InstanceType: 't3.medium',
+        NetworkInterfaces: [{ DeviceIndex: 0, NetworkInterfaceId: eni.NetworkInterfaceId }]
+      });
       assert.equal(instance.SubnetId, subnet.id);
       assert.equal(instance.PrivateIpAddress, eni.PrivateIpAddress);
       assert.deepEqual(instance.SecurityGroups, eni.Groups);
@@ -757,15 +965,43 @@ describe('RunInstances', () => {
         new DescribeInstancesCommand({ Filters: [{ Name: 'client-token', Values: ['launch-once'] }] })
       );
       assert.equal(Reservations?.length, 1);
-      const mismatch = 'Arguments on this idempotent request are inconsistent with arguments used in previous request(s).';
+      const mismatch =
+        'Arguments on this idempotent request are inconsistent with arguments used in previous request(s).';
       await assertSdkError(run({ ...input, MaxCount: 3 }), 'IdempotentParameterMismatch', mismatch);
       assertCliError(
-        await server.aws('ec2', 'run-instances', '--image-id', AMI, '--subnet-id', subnet.id, '--client-token', 'launch-once'),
+        await server.aws(
+          'ec2',
+          'run-instances',
+          '--image-id',
+          AMI,
+          '--subnet-id',
+          subnet.id,
+          '--client-token',
+          'launch-once'
+        ),
         'IdempotentParameterMismatch',
         mismatch
       );
-      const cli = await server.aws('ec2', 'run-instances', '--image-id', AMI, '--subnet-id', subnet.id, '--client-token', 'cli-once');
-      const cliAgain = await server.aws('ec2', 'run-instances', '--image-id', AMI, '--subnet-id', subnet.id, '--client-token', 'cli-once');
+      const cli = await server.aws(
+        'ec2',
+        'run-instances',
+        '--image-id',
+        AMI,
+        '--subnet-id',
+        subnet.id,
+        '--client-token',
+        'cli-once'
+      );
+      const cliAgain = await server.aws(
+        'ec2',
+        'run-instances',
+        '--image-id',
+        AMI,
+        '--subnet-id',
+        subnet.id,
+        '--client-token',
+        'cli-once'
+      );
       assert.equal(cli.code, 0, cli.stderr);
       assert.equal(cliAgain.json.ReservationId, cli.json.ReservationId);
       assert.equal((await instancesInSubnet(subnet)).length, 3);
@@ -774,7 +1010,12 @@ describe('RunInstances', () => {
     it('DryRun answers 412 DryRunOperation and launches nothing; a bad dry run answers its error', async () => {
       const subnet = await lab.subnet();
       await assertSdkError(
-        run({ SubnetId: subnet.id, DryRun: true, MaxCount: 3, TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'dry', Value: 'run' }] }] }),
+        run({
+          SubnetId: subnet.id,
+          DryRun: true,
+          MaxCount: 3,
+          TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'dry', Value: 'run' }] }]
+        }),
         'DryRunOperation',
         'Request would have succeeded, but DryRun flag is set.',
         412
@@ -790,10 +1031,17 @@ describe('RunInstances', () => {
         'Request would have succeeded, but DryRun flag is set.'
       );
       await assertNothingLaunched(subnet, 0, 251);
-      const { Reservations } = await server.ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:dry', Values: ['run'] }] }));
+      const { Reservations } = await server.ec2.send(
+        new DescribeInstancesCommand({ Filters: [{ Name: 'tag:dry', Values: ['run'] }] })
+      );
       assert.deepEqual(Reservations, []);
       // A dry run with a ClientToken does not spend the token.
-      await assertSdkError(run({ SubnetId: subnet.id, DryRun: true, ClientToken: 'dry-token' }), 'DryRunOperation', /DryRun flag is set/, 412);
+      await assertSdkError(
+        run({ SubnetId: subnet.id, DryRun: true, ClientToken: 'dry-token' }),
+        'DryRunOperation',
+        /DryRun flag is set/,
+        412
+      );
       assert.equal((await run({ SubnetId: subnet.id, MaxCount: 2, ClientToken: 'dry-token' })).Instances?.length, 2);
     });
 
@@ -802,7 +1050,13 @@ describe('RunInstances', () => {
       const instance = await launch({
         SubnetId: subnet.id,
         TagSpecifications: [
-          { ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'web' }, { Key: 'team', Value: 'net' }] },
+          {
+            ResourceType: 'instance',
+            Tags: [
+              { Key: 'Name', Value: 'web' },
+              { Key: 'team', Value: 'net' }
+            ]
+          },
           { ResourceType: 'network-interface', Tags: [{ Key: 'Name', Value: 'web-eth0' }] },
           { ResourceType: 'volume', Tags: [{ Key: 'Name', Value: 'web-root' }] }
         ]
@@ -813,7 +1067,9 @@ describe('RunInstances', () => {
       ]);
       assert.deepEqual((await describeInstance(instance.InstanceId!)).Tags, instance.Tags);
       const { NetworkInterfaces } = await server.ec2.send(
-        new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: [instance.InstanceId!] }] })
+        new DescribeNetworkInterfacesCommand({
+          Filters: [{ Name: 'attachment.instance-id', Values: [instance.InstanceId!] }]
+        })
       );
       assert.deepEqual(NetworkInterfaces?.[0]?.TagSet, [{ Key: 'Name', Value: 'web-eth0' }]);
     });
@@ -822,9 +1078,19 @@ describe('RunInstances', () => {
       const subnet = await lab.subnet();
       const instance = await launch({
         SubnetId: subnet.id,
-        MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 3, HttpEndpoint: 'enabled', InstanceMetadataTags: 'enabled' }
+        MetadataOptions: {
+          HttpTokens: 'required',
+          HttpPutResponseHopLimit: 3,
+          HttpEndpoint: 'enabled',
+          InstanceMetadataTags: 'enabled'
+        }
       });
-      assert.deepEqual(instance.MetadataOptions, { State: 'pending', HttpTokens: 'required', HttpPutResponseHopLimit: 3, HttpEndpoint: 'enabled' });
+      assert.deepEqual(instance.MetadataOptions, {
+        State: 'pending',
+        HttpTokens: 'required',
+        HttpPutResponseHopLimit: 3,
+        HttpEndpoint: 'enabled'
+      });
       assert.deepEqual((await describeInstance(instance.InstanceId!)).MetadataOptions, {
         State: 'applied',
         HttpTokens: 'required',
@@ -855,7 +1121,11 @@ describe('RunInstances', () => {
       const subnet = await lab.subnet();
       const instance = await launch({
         InstanceType: 'p4d.24xlarge',
-        NetworkInterfaces: [0, 1, 2, 3].map((card) => ({ DeviceIndex: card === 0 ? 0 : 1, NetworkCardIndex: card, SubnetId: subnet.id }))
+        NetworkInterfaces: [0, 1, 2, 3].map((card) => ({
+          DeviceIndex: card === 0 ? 0 : 1,
+          NetworkCardIndex: card,
+          SubnetId: subnet.id
+        }))
       });
       assert.deepEqual(
         instance.NetworkInterfaces?.map((e) => [e.Attachment?.NetworkCardIndex, e.Attachment?.DeviceIndex]),

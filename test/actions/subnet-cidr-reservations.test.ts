@@ -13,8 +13,24 @@ import {
   RunInstancesCommand,
   type SubnetCidrReservation
 } from '@aws-sdk/client-ec2';
-import { type TestServer, assertCliError, assertSdkError, assertXmlError, startTestServer } from '../helpers/ec2lite.js';
-import { type LabSubnet, UNKNOWN_SUBNET, VpcLab, addressesOf, assign, describeEni, prefixesOf, toInt, toText } from '../helpers/vpc-lab.js';
+import {
+  type TestServer,
+  assertCliError,
+  assertSdkError,
+  assertXmlError,
+  startTestServer
+} from '../helpers/ec2lite.js';
+import {
+  type LabSubnet,
+  UNKNOWN_SUBNET,
+  VpcLab,
+  addressesOf,
+  assign,
+  describeEni,
+  prefixesOf,
+  toInt,
+  toText
+} from '../helpers/vpc-lab.js';
 
 /**
  * CreateSubnetCidrReservation, GetSubnetCidrReservations and DeleteSubnetCidrReservation, and what reservations do
@@ -45,8 +61,10 @@ describe('subnet CIDR reservations', () => {
   let lab: VpcLab;
   const create = async (input: CreateSubnetCidrReservationCommandInput): Promise<SubnetCidrReservation> =>
     (await server.ec2.send(new CreateSubnetCidrReservationCommand(input))).SubnetCidrReservation!;
-  const get = (input: GetSubnetCidrReservationsCommandInput) => server.ec2.send(new GetSubnetCidrReservationsCommand(input));
-  const remove = (id: string) => server.ec2.send(new DeleteSubnetCidrReservationCommand({ SubnetCidrReservationId: id }));
+  const get = (input: GetSubnetCidrReservationsCommandInput) =>
+    server.ec2.send(new GetSubnetCidrReservationsCommand(input));
+  const remove = (id: string) =>
+    server.ec2.send(new DeleteSubnetCidrReservationCommand({ SubnetCidrReservationId: id }));
   /** A /block reservation at `offset` of the subnet. */
   const reserve = (subnet: LabSubnet, offset: number, length: number, type: 'prefix' | 'explicit') =>
     create({ SubnetId: subnet.id, Cidr: `${subnet.at(offset)}/${length}`, ReservationType: type });
@@ -130,7 +148,11 @@ describe('subnet CIDR reservations', () => {
         const input = { SubnetId: subnet.id, Cidr: subnet.prefix(16), ReservationType: 'prefix' } as const;
         for (const name of ['SubnetId', 'Cidr', 'ReservationType'] as const) {
           const { [name]: _left, ...rest } = input;
-          await assertSdkError(create(rest as never), 'MissingParameter', `The request must contain the parameter ${name}`);
+          await assertSdkError(
+            create(rest as never),
+            'MissingParameter',
+            `The request must contain the parameter ${name}`
+          );
         }
       });
 
@@ -149,9 +171,22 @@ describe('subnet CIDR reservations', () => {
           'Invalid id: "subnet_1" (expecting "subnet-...")'
         );
         const message = `The subnet ID '${UNKNOWN_SUBNET}' does not exist`;
-        await assertSdkError(create({ SubnetId: UNKNOWN_SUBNET, Cidr: '10.80.0.0/28', ReservationType: 'prefix' }), 'InvalidSubnetID.NotFound', message);
+        await assertSdkError(
+          create({ SubnetId: UNKNOWN_SUBNET, Cidr: '10.80.0.0/28', ReservationType: 'prefix' }),
+          'InvalidSubnetID.NotFound',
+          message
+        );
         assertCliError(
-          await server.aws('ec2', 'create-subnet-cidr-reservation', '--subnet-id', UNKNOWN_SUBNET, '--cidr', '10.80.0.0/28', '--reservation-type', 'prefix'),
+          await server.aws(
+            'ec2',
+            'create-subnet-cidr-reservation',
+            '--subnet-id',
+            UNKNOWN_SUBNET,
+            '--cidr',
+            '10.80.0.0/28',
+            '--reservation-type',
+            'prefix'
+          ),
           'InvalidSubnetID.NotFound',
           message
         );
@@ -178,16 +213,33 @@ describe('subnet CIDR reservations', () => {
       it('refuses a range outside the subnet or larger than it, quoting the canonical CIDR', async () => {
         const outside = (cidr: string) => `Reservation CIDR ${cidr} is not within the subnet CIDR block ${subnet.cidr}`;
         const next = `${subnet.at(256)}/28`;
-        await assertSdkError(create({ SubnetId: subnet.id, Cidr: next, ReservationType: 'prefix' }), 'InvalidParameterValue', outside(next));
+        await assertSdkError(
+          create({ SubnetId: subnet.id, Cidr: next, ReservationType: 'prefix' }),
+          'InvalidParameterValue',
+          outside(next)
+        );
         const wider = `${toText(subnet.base - (subnet.base % 512))}/23`;
-        await assertSdkError(create({ SubnetId: subnet.id, Cidr: wider, ReservationType: 'prefix' }), 'InvalidParameterValue', outside(wider));
+        await assertSdkError(
+          create({ SubnetId: subnet.id, Cidr: wider, ReservationType: 'prefix' }),
+          'InvalidParameterValue',
+          outside(wider)
+        );
         await assertSdkError(
           create({ SubnetId: subnet.id, Cidr: `${subnet.at(256 + 5)}/28`, ReservationType: 'explicit' }),
           'InvalidParameterValue',
           outside(next)
         );
         assertCliError(
-          await server.aws('ec2', 'create-subnet-cidr-reservation', '--subnet-id', subnet.id, '--cidr', next, '--reservation-type', 'prefix'),
+          await server.aws(
+            'ec2',
+            'create-subnet-cidr-reservation',
+            '--subnet-id',
+            subnet.id,
+            '--cidr',
+            next,
+            '--reservation-type',
+            'prefix'
+          ),
           'InvalidParameterValue',
           outside(next)
         );
@@ -216,12 +268,22 @@ describe('subnet CIDR reservations', () => {
 
       it('refuses a TagSpecification for another resource type and a description over 255 characters', async () => {
         await assertSdkError(
-          create({ SubnetId: subnet.id, Cidr: subnet.prefix(192), ReservationType: 'prefix', TagSpecifications: [{ ResourceType: 'subnet', Tags: [{ Key: 'a', Value: 'b' }] }] }),
+          create({
+            SubnetId: subnet.id,
+            Cidr: subnet.prefix(192),
+            ReservationType: 'prefix',
+            TagSpecifications: [{ ResourceType: 'subnet', Tags: [{ Key: 'a', Value: 'b' }] }]
+          }),
           'InvalidParameterValue',
           "'subnet' is not a valid taggable resource type for this operation."
         );
         await assertSdkError(
-          create({ SubnetId: subnet.id, Cidr: subnet.prefix(192), ReservationType: 'prefix', Description: 'd'.repeat(256) }),
+          create({
+            SubnetId: subnet.id,
+            Cidr: subnet.prefix(192),
+            ReservationType: 'prefix',
+            Description: 'd'.repeat(256)
+          }),
           'InvalidParameterValue',
           'Value for parameter Description is invalid. It must be at most 255 characters long.'
         );
@@ -229,9 +291,24 @@ describe('subnet CIDR reservations', () => {
 
       it('answers DryRun with DryRunOperation (412) and reserves nothing', async () => {
         const fresh = await lab.subnet(26);
-        await assertSdkError(create({ SubnetId: fresh.id, Cidr: fresh.prefix(16), ReservationType: 'prefix', DryRun: true }), 'DryRunOperation', DRY_RUN, 412);
+        await assertSdkError(
+          create({ SubnetId: fresh.id, Cidr: fresh.prefix(16), ReservationType: 'prefix', DryRun: true }),
+          'DryRunOperation',
+          DRY_RUN,
+          412
+        );
         assertCliError(
-          await server.aws('ec2', 'create-subnet-cidr-reservation', '--subnet-id', fresh.id, '--cidr', fresh.prefix(16), '--reservation-type', 'prefix', '--dry-run'),
+          await server.aws(
+            'ec2',
+            'create-subnet-cidr-reservation',
+            '--subnet-id',
+            fresh.id,
+            '--cidr',
+            fresh.prefix(16),
+            '--reservation-type',
+            'prefix',
+            '--dry-run'
+          ),
           'DryRunOperation',
           DRY_RUN
         );
@@ -242,7 +319,11 @@ describe('subnet CIDR reservations', () => {
     describe('functionality', () => {
       it('clears host bits, as EC2 does for every CIDR', async () => {
         const subnet = await lab.subnet(24);
-        const reservation = await create({ SubnetId: subnet.id, Cidr: `${subnet.at(37)}/28`, ReservationType: 'explicit' });
+        const reservation = await create({
+          SubnetId: subnet.id,
+          Cidr: `${subnet.at(37)}/28`,
+          ReservationType: 'explicit'
+        });
         assert.equal(reservation.Cidr, subnet.prefix(32));
       });
 
@@ -291,20 +372,38 @@ describe('subnet CIDR reservations', () => {
 
       it('answers the SDK and the AWS CLI', async () => {
         const out = await get({ SubnetId: subnet.id });
-        assert.deepEqual(out.SubnetIpv4CidrReservations!.map((r) => r.SubnetCidrReservationId), ids);
+        assert.deepEqual(
+          out.SubnetIpv4CidrReservations!.map((r) => r.SubnetCidrReservationId),
+          ids
+        );
         assert.deepEqual(out.SubnetIpv6CidrReservations, []);
         const result = await server.aws('ec2', 'get-subnet-cidr-reservations', '--subnet-id', subnet.id);
         assert.equal(result.code, 0, result.stderr);
-        assert.deepEqual(result.json.SubnetIpv4CidrReservations.map((r: SubnetCidrReservation) => r.SubnetCidrReservationId), ids);
+        assert.deepEqual(
+          result.json.SubnetIpv4CidrReservations.map((r: SubnetCidrReservation) => r.SubnetCidrReservationId),
+          ids
+        );
         assert.deepEqual(result.json.SubnetIpv6CidrReservations, []);
       });
     });
 
     describe('validations', () => {
       it('needs a well-formed, existing SubnetId', async () => {
-        await assertSdkError(get({} as GetSubnetCidrReservationsCommandInput), 'MissingParameter', 'The request must contain the parameter SubnetId');
-        await assertSdkError(get({ SubnetId: 'subnet_1' }), 'InvalidSubnetID.Malformed', 'Invalid id: "subnet_1" (expecting "subnet-...")');
-        await assertSdkError(get({ SubnetId: UNKNOWN_SUBNET }), 'InvalidSubnetID.NotFound', `The subnet ID '${UNKNOWN_SUBNET}' does not exist`);
+        await assertSdkError(
+          get({} as GetSubnetCidrReservationsCommandInput),
+          'MissingParameter',
+          'The request must contain the parameter SubnetId'
+        );
+        await assertSdkError(
+          get({ SubnetId: 'subnet_1' }),
+          'InvalidSubnetID.Malformed',
+          'Invalid id: "subnet_1" (expecting "subnet-...")'
+        );
+        await assertSdkError(
+          get({ SubnetId: UNKNOWN_SUBNET }),
+          'InvalidSubnetID.NotFound',
+          `The subnet ID '${UNKNOWN_SUBNET}' does not exist`
+        );
         assertCliError(
           await server.aws('ec2', 'get-subnet-cidr-reservations', '--subnet-id', UNKNOWN_SUBNET),
           'InvalidSubnetID.NotFound',
@@ -313,7 +412,11 @@ describe('subnet CIDR reservations', () => {
       });
 
       it('refuses an unknown filter, MaxResults outside 5..1000 and a token it did not issue', async () => {
-        await assertSdkError(get({ SubnetId: subnet.id, Filters: [{ Name: 'type', Values: ['prefix'] }] }), 'InvalidParameterValue', "The filter 'type' is invalid");
+        await assertSdkError(
+          get({ SubnetId: subnet.id, Filters: [{ Name: 'type', Values: ['prefix'] }] }),
+          'InvalidParameterValue',
+          "The filter 'type' is invalid"
+        );
         for (const max of [4, 1001]) {
           await assertSdkError(
             get({ SubnetId: subnet.id, MaxResults: max }),
@@ -321,7 +424,11 @@ describe('subnet CIDR reservations', () => {
             `Value ( ${max} ) for parameter maxResults is invalid. Parameter must be between 5 and 1000.`
           );
         }
-        await assertSdkError(get({ SubnetId: subnet.id, NextToken: 'x' }), 'InvalidParameterValue', 'Value ( x ) for parameter NextToken is invalid. The token is invalid.');
+        await assertSdkError(
+          get({ SubnetId: subnet.id, NextToken: 'x' }),
+          'InvalidParameterValue',
+          'Value ( x ) for parameter NextToken is invalid. The token is invalid.'
+        );
       });
 
       it('answers DryRun with DryRunOperation (412)', async () => {
@@ -332,15 +439,27 @@ describe('subnet CIDR reservations', () => {
     describe('functionality', () => {
       it('filters by reservationType, cidr, subnet-id, tag:<key> and tag-key', async () => {
         const listed = async (...Filters: { Name: string; Values: string[] }[]) =>
-          (await get({ SubnetId: subnet.id, Filters })).SubnetIpv4CidrReservations!.map((r) => ids.indexOf(r.SubnetCidrReservationId!));
+          (await get({ SubnetId: subnet.id, Filters })).SubnetIpv4CidrReservations!.map((r) =>
+            ids.indexOf(r.SubnetCidrReservationId!)
+          );
         assert.deepEqual(await listed({ Name: 'reservationType', Values: ['prefix'] }), [0, 2, 4, 6]);
         assert.deepEqual(await listed({ Name: 'reservationType', Values: ['explicit'] }), [1, 3, 5]);
         assert.deepEqual(await listed({ Name: 'cidr', Values: [subnet.prefix(32), subnet.prefix(48)] }), [1, 2]);
         assert.deepEqual(await listed({ Name: 'subnet-id', Values: [subnet.id] }), [0, 1, 2, 3, 4, 5, 6]);
         assert.deepEqual(await listed({ Name: 'subnet-id', Values: [UNKNOWN_SUBNET] }), []);
-        assert.deepEqual(await listed({ Name: 'tag:n', Values: ['3', '5'] }, { Name: 'reservationType', Values: ['explicit'] }), [3, 5]);
+        assert.deepEqual(
+          await listed({ Name: 'tag:n', Values: ['3', '5'] }, { Name: 'reservationType', Values: ['explicit'] }),
+          [3, 5]
+        );
         assert.deepEqual(await listed({ Name: 'tag-key', Values: ['n'] }), [0, 1, 2, 3, 4, 5, 6]);
-        const cli = await server.aws('ec2', 'get-subnet-cidr-reservations', '--subnet-id', subnet.id, '--filters', 'Name=reservationType,Values=explicit');
+        const cli = await server.aws(
+          'ec2',
+          'get-subnet-cidr-reservations',
+          '--subnet-id',
+          subnet.id,
+          '--filters',
+          'Name=reservationType,Values=explicit'
+        );
         assert.equal(cli.code, 0, cli.stderr);
         assert.equal(cli.json.SubnetIpv4CidrReservations.length, 3);
       });
@@ -359,7 +478,9 @@ describe('subnet CIDR reservations', () => {
         const second = await get({ SubnetId: subnet.id, MaxResults: 5, NextToken: first.NextToken });
         assert.equal(second.NextToken, undefined);
         assert.deepEqual(
-          [...first.SubnetIpv4CidrReservations!, ...second.SubnetIpv4CidrReservations!].map((r) => r.SubnetCidrReservationId),
+          [...first.SubnetIpv4CidrReservations!, ...second.SubnetIpv4CidrReservations!].map(
+            (r) => r.SubnetCidrReservationId
+          ),
           ids
         );
       });
@@ -380,17 +501,27 @@ describe('subnet CIDR reservations', () => {
       const c = await reserve(subnet, 48, 28, 'explicit');
       const out = await remove(a.SubnetCidrReservationId!);
       assert.deepEqual(out.DeletedSubnetCidrReservation, a);
-      const response = await server.query({ Action: 'DeleteSubnetCidrReservation', SubnetCidrReservationId: b.SubnetCidrReservationId! });
+      const response = await server.query({
+        Action: 'DeleteSubnetCidrReservation',
+        SubnetCidrReservationId: b.SubnetCidrReservationId!
+      });
       assert.equal(response.status, 200, response.text);
       const deleted = response.xml.DeleteSubnetCidrReservationResponse.deletedSubnetCidrReservation;
       assert.equal(deleted.subnetCidrReservationId, b.SubnetCidrReservationId);
       assert.equal(deleted.cidr, subnet.prefix(32));
-      const result = await server.aws('ec2', 'delete-subnet-cidr-reservation', '--subnet-cidr-reservation-id', c.SubnetCidrReservationId!);
+      const result = await server.aws(
+        'ec2',
+        'delete-subnet-cidr-reservation',
+        '--subnet-cidr-reservation-id',
+        c.SubnetCidrReservationId!
+      );
       assert.equal(result.code, 0, result.stderr);
       assert.equal(result.json.DeletedSubnetCidrReservation.SubnetCidrReservationId, c.SubnetCidrReservationId);
       assert.deepEqual((await get({ SubnetId: subnet.id })).SubnetIpv4CidrReservations, []);
       // Its tags went with it.
-      const { Tags } = await server.ec2.send(new DescribeTagsCommand({ Filters: [{ Name: 'resource-id', Values: [a.SubnetCidrReservationId!] }] }));
+      const { Tags } = await server.ec2.send(
+        new DescribeTagsCommand({ Filters: [{ Name: 'resource-id', Values: [a.SubnetCidrReservationId!] }] })
+      );
       assert.deepEqual(Tags, []);
     });
 
@@ -400,7 +531,11 @@ describe('subnet CIDR reservations', () => {
         'MissingParameter',
         'The request must contain the parameter SubnetCidrReservationId'
       );
-      await assertSdkError(remove('scr_1'), 'InvalidSubnetCidrReservationID.Malformed', 'Invalid id: "scr_1" (expecting "scr-...")');
+      await assertSdkError(
+        remove('scr_1'),
+        'InvalidSubnetCidrReservationID.Malformed',
+        'Invalid id: "scr_1" (expecting "scr-...")'
+      );
       const message = `The subnet CIDR reservation ID '${UNKNOWN_SCR}' does not exist`;
       await assertSdkError(remove(UNKNOWN_SCR), 'InvalidSubnetCidrReservationID.NotFound', message);
       assertCliError(
@@ -442,7 +577,9 @@ describe('subnet CIDR reservations', () => {
         'InvalidSubnetCidrReservationID.NotFound',
         `The subnet CIDR reservation ID '${SubnetCidrReservationId}' does not exist`
       );
-      const { Tags } = await server.ec2.send(new DescribeTagsCommand({ Filters: [{ Name: 'resource-id', Values: [SubnetCidrReservationId!] }] }));
+      const { Tags } = await server.ec2.send(
+        new DescribeTagsCommand({ Filters: [{ Name: 'resource-id', Values: [SubnetCidrReservationId!] }] })
+      );
       assert.deepEqual(Tags, []);
     });
   });
@@ -463,7 +600,11 @@ describe('subnet CIDR reservations', () => {
       const reserveOn = async (subnet: LabSubnet, offset: number, length: number, type: 'prefix' | 'explicit') =>
         (
           await s.ec2.send(
-            new CreateSubnetCidrReservationCommand({ SubnetId: subnet.id, Cidr: `${subnet.at(offset)}/${length}`, ReservationType: type })
+            new CreateSubnetCidrReservationCommand({
+              SubnetId: subnet.id,
+              Cidr: `${subnet.at(offset)}/${length}`,
+              ReservationType: type
+            })
           )
         ).SubnetCidrReservation!.SubnetCidrReservationId!;
 
@@ -471,41 +612,76 @@ describe('subnet CIDR reservations', () => {
         const subnet = await plab.subnet(26);
         await reserveOn(subnet, 32, 27, 'explicit');
         const eni = await subnet.eni();
-        const { addresses } = await assign(s, { NetworkInterfaceId: eni.NetworkInterfaceId, SecondaryPrivateIpAddressCount: 27 });
+        const { addresses } = await assign(s, {
+          NetworkInterfaceId: eni.NetworkInterfaceId,
+          SecondaryPrivateIpAddressCount: 27
+        });
         const all = [...addresses, eni.PrivateIpAddress!];
         assert.equal(new Set(all).size, 28);
         for (const address of all) assert.ok(offsetIn(subnet, address) >= 4 && offsetIn(subnet, address) < 32, address);
         // Only reserved space is left: every automatic pick is refused at once, though 31 addresses are unused.
         assert.equal(await subnet.available(), 31);
         await assertSdkError(
-          s.ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eni.NetworkInterfaceId, SecondaryPrivateIpAddressCount: 1 })),
+          s.ec2.send(
+            new AssignPrivateIpAddressesCommand({
+              NetworkInterfaceId: eni.NetworkInterfaceId,
+              SecondaryPrivateIpAddressCount: 1
+            })
+          ),
           'InsufficientFreeAddressesInSubnet',
           INSUFFICIENT_ADDRESSES
         );
-        await assertSdkError(s.ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: subnet.id })), 'InsufficientFreeAddressesInSubnet', INSUFFICIENT_ADDRESSES);
         await assertSdkError(
-          s.ec2.send(new RunInstancesCommand({ ImageId: IMAGE, InstanceType: 'm5.large', MinCount: 1, MaxCount: 1, SubnetId: subnet.id })),
+          s.ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: subnet.id })),
           'InsufficientFreeAddressesInSubnet',
           INSUFFICIENT_ADDRESSES
         );
         await assertSdkError(
-          s.ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eni.NetworkInterfaceId, Ipv4PrefixCount: 1 })),
+          s.ec2.send(
+            new RunInstancesCommand({
+              ImageId: IMAGE,
+              InstanceType: 'm5.large',
+              MinCount: 1,
+              MaxCount: 1,
+              SubnetId: subnet.id
+            })
+          ),
+          'InsufficientFreeAddressesInSubnet',
+          INSUFFICIENT_ADDRESSES
+        );
+        await assertSdkError(
+          s.ec2.send(
+            new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eni.NetworkInterfaceId, Ipv4PrefixCount: 1 })
+          ),
           'InvalidParameterValue',
           NO_ROOM_FOR_PREFIXES
         );
         assertCliError(
-          await s.aws('ec2', 'assign-private-ip-addresses', '--network-interface-id', eni.NetworkInterfaceId!, '--secondary-private-ip-address-count', '1'),
+          await s.aws(
+            'ec2',
+            'assign-private-ip-addresses',
+            '--network-interface-id',
+            eni.NetworkInterfaceId!,
+            '--secondary-private-ip-address-count',
+            '1'
+          ),
           'InsufficientFreeAddressesInSubnet',
           INSUFFICIENT_ADDRESSES
         );
         assert.equal(await subnet.available(), 31);
 
         // Addresses and prefixes named in the request may come from the explicit range.
-        const named = await assign(s, { NetworkInterfaceId: eni.NetworkInterfaceId, PrivateIpAddresses: [subnet.at(49), subnet.at(62)] });
+        const named = await assign(s, {
+          NetworkInterfaceId: eni.NetworkInterfaceId,
+          PrivateIpAddresses: [subnet.at(49), subnet.at(62)]
+        });
         assert.deepEqual(named.addresses, [subnet.at(49), subnet.at(62)]);
         const other = await subnet.eni({ PrivateIpAddress: subnet.at(56) });
         assert.equal(other.PrivateIpAddress, subnet.at(56));
-        const prefixed = await assign(s, { NetworkInterfaceId: other.NetworkInterfaceId, Ipv4Prefixes: [subnet.prefix(32)] });
+        const prefixed = await assign(s, {
+          NetworkInterfaceId: other.NetworkInterfaceId,
+          Ipv4Prefixes: [subnet.prefix(32)]
+        });
         assert.deepEqual(prefixed.prefixes, [subnet.prefix(32)]);
         assert.equal(await subnet.available(), 31 - 3 - 16);
       });
@@ -515,13 +691,22 @@ describe('subnet CIDR reservations', () => {
         const id = await reserveOn(subnet, 32, 27, 'explicit');
         const eni = await subnet.eni({ SecondaryPrivateIpAddressCount: 27 });
         await assertSdkError(
-          s.ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eni.NetworkInterfaceId, SecondaryPrivateIpAddressCount: 1 })),
+          s.ec2.send(
+            new AssignPrivateIpAddressesCommand({
+              NetworkInterfaceId: eni.NetworkInterfaceId,
+              SecondaryPrivateIpAddressCount: 1
+            })
+          ),
           'InsufficientFreeAddressesInSubnet',
           INSUFFICIENT_ADDRESSES
         );
         await s.ec2.send(new DeleteSubnetCidrReservationCommand({ SubnetCidrReservationId: id }));
-        const { addresses } = await assign(s, { NetworkInterfaceId: eni.NetworkInterfaceId, SecondaryPrivateIpAddressCount: 20 });
-        for (const address of addresses) assert.ok(offsetIn(subnet, address) >= 32 && offsetIn(subnet, address) < 63, address);
+        const { addresses } = await assign(s, {
+          NetworkInterfaceId: eni.NetworkInterfaceId,
+          SecondaryPrivateIpAddressCount: 20
+        });
+        for (const address of addresses)
+          assert.ok(offsetIn(subnet, address) >= 32 && offsetIn(subnet, address) < 63, address);
         assert.equal(await subnet.available(), 31 - 20);
       });
 
@@ -535,20 +720,28 @@ describe('subnet CIDR reservations', () => {
         const next = await assign(s, { NetworkInterfaceId: eni.NetworkInterfaceId, Ipv4PrefixCount: 2 });
         const offsets = next.prefixes.map((p) => offsetIn(subnet, p));
         // The reservation's other block, then one outside it.
-        assert.ok([128, 144].includes(offsets[0]!) && offsets[0] !== offsetIn(subnet, first.prefixes[0]!), String(offsets));
+        assert.ok(
+          [128, 144].includes(offsets[0]!) && offsets[0] !== offsetIn(subnet, first.prefixes[0]!),
+          String(offsets)
+        );
         assert.ok(offsets[1]! % 16 === 0 && (offsets[1]! < 128 || offsets[1]! >= 160), String(offsets));
         if (placement === 'lowest') {
           assert.deepEqual(first.prefixes, [subnet.prefix(128)]);
           // Block 0 holds the reserved .0-.3, so the lowest unreserved block is 16.
           assert.deepEqual(next.prefixes, [subnet.prefix(144), subnet.prefix(16)]);
         }
-        assert.deepEqual(prefixesOf(await describeEni(s, eni.NetworkInterfaceId!)), [...first.prefixes, ...next.prefixes]);
+        assert.deepEqual(prefixesOf(await describeEni(s, eni.NetworkInterfaceId!)), [
+          ...first.prefixes,
+          ...next.prefixes
+        ]);
       });
 
       it('gives a new interface its Ipv4PrefixCount from the prefix reservation too', async () => {
         const subnet = await plab.subnet(24);
         await reserveOn(subnet, 64, 26, 'prefix');
-        const { NetworkInterface } = await s.ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: subnet.id, Ipv4PrefixCount: 3 }));
+        const { NetworkInterface } = await s.ec2.send(
+          new CreateNetworkInterfaceCommand({ SubnetId: subnet.id, Ipv4PrefixCount: 3 })
+        );
         const offsets = prefixesOf(NetworkInterface!).map((p) => offsetIn(subnet, p));
         assert.equal(new Set(offsets).size, 3);
         for (const offset of offsets) assert.ok(offset >= 64 && offset < 128 && offset % 16 === 0, String(offsets));
@@ -566,7 +759,12 @@ describe('subnet CIDR reservations', () => {
           assert.ok(offsetIn(subnet, address) < 32, address);
         }
         await assertSdkError(
-          s.ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eni.NetworkInterfaceId, SecondaryPrivateIpAddressCount: 1 })),
+          s.ec2.send(
+            new AssignPrivateIpAddressesCommand({
+              NetworkInterfaceId: eni.NetworkInterfaceId,
+              SecondaryPrivateIpAddressCount: 1
+            })
+          ),
           'InsufficientFreeAddressesInSubnet',
           INSUFFICIENT_ADDRESSES
         );
@@ -580,7 +778,9 @@ describe('subnet CIDR reservations', () => {
         await reserveOn(subnet, 32, 27, 'explicit');
         const eni = await subnet.eni({ PrivateIpAddress: subnet.at(4) });
         await assertSdkError(
-          s.ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eni.NetworkInterfaceId, Ipv4PrefixCount: 2 })),
+          s.ec2.send(
+            new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eni.NetworkInterfaceId, Ipv4PrefixCount: 2 })
+          ),
           'InvalidParameterValue',
           NO_ROOM_FOR_PREFIXES
         );

@@ -79,7 +79,12 @@ describe('subnet actions', () => {
       });
 
       it('writes the XML element names of the EC2 model', async () => {
-        const response = await server.query({ Action: 'CreateSubnet', VpcId: vpcId, CidrBlock: '10.60.2.0/28', AvailabilityZone: 'us-east-1a' });
+        const response = await server.query({
+          Action: 'CreateSubnet',
+          VpcId: vpcId,
+          CidrBlock: '10.60.2.0/28',
+          AvailabilityZone: 'us-east-1a'
+        });
         assert.equal(response.status, 200, response.text);
         const subnet = response.xml.CreateSubnetResponse.subnet;
         assert.match(subnet.subnetId, SUBNET_ID);
@@ -124,13 +129,25 @@ describe('subnet actions', () => {
           'MissingParameter',
           'The request must contain the parameter VpcId'
         );
-        await assertSdkError(createSubnet({ VpcId: vpcId }), 'MissingParameter', 'The request must contain the parameter CidrBlock');
+        await assertSdkError(
+          createSubnet({ VpcId: vpcId }),
+          'MissingParameter',
+          'The request must contain the parameter CidrBlock'
+        );
       });
 
       it('refuses a malformed or unknown VPC', async () => {
-        await assertSdkError(createSubnet({ VpcId: 'vpc_1', CidrBlock: '10.60.9.0/24' }), 'InvalidVpcID.Malformed', 'Invalid id: "vpc_1" (expecting "vpc-...")');
+        await assertSdkError(
+          createSubnet({ VpcId: 'vpc_1', CidrBlock: '10.60.9.0/24' }),
+          'InvalidVpcID.Malformed',
+          'Invalid id: "vpc_1" (expecting "vpc-...")'
+        );
         const message = `The vpc ID '${UNKNOWN_VPC}' does not exist`;
-        await assertSdkError(createSubnet({ VpcId: UNKNOWN_VPC, CidrBlock: '10.60.9.0/24' }), 'InvalidVpcID.NotFound', message);
+        await assertSdkError(
+          createSubnet({ VpcId: UNKNOWN_VPC, CidrBlock: '10.60.9.0/24' }),
+          'InvalidVpcID.NotFound',
+          message
+        );
         assertCliError(
           await server.aws('ec2', 'create-subnet', '--vpc-id', UNKNOWN_VPC, '--cidr-block', '10.60.9.0/24'),
           'InvalidVpcID.NotFound',
@@ -146,20 +163,40 @@ describe('subnet actions', () => {
         ['10.59.255.0/24', 'just below the VPC']
       ]) {
         it(`refuses ${cidr} (${why}) with InvalidSubnet.Range`, async () => {
-          await assertSdkError(createSubnet({ VpcId: vpcId, CidrBlock: cidr }), 'InvalidSubnet.Range', `The CIDR '${cidr}' is invalid.`);
+          await assertSdkError(
+            createSubnet({ VpcId: vpcId, CidrBlock: cidr }),
+            'InvalidSubnet.Range',
+            `The CIDR '${cidr}' is invalid.`
+          );
         });
       }
 
       it('quotes the canonical CIDR in InvalidSubnet.Range', async () => {
-        await assertSdkError(createSubnet({ VpcId: vpcId, CidrBlock: '10.61.7.9/24' }), 'InvalidSubnet.Range', "The CIDR '10.61.7.0/24' is invalid.");
+        await assertSdkError(
+          createSubnet({ VpcId: vpcId, CidrBlock: '10.61.7.9/24' }),
+          'InvalidSubnet.Range',
+          "The CIDR '10.61.7.0/24' is invalid."
+        );
       });
 
       it('refuses a CIDR that overlaps another subnet of the VPC', async () => {
         const vpc = await createVpc('10.0.0.0/16');
         await createSubnet({ VpcId: vpc, CidrBlock: '10.0.1.0/24' });
-        await assertSdkError(createSubnet({ VpcId: vpc, CidrBlock: '10.0.1.0/24' }), 'InvalidSubnet.Conflict', "The CIDR '10.0.1.0/24' conflicts with another subnet");
-        await assertSdkError(createSubnet({ VpcId: vpc, CidrBlock: '10.0.1.128/25' }), 'InvalidSubnet.Conflict', "The CIDR '10.0.1.128/25' conflicts with another subnet");
-        await assertSdkError(createSubnet({ VpcId: vpc, CidrBlock: '10.0.0.0/22' }), 'InvalidSubnet.Conflict', "The CIDR '10.0.0.0/22' conflicts with another subnet");
+        await assertSdkError(
+          createSubnet({ VpcId: vpc, CidrBlock: '10.0.1.0/24' }),
+          'InvalidSubnet.Conflict',
+          "The CIDR '10.0.1.0/24' conflicts with another subnet"
+        );
+        await assertSdkError(
+          createSubnet({ VpcId: vpc, CidrBlock: '10.0.1.128/25' }),
+          'InvalidSubnet.Conflict',
+          "The CIDR '10.0.1.128/25' conflicts with another subnet"
+        );
+        await assertSdkError(
+          createSubnet({ VpcId: vpc, CidrBlock: '10.0.0.0/22' }),
+          'InvalidSubnet.Conflict',
+          "The CIDR '10.0.0.0/22' conflicts with another subnet"
+        );
         assertCliError(
           await server.aws('ec2', 'create-subnet', '--vpc-id', vpc, '--cidr-block', '10.0.1.0/24'),
           'InvalidSubnet.Conflict',
@@ -200,7 +237,12 @@ describe('subnet actions', () => {
 
       it('refuses both an availability zone and its id', async () => {
         await assertSdkError(
-          createSubnet({ VpcId: vpcId, CidrBlock: '10.60.9.0/24', AvailabilityZone: 'us-east-1a', AvailabilityZoneId: 'use1-az1' }),
+          createSubnet({
+            VpcId: vpcId,
+            CidrBlock: '10.60.9.0/24',
+            AvailabilityZone: 'us-east-1a',
+            AvailabilityZoneId: 'use1-az1'
+          }),
           'InvalidParameterCombination',
           'Only one of availabilityZone or availabilityZoneId can be specified.'
         );
@@ -208,14 +250,23 @@ describe('subnet actions', () => {
 
       it('refuses a TagSpecification for another resource type', async () => {
         await assertSdkError(
-          createSubnet({ VpcId: vpcId, CidrBlock: '10.60.9.0/24', TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'a', Value: 'b' }] }] }),
+          createSubnet({
+            VpcId: vpcId,
+            CidrBlock: '10.60.9.0/24',
+            TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'a', Value: 'b' }] }]
+          }),
           'InvalidParameterValue',
           "'vpc' is not a valid taggable resource type for this operation."
         );
       });
 
       it('answers DryRun with DryRunOperation (412) and creates nothing', async () => {
-        await assertSdkError(createSubnet({ VpcId: vpcId, CidrBlock: '10.60.9.0/24', DryRun: true }), 'DryRunOperation', DRY_RUN, 412);
+        await assertSdkError(
+          createSubnet({ VpcId: vpcId, CidrBlock: '10.60.9.0/24', DryRun: true }),
+          'DryRunOperation',
+          DRY_RUN,
+          412
+        );
         assertCliError(
           await server.aws('ec2', 'create-subnet', '--vpc-id', vpcId, '--cidr-block', '10.60.9.0/24', '--dry-run'),
           'DryRunOperation',
@@ -293,7 +344,15 @@ describe('subnet actions', () => {
         VpcId: vpcId,
         CidrBlock: '10.80.1.0/24',
         AvailabilityZone: 'us-east-1a',
-        TagSpecifications: [{ ResourceType: 'subnet', Tags: [{ Key: 'Name', Value: 'one' }, { Key: 'tier', Value: 'web' }] }]
+        TagSpecifications: [
+          {
+            ResourceType: 'subnet',
+            Tags: [
+              { Key: 'Name', Value: 'one' },
+              { Key: 'tier', Value: 'web' }
+            ]
+          }
+        ]
       });
       two = await createSubnet({
         VpcId: vpcId,
@@ -305,11 +364,20 @@ describe('subnet actions', () => {
         VpcId: vpcId,
         CidrBlock: '10.80.3.0/28',
         AvailabilityZoneId: 'use1-az1',
-        TagSpecifications: [{ ResourceType: 'subnet', Tags: [{ Key: 'Name', Value: 'three' }, { Key: 'tier', Value: 'db' }] }]
+        TagSpecifications: [
+          {
+            ResourceType: 'subnet',
+            Tags: [
+              { Key: 'Name', Value: 'three' },
+              { Key: 'tier', Value: 'db' }
+            ]
+          }
+        ]
       });
     });
 
-    const names = (subnets: Subnet[]): string[] => subnets.map((s) => s.Tags?.find((t) => t.Key === 'Name')?.Value ?? '').sort();
+    const names = (subnets: Subnet[]): string[] =>
+      subnets.map((s) => s.Tags?.find((t) => t.Key === 'Name')?.Value ?? '').sort();
     const ours = async (...filters: Filter[]): Promise<string[]> =>
       names(await describeSubnets({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }, ...filters] }));
 
@@ -333,7 +401,13 @@ describe('subnet actions', () => {
       });
 
       it('answers the AWS CLI with filter aliases', async () => {
-        const result = await server.aws('ec2', 'describe-subnets', '--filters', `Name=vpc-id,Values=${vpcId}`, 'Name=availabilityZone,Values=us-east-1a');
+        const result = await server.aws(
+          'ec2',
+          'describe-subnets',
+          '--filters',
+          `Name=vpc-id,Values=${vpcId}`,
+          'Name=availabilityZone,Values=us-east-1a'
+        );
         assert.equal(result.code, 0, result.stderr);
         assert.deepEqual(names(result.json.Subnets), ['one', 'three']);
       });
@@ -341,14 +415,26 @@ describe('subnet actions', () => {
 
     describe('validations', () => {
       it('refuses a malformed id', async () => {
-        await assertSdkError(describeSubnets({ SubnetIds: ['subnet_1'] }), 'InvalidSubnetID.Malformed', 'Invalid id: "subnet_1" (expecting "subnet-...")');
+        await assertSdkError(
+          describeSubnets({ SubnetIds: ['subnet_1'] }),
+          'InvalidSubnetID.Malformed',
+          'Invalid id: "subnet_1" (expecting "subnet-...")'
+        );
       });
 
       it('refuses an unknown id, quoting it, even next to a known one', async () => {
         const message = `The subnet ID '${UNKNOWN_SUBNET}' does not exist`;
         await assertSdkError(describeSubnets({ SubnetIds: [UNKNOWN_SUBNET] }), 'InvalidSubnetID.NotFound', message);
-        await assertSdkError(describeSubnets({ SubnetIds: [one.SubnetId!, UNKNOWN_SUBNET] }), 'InvalidSubnetID.NotFound', message);
-        assertCliError(await server.aws('ec2', 'describe-subnets', '--subnet-ids', UNKNOWN_SUBNET), 'InvalidSubnetID.NotFound', message);
+        await assertSdkError(
+          describeSubnets({ SubnetIds: [one.SubnetId!, UNKNOWN_SUBNET] }),
+          'InvalidSubnetID.NotFound',
+          message
+        );
+        assertCliError(
+          await server.aws('ec2', 'describe-subnets', '--subnet-ids', UNKNOWN_SUBNET),
+          'InvalidSubnetID.NotFound',
+          message
+        );
       });
 
       it('refuses MaxResults together with ids', async () => {
@@ -365,11 +451,19 @@ describe('subnet actions', () => {
           'InvalidParameterValue',
           'Value ( 4 ) for parameter maxResults is invalid. Parameter must be between 5 and 1000.'
         );
-        await assertSdkError(describeSubnets({ NextToken: 'abc' }), 'InvalidParameterValue', 'Value ( abc ) for parameter NextToken is invalid. The token is invalid.');
+        await assertSdkError(
+          describeSubnets({ NextToken: 'abc' }),
+          'InvalidParameterValue',
+          'Value ( abc ) for parameter NextToken is invalid. The token is invalid.'
+        );
       });
 
       it('refuses an unknown filter name', async () => {
-        await assertSdkError(describeSubnets({ Filters: [{ Name: 'is-default', Values: ['true'] }] }), 'InvalidParameterValue', "The filter 'is-default' is invalid");
+        await assertSdkError(
+          describeSubnets({ Filters: [{ Name: 'is-default', Values: ['true'] }] }),
+          'InvalidParameterValue',
+          "The filter 'is-default' is invalid"
+        );
       });
 
       it('answers DryRun with DryRunOperation (412)', async () => {
@@ -389,13 +483,26 @@ describe('subnet actions', () => {
         }
         assert.deepEqual(
           defaults.map((s) => s.CidrBlock).sort(),
-          ['172.31.0.0/20', '172.31.16.0/20', '172.31.32.0/20', '172.31.48.0/20', '172.31.64.0/20', '172.31.80.0/20'].sort()
+          [
+            '172.31.0.0/20',
+            '172.31.16.0/20',
+            '172.31.32.0/20',
+            '172.31.48.0/20',
+            '172.31.64.0/20',
+            '172.31.80.0/20'
+          ].sort()
         );
-        assert.deepEqual(names(await describeSubnets({ Filters: [{ Name: 'defaultForAz', Values: ['false'] }, { Name: 'vpc-id', Values: [vpcId] }] })), [
-          'one',
-          'three',
-          'two'
-        ]);
+        assert.deepEqual(
+          names(
+            await describeSubnets({
+              Filters: [
+                { Name: 'defaultForAz', Values: ['false'] },
+                { Name: 'vpc-id', Values: [vpcId] }
+              ]
+            })
+          ),
+          ['one', 'three', 'two']
+        );
       });
 
       it('describes by ids, and only those', async () => {
@@ -404,7 +511,10 @@ describe('subnet actions', () => {
       });
 
       it('filters by subnet-id and vpc-id', async () => {
-        assert.deepEqual(names(await describeSubnets({ Filters: [{ Name: 'subnet-id', Values: [two.SubnetId!, three.SubnetId!] }] })), ['three', 'two']);
+        assert.deepEqual(
+          names(await describeSubnets({ Filters: [{ Name: 'subnet-id', Values: [two.SubnetId!, three.SubnetId!] }] })),
+          ['three', 'two']
+        );
         assert.deepEqual(await ours(), ['one', 'three', 'two']);
       });
 
@@ -419,13 +529,22 @@ describe('subnet actions', () => {
       it('filters by availability-zone and its alias availabilityZone, and by availability-zone-id', async () => {
         assert.deepEqual(await ours({ Name: 'availability-zone', Values: ['us-east-1a'] }), ['one', 'three']);
         assert.deepEqual(await ours({ Name: 'availabilityZone', Values: ['us-east-1b'] }), ['two']);
-        assert.deepEqual(await ours({ Name: 'availability-zone-id', Values: ['use1-az1', 'use1-az2'] }), ['one', 'three', 'two']);
+        assert.deepEqual(await ours({ Name: 'availability-zone-id', Values: ['use1-az1', 'use1-az2'] }), [
+          'one',
+          'three',
+          'two'
+        ]);
       });
 
       it('filters by tags, state, owner-id and subnet-arn', async () => {
         assert.deepEqual(await ours({ Name: 'tag:tier', Values: ['web', 'db'] }), ['one', 'three']);
-        assert.deepEqual(await ours({ Name: 'tag-key', Values: ['tier'] }, { Name: 'tag:Name', Values: ['t*'] }), ['three']);
-        assert.deepEqual(await ours({ Name: 'state', Values: ['available'] }, { Name: 'owner-id', Values: [ACCOUNT] }), ['one', 'three', 'two']);
+        assert.deepEqual(await ours({ Name: 'tag-key', Values: ['tier'] }, { Name: 'tag:Name', Values: ['t*'] }), [
+          'three'
+        ]);
+        assert.deepEqual(
+          await ours({ Name: 'state', Values: ['available'] }, { Name: 'owner-id', Values: [ACCOUNT] }),
+          ['one', 'three', 'two']
+        );
         assert.deepEqual(await ours({ Name: 'subnet-arn', Values: [two.SubnetArn!] }), ['two']);
         assert.deepEqual(await ours({ Name: 'state', Values: ['pending'] }), []);
       });
@@ -451,22 +570,37 @@ describe('subnet actions', () => {
         const second = await createInterface(id, 2);
         assert.equal(await available(id), (expected -= 3), 'and its secondary addresses');
 
-        await server.ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: first, SecondaryPrivateIpAddressCount: 3 }));
+        await server.ec2.send(
+          new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: first, SecondaryPrivateIpAddressCount: 3 })
+        );
         assert.equal(await available(id), (expected -= 3), 'assigned by count');
-        await server.ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: first, PrivateIpAddresses: ['10.80.4.200'] }));
+        await server.ec2.send(
+          new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: first, PrivateIpAddresses: ['10.80.4.200'] })
+        );
         assert.equal(await available(id), (expected -= 1), 'assigned by address');
-        const prefix = await server.ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: first, Ipv4PrefixCount: 1 }));
+        const prefix = await server.ec2.send(
+          new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: first, Ipv4PrefixCount: 1 })
+        );
         assert.equal(await available(id), (expected -= 16), 'a /28 prefix takes 16');
 
-        await server.ec2.send(new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: first, PrivateIpAddresses: ['10.80.4.200'] }));
+        await server.ec2.send(
+          new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: first, PrivateIpAddresses: ['10.80.4.200'] })
+        );
         assert.equal(await available(id), (expected += 1), 'unassigned address');
         await server.ec2.send(
-          new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: first, Ipv4Prefixes: [prefix.AssignedIpv4Prefixes![0]!.Ipv4Prefix!] })
+          new UnassignPrivateIpAddressesCommand({
+            NetworkInterfaceId: first,
+            Ipv4Prefixes: [prefix.AssignedIpv4Prefixes![0]!.Ipv4Prefix!]
+          })
         );
         assert.equal(await available(id), (expected += 16), 'unassigned prefix');
 
         await server.ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: second }));
-        assert.equal(await available(id), (expected += 3), 'a deleted interface gives back its primary and secondaries');
+        assert.equal(
+          await available(id),
+          (expected += 3),
+          'a deleted interface gives back its primary and secondaries'
+        );
         await server.ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: first }));
         assert.equal(await available(id), 251, 'all back');
 
@@ -478,7 +612,9 @@ describe('subnet actions', () => {
       it('counts a /28 down to zero', async () => {
         const subnet = await createSubnet({ VpcId: vpcId, CidrBlock: '10.80.5.0/28' });
         const eni = await createInterface(subnet.SubnetId!);
-        await server.ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eni, SecondaryPrivateIpAddressCount: 10 }));
+        await server.ec2.send(
+          new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eni, SecondaryPrivateIpAddressCount: 10 })
+        );
         assert.equal(await available(subnet.SubnetId!), 0);
       });
 
@@ -493,7 +629,10 @@ describe('subnet actions', () => {
           assert.ok((page.Subnets?.length ?? 0) <= 5);
           seen.push(...(page.Subnets ?? []).map((s) => s.SubnetId!));
         }
-        assert.deepEqual(seen, all.map((s) => s.SubnetId));
+        assert.deepEqual(
+          seen,
+          all.map((s) => s.SubnetId)
+        );
         const cli = await server.aws('ec2', 'describe-subnets', '--page-size', '5');
         assert.equal(cli.code, 0, cli.stderr);
         assert.deepEqual(
@@ -508,7 +647,11 @@ describe('subnet actions', () => {
         );
         assert.equal(page.Subnets?.length, 5);
         const last = await server.ec2.send(
-          new DescribeSubnetsCommand({ Filters: [{ Name: 'default-for-az', Values: ['true'] }], MaxResults: 5, NextToken: page.NextToken })
+          new DescribeSubnetsCommand({
+            Filters: [{ Name: 'default-for-az', Values: ['true'] }],
+            MaxResults: 5,
+            NextToken: page.NextToken
+          })
         );
         assert.equal(last.Subnets?.length, 1);
         assert.equal(last.NextToken, undefined);
@@ -540,7 +683,11 @@ describe('subnet actions', () => {
 
     describe('validations', () => {
       it('needs a SubnetId', async () => {
-        await assertSdkError(server.ec2.send(new DeleteSubnetCommand({} as never)), 'MissingParameter', 'The request must contain the parameter SubnetId');
+        await assertSdkError(
+          server.ec2.send(new DeleteSubnetCommand({} as never)),
+          'MissingParameter',
+          'The request must contain the parameter SubnetId'
+        );
       });
 
       it('refuses a malformed or unknown id', async () => {
@@ -550,13 +697,26 @@ describe('subnet actions', () => {
           'Invalid id: "sub-1" (expecting "subnet-...")'
         );
         const message = `The subnet ID '${UNKNOWN_SUBNET}' does not exist`;
-        await assertSdkError(server.ec2.send(new DeleteSubnetCommand({ SubnetId: UNKNOWN_SUBNET })), 'InvalidSubnetID.NotFound', message);
-        assertCliError(await server.aws('ec2', 'delete-subnet', '--subnet-id', UNKNOWN_SUBNET), 'InvalidSubnetID.NotFound', message);
+        await assertSdkError(
+          server.ec2.send(new DeleteSubnetCommand({ SubnetId: UNKNOWN_SUBNET })),
+          'InvalidSubnetID.NotFound',
+          message
+        );
+        assertCliError(
+          await server.aws('ec2', 'delete-subnet', '--subnet-id', UNKNOWN_SUBNET),
+          'InvalidSubnetID.NotFound',
+          message
+        );
       });
 
       it('answers DryRun with DryRunOperation (412) and keeps the subnet', async () => {
         const subnet = await createSubnet({ VpcId: vpcId, CidrBlock: '10.90.3.0/24' });
-        await assertSdkError(server.ec2.send(new DeleteSubnetCommand({ SubnetId: subnet.SubnetId!, DryRun: true })), 'DryRunOperation', DRY_RUN, 412);
+        await assertSdkError(
+          server.ec2.send(new DeleteSubnetCommand({ SubnetId: subnet.SubnetId!, DryRun: true })),
+          'DryRunOperation',
+          DRY_RUN,
+          412
+        );
         assert.equal((await describeSubnets({ SubnetIds: [subnet.SubnetId!] })).length, 1);
       });
     });
@@ -568,17 +728,33 @@ describe('subnet actions', () => {
         const first = await createInterface(id);
         const second = await createInterface(id, 1);
         const message = `The subnet '${id}' has dependencies and cannot be deleted.`;
-        await assertSdkError(server.ec2.send(new DeleteSubnetCommand({ SubnetId: id })), 'DependencyViolation', message);
+        await assertSdkError(
+          server.ec2.send(new DeleteSubnetCommand({ SubnetId: id })),
+          'DependencyViolation',
+          message
+        );
         assertCliError(await server.aws('ec2', 'delete-subnet', '--subnet-id', id), 'DependencyViolation', message);
 
         await server.ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: first }));
-        await assertSdkError(server.ec2.send(new DeleteSubnetCommand({ SubnetId: id })), 'DependencyViolation', message);
+        await assertSdkError(
+          server.ec2.send(new DeleteSubnetCommand({ SubnetId: id })),
+          'DependencyViolation',
+          message
+        );
         await server.ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: second }));
 
         const deleted = await server.ec2.send(new DeleteSubnetCommand({ SubnetId: id }));
         assert.equal(deleted.$metadata.httpStatusCode, 200);
-        await assertSdkError(describeSubnets({ SubnetIds: [id] }), 'InvalidSubnetID.NotFound', `The subnet ID '${id}' does not exist`);
-        await assertSdkError(server.ec2.send(new DeleteSubnetCommand({ SubnetId: id })), 'InvalidSubnetID.NotFound', `The subnet ID '${id}' does not exist`);
+        await assertSdkError(
+          describeSubnets({ SubnetIds: [id] }),
+          'InvalidSubnetID.NotFound',
+          `The subnet ID '${id}' does not exist`
+        );
+        await assertSdkError(
+          server.ec2.send(new DeleteSubnetCommand({ SubnetId: id })),
+          'InvalidSubnetID.NotFound',
+          `The subnet ID '${id}' does not exist`
+        );
         await assertSdkError(
           server.ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: id })),
           'InvalidSubnetID.NotFound',

@@ -1,8 +1,22 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { UnassignPrivateIpAddressesCommand, type UnassignPrivateIpAddressesCommandInput } from '@aws-sdk/client-ec2';
-import { type TestServer, assertCliError, assertSdkError, assertXmlError, startTestServer } from '../helpers/ec2lite.js';
-import { type LabSubnet, UNKNOWN_ENI, VpcLab, addressesOf, assign, describeEni, prefixesOf } from '../helpers/vpc-lab.js';
+import {
+  type TestServer,
+  assertCliError,
+  assertSdkError,
+  assertXmlError,
+  startTestServer
+} from '../helpers/ec2lite.js';
+import {
+  type LabSubnet,
+  UNKNOWN_ENI,
+  VpcLab,
+  addressesOf,
+  assign,
+  describeEni,
+  prefixesOf
+} from '../helpers/vpc-lab.js';
 
 const primaryRefused = (address: string) =>
   `Value (${address}) for parameter privateIpAddress is invalid. The primary IP address of an interface cannot be unassigned.`;
@@ -11,7 +25,8 @@ const notAssigned = (eni: string) => `Some of the specified addresses are not as
 describe('UnassignPrivateIpAddresses', () => {
   let server: TestServer;
   let lab: VpcLab;
-  const unassign = (input: UnassignPrivateIpAddressesCommandInput) => server.ec2.send(new UnassignPrivateIpAddressesCommand(input));
+  const unassign = (input: UnassignPrivateIpAddressesCommandInput) =>
+    server.ec2.send(new UnassignPrivateIpAddressesCommand(input));
 
   before(async () => {
     server = await startTestServer();
@@ -48,7 +63,11 @@ describe('UnassignPrivateIpAddresses', () => {
       const root = response.xml.UnassignPrivateIpAddressesResponse;
       assert.equal(root['@_xmlns'], 'http://ec2.amazonaws.com/doc/2016-11-15/');
       assert.equal(root.return, 'true');
-      const prefixes = await server.query({ Action: 'UnassignPrivateIpAddresses', NetworkInterfaceId: id, 'Ipv4Prefix.1': subnet.prefix(48) });
+      const prefixes = await server.query({
+        Action: 'UnassignPrivateIpAddresses',
+        NetworkInterfaceId: id,
+        'Ipv4Prefix.1': subnet.prefix(48)
+      });
       assert.equal(prefixes.status, 200, prefixes.text);
       const eni = await describeEni(server, id);
       assert.deepEqual(addressesOf(eni), [subnet.at(10), subnet.at(20)]);
@@ -58,7 +77,12 @@ describe('UnassignPrivateIpAddresses', () => {
     it('has no DryRun member in the EC2 model', async () => {
       const { subnet, id } = await loaded();
       assertXmlError(
-        await server.query({ Action: 'UnassignPrivateIpAddresses', NetworkInterfaceId: id, 'PrivateIpAddress.1': subnet.at(20), DryRun: true }),
+        await server.query({
+          Action: 'UnassignPrivateIpAddresses',
+          NetworkInterfaceId: id,
+          'PrivateIpAddress.1': subnet.at(20),
+          DryRun: true
+        }),
         400,
         'UnknownParameter',
         'The parameter DryRun is not recognized'
@@ -79,7 +103,14 @@ describe('UnassignPrivateIpAddresses', () => {
       );
       assert.equal(addresses.code, 0, addresses.stderr);
       assert.equal(addresses.stdout.trim(), '');
-      const prefixes = await server.aws('ec2', 'unassign-private-ip-addresses', '--network-interface-id', id, '--ipv4-prefixes', subnet.prefix(32));
+      const prefixes = await server.aws(
+        'ec2',
+        'unassign-private-ip-addresses',
+        '--network-interface-id',
+        id,
+        '--ipv4-prefixes',
+        subnet.prefix(32)
+      );
       assert.equal(prefixes.code, 0, prefixes.stderr);
       const eni = await describeEni(server, id);
       assert.deepEqual(addressesOf(eni), [subnet.at(10), subnet.at(21)]);
@@ -88,10 +119,18 @@ describe('UnassignPrivateIpAddresses', () => {
 
     it('answers on the JSON face', async () => {
       const { subnet, id } = await loaded();
-      const ok = await server.json({ Action: 'UnassignPrivateIpAddresses', NetworkInterfaceId: id, PrivateIpAddresses: [subnet.at(21)] });
+      const ok = await server.json({
+        Action: 'UnassignPrivateIpAddresses',
+        NetworkInterfaceId: id,
+        PrivateIpAddresses: [subnet.at(21)]
+      });
       assert.equal(ok.status, 200, ok.text);
       assert.equal(ok.json.data.Return, true);
-      const failed = await server.json({ Action: 'UnassignPrivateIpAddresses', NetworkInterfaceId: id, PrivateIpAddresses: [subnet.at(10)] });
+      const failed = await server.json({
+        Action: 'UnassignPrivateIpAddresses',
+        NetworkInterfaceId: id,
+        PrivateIpAddresses: [subnet.at(10)]
+      });
       assert.equal(failed.status, 400);
       assert.equal(failed.json.error.ec2Code, 'InvalidParameterValue');
       assert.equal(failed.json.error.message, primaryRefused(subnet.at(10)));
@@ -136,7 +175,14 @@ describe('UnassignPrivateIpAddresses', () => {
         `The networkInterface ID '${UNKNOWN_ENI}' does not exist`
       );
       assertCliError(
-        await server.aws('ec2', 'unassign-private-ip-addresses', '--network-interface-id', UNKNOWN_ENI, '--private-ip-addresses', subnet.at(20)),
+        await server.aws(
+          'ec2',
+          'unassign-private-ip-addresses',
+          '--network-interface-id',
+          UNKNOWN_ENI,
+          '--private-ip-addresses',
+          subnet.at(20)
+        ),
         'InvalidNetworkInterfaceID.NotFound',
         `The networkInterface ID '${UNKNOWN_ENI}' does not exist`
       );
@@ -144,19 +190,34 @@ describe('UnassignPrivateIpAddresses', () => {
     });
 
     it('nothing to unassign: MissingParameter', async () => {
-      await assertSdkError(unassign({ NetworkInterfaceId: id }), 'MissingParameter', 'The request must contain the parameter PrivateIpAddress');
+      await assertSdkError(
+        unassign({ NetworkInterfaceId: id }),
+        'MissingParameter',
+        'The request must contain the parameter PrivateIpAddress'
+      );
       await assertUnchanged();
     });
 
     it('the primary address is refused, and the secondaries named with it stay', async () => {
-      await assertSdkError(unassign({ NetworkInterfaceId: id, PrivateIpAddresses: [subnet.at(10)] }), 'InvalidParameterValue', primaryRefused(subnet.at(10)));
+      await assertSdkError(
+        unassign({ NetworkInterfaceId: id, PrivateIpAddresses: [subnet.at(10)] }),
+        'InvalidParameterValue',
+        primaryRefused(subnet.at(10))
+      );
       await assertSdkError(
         unassign({ NetworkInterfaceId: id, PrivateIpAddresses: [subnet.at(20), subnet.at(10), subnet.at(21)] }),
         'InvalidParameterValue',
         primaryRefused(subnet.at(10))
       );
       assertCliError(
-        await server.aws('ec2', 'unassign-private-ip-addresses', '--network-interface-id', id, '--private-ip-addresses', subnet.at(10)),
+        await server.aws(
+          'ec2',
+          'unassign-private-ip-addresses',
+          '--network-interface-id',
+          id,
+          '--private-ip-addresses',
+          subnet.at(10)
+        ),
         'InvalidParameterValue',
         primaryRefused(subnet.at(10))
       );
@@ -172,9 +233,21 @@ describe('UnassignPrivateIpAddresses', () => {
         );
       }
       // An address inside one of its own prefixes is not one of its private addresses either.
-      await assertSdkError(unassign({ NetworkInterfaceId: id, PrivateIpAddresses: [subnet.at(33)] }), 'InvalidParameterValue', notAssigned(id));
+      await assertSdkError(
+        unassign({ NetworkInterfaceId: id, PrivateIpAddresses: [subnet.at(33)] }),
+        'InvalidParameterValue',
+        notAssigned(id)
+      );
       assertCliError(
-        await server.aws('ec2', 'unassign-private-ip-addresses', '--network-interface-id', id, '--private-ip-addresses', subnet.at(21), subnet.at(70)),
+        await server.aws(
+          'ec2',
+          'unassign-private-ip-addresses',
+          '--network-interface-id',
+          id,
+          '--private-ip-addresses',
+          subnet.at(21),
+          subnet.at(70)
+        ),
         'InvalidParameterValue',
         notAssigned(id)
       );
@@ -235,8 +308,14 @@ describe('UnassignPrivateIpAddresses', () => {
       await unassign({ NetworkInterfaceId: id, PrivateIpAddresses: [subnet.at(20)] });
       await unassign({ NetworkInterfaceId: id, Ipv4Prefixes: [subnet.prefix(32)] });
       const other = (await subnet.eni({ PrivateIpAddress: subnet.at(100) })).NetworkInterfaceId!;
-      assert.deepEqual((await assign(server, { NetworkInterfaceId: other, PrivateIpAddresses: [subnet.at(20)] })).addresses, [subnet.at(20)]);
-      assert.deepEqual((await assign(server, { NetworkInterfaceId: other, Ipv4Prefixes: [subnet.prefix(32)] })).prefixes, [subnet.prefix(32)]);
+      assert.deepEqual(
+        (await assign(server, { NetworkInterfaceId: other, PrivateIpAddresses: [subnet.at(20)] })).addresses,
+        [subnet.at(20)]
+      );
+      assert.deepEqual(
+        (await assign(server, { NetworkInterfaceId: other, Ipv4Prefixes: [subnet.prefix(32)] })).prefixes,
+        [subnet.prefix(32)]
+      );
       assert.equal(await subnet.available(), 251 - 5 - 32);
     });
 

@@ -40,7 +40,15 @@ describe('VPC actions', () => {
       it('returns the VPC in the SDK shape', async () => {
         const vpc = await createVpc({
           CidrBlock: '10.0.0.0/16',
-          TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'Name', Value: 'main' }, { Key: 'env', Value: '' }] }]
+          TagSpecifications: [
+            {
+              ResourceType: 'vpc',
+              Tags: [
+                { Key: 'Name', Value: 'main' },
+                { Key: 'env', Value: '' }
+              ]
+            }
+          ]
         });
         assert.match(vpc.VpcId!, VPC_ID);
         assert.equal(vpc.CidrBlock, '10.0.0.0/16');
@@ -50,7 +58,7 @@ describe('VPC actions', () => {
         assert.equal(vpc.OwnerId, ACCOUNT);
         assert.match(vpc.DhcpOptionsId!, /^dopt-[0-9a-f]{17}$/);
         assert.equal(vpc.CidrBlockAssociationSet?.length, 1);
-        const association = vpc.CidrBlockAssociationSet![0]!;
+        const association = vpc.CidrBlockAssociationSet[0]!;
         assert.match(association.AssociationId!, /^vpc-cidr-assoc-[0-9a-f]{17}$/);
         assert.equal(association.CidrBlock, '10.0.0.0/16');
         assert.deepEqual(association.CidrBlockState, { State: 'associated' });
@@ -114,10 +122,23 @@ describe('VPC actions', () => {
       }
 
       it('quotes the canonical CIDR in InvalidVpc.Range', async () => {
-        await assertSdkError(createVpc({ CidrBlock: '10.1.2.3/8' }), 'InvalidVpc.Range', "The CIDR '10.0.0.0/8' is invalid.");
+        await assertSdkError(
+          createVpc({ CidrBlock: '10.1.2.3/8' }),
+          'InvalidVpc.Range',
+          "The CIDR '10.0.0.0/8' is invalid."
+        );
       });
 
-      for (const text of ['abc', '10.0.0.0', '10.0.0.256/16', '10.0.0.0/33', '10.0.0/16', '010.0.0.0/16', ' 10.0.0.0/16', '10.0.0.0/-1']) {
+      for (const text of [
+        'abc',
+        '10.0.0.0',
+        '10.0.0.256/16',
+        '10.0.0.0/33',
+        '10.0.0/16',
+        '010.0.0.0/16',
+        ' 10.0.0.0/16',
+        '10.0.0.0/-1'
+      ]) {
         it(`refuses ${JSON.stringify(text)}: not a CIDR block`, async () => {
           await assertSdkError(
             createVpc({ CidrBlock: text }),
@@ -137,7 +158,10 @@ describe('VPC actions', () => {
 
       it('refuses a TagSpecification for another resource type', async () => {
         await assertSdkError(
-          createVpc({ CidrBlock: '10.3.0.0/16', TagSpecifications: [{ ResourceType: 'subnet', Tags: [{ Key: 'a', Value: 'b' }] }] }),
+          createVpc({
+            CidrBlock: '10.3.0.0/16',
+            TagSpecifications: [{ ResourceType: 'subnet', Tags: [{ Key: 'a', Value: 'b' }] }]
+          }),
           'InvalidParameterValue',
           "'subnet' is not a valid taggable resource type for this operation."
         );
@@ -145,7 +169,10 @@ describe('VPC actions', () => {
 
       it("refuses a tag key starting with 'aws:'", async () => {
         await assertSdkError(
-          createVpc({ CidrBlock: '10.3.0.0/16', TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'aws:owner', Value: 'x' }] }] }),
+          createVpc({
+            CidrBlock: '10.3.0.0/16',
+            TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'aws:owner', Value: 'x' }] }]
+          }),
           'InvalidParameterValue',
           "Tag keys starting with 'aws:' are reserved for internal use"
         );
@@ -160,13 +187,21 @@ describe('VPC actions', () => {
         };
         const before = (await describeVpcs()).length;
         await assertSdkError(createVpc(input), 'DryRunOperation', DRY_RUN, 412);
-        assertCliError(await server.aws('ec2', 'create-vpc', '--cidr-block', '10.4.0.0/16', '--dry-run'), 'DryRunOperation', DRY_RUN);
+        assertCliError(
+          await server.aws('ec2', 'create-vpc', '--cidr-block', '10.4.0.0/16', '--dry-run'),
+          'DryRunOperation',
+          DRY_RUN
+        );
         assert.equal((await describeVpcs()).length, before);
         assert.deepEqual(await describeVpcs({ Filters: [{ Name: `tag:${tag.Key}`, Values: [tag.Value] }] }), []);
       });
 
       it('validates before it answers a DryRun', async () => {
-        await assertSdkError(createVpc({ CidrBlock: '10.0.0.0/8', DryRun: true }), 'InvalidVpc.Range', "The CIDR '10.0.0.0/8' is invalid.");
+        await assertSdkError(
+          createVpc({ CidrBlock: '10.0.0.0/8', DryRun: true }),
+          'InvalidVpc.Range',
+          "The CIDR '10.0.0.0/8' is invalid."
+        );
       });
     });
 
@@ -202,7 +237,11 @@ describe('VPC actions', () => {
   describe('DescribeVpcs', () => {
     describe('serializations', () => {
       it('writes vpcSet/item with the XML element names', async () => {
-        const response = await server.query({ Action: 'DescribeVpcs', 'Filter.1.Name': 'is-default', 'Filter.1.Value.1': 'true' });
+        const response = await server.query({
+          Action: 'DescribeVpcs',
+          'Filter.1.Name': 'is-default',
+          'Filter.1.Value.1': 'true'
+        });
         assert.equal(response.status, 200, response.text);
         const item = response.xml.DescribeVpcsResponse.vpcSet.item;
         assert.equal(item.cidrBlock, '172.31.0.0/16');
@@ -213,7 +252,11 @@ describe('VPC actions', () => {
       });
 
       it('writes an empty vpcSet when nothing matches', async () => {
-        const response = await server.query({ Action: 'DescribeVpcs', 'Filter.1.Name': 'cidr', 'Filter.1.Value.1': '1.2.3.0/24' });
+        const response = await server.query({
+          Action: 'DescribeVpcs',
+          'Filter.1.Name': 'cidr',
+          'Filter.1.Value.1': '1.2.3.0/24'
+        });
         assert.match(response.text, /<vpcSet\/>/);
         assert.deepEqual(await describeVpcs({ Filters: [{ Name: 'cidr', Values: ['1.2.3.0/24'] }] }), []);
       });
@@ -230,8 +273,16 @@ describe('VPC actions', () => {
 
     describe('validations', () => {
       it('refuses a malformed id', async () => {
-        await assertSdkError(describeVpcs({ VpcIds: ['subnet-12345678'] }), 'InvalidVpcID.Malformed', 'Invalid id: "subnet-12345678" (expecting "vpc-...")');
-        await assertSdkError(describeVpcs({ VpcIds: ['vpc-XYZ'] }), 'InvalidVpcID.Malformed', 'Invalid id: "vpc-XYZ" (expecting "vpc-...")');
+        await assertSdkError(
+          describeVpcs({ VpcIds: ['subnet-12345678'] }),
+          'InvalidVpcID.Malformed',
+          'Invalid id: "subnet-12345678" (expecting "vpc-...")'
+        );
+        await assertSdkError(
+          describeVpcs({ VpcIds: ['vpc-XYZ'] }),
+          'InvalidVpcID.Malformed',
+          'Invalid id: "vpc-XYZ" (expecting "vpc-...")'
+        );
       });
 
       it('refuses an unknown id, quoting it, even next to a known one', async () => {
@@ -239,7 +290,11 @@ describe('VPC actions', () => {
         await assertSdkError(describeVpcs({ VpcIds: [UNKNOWN_VPC] }), 'InvalidVpcID.NotFound', message);
         const [known] = await describeVpcs();
         await assertSdkError(describeVpcs({ VpcIds: [known!.VpcId!, UNKNOWN_VPC] }), 'InvalidVpcID.NotFound', message);
-        assertCliError(await server.aws('ec2', 'describe-vpcs', '--vpc-ids', UNKNOWN_VPC), 'InvalidVpcID.NotFound', message);
+        assertCliError(
+          await server.aws('ec2', 'describe-vpcs', '--vpc-ids', UNKNOWN_VPC),
+          'InvalidVpcID.NotFound',
+          message
+        );
       });
 
       it('refuses MaxResults together with ids', async () => {
@@ -270,7 +325,11 @@ describe('VPC actions', () => {
       });
 
       it('refuses an unknown filter name', async () => {
-        await assertSdkError(describeVpcs({ Filters: [{ Name: 'subnet-id', Values: ['x'] }] }), 'InvalidParameterValue', "The filter 'subnet-id' is invalid");
+        await assertSdkError(
+          describeVpcs({ Filters: [{ Name: 'subnet-id', Values: ['x'] }] }),
+          'InvalidParameterValue',
+          "The filter 'subnet-id' is invalid"
+        );
       });
 
       it('answers DryRun with DryRunOperation (412)', async () => {
@@ -287,7 +346,10 @@ describe('VPC actions', () => {
       before(async () => {
         tag = marker();
         const create = (cidr: string, name: string, extra: { Key: string; Value: string }[] = []) =>
-          createVpc({ CidrBlock: cidr, TagSpecifications: [{ ResourceType: 'vpc', Tags: [tag, { Key: 'Name', Value: name }, ...extra] }] });
+          createVpc({
+            CidrBlock: cidr,
+            TagSpecifications: [{ ResourceType: 'vpc', Tags: [tag, { Key: 'Name', Value: name }, ...extra] }]
+          });
         alpha = await create('10.20.0.0/16', 'alpha', [{ Key: 'tier', Value: 'web' }]);
         beta = await create('10.21.0.0/16', 'beta');
         gamma = await create('10.22.0.0/24', 'Gamma', [{ Key: 'tier', Value: 'db' }]);
@@ -307,13 +369,18 @@ describe('VPC actions', () => {
       it('describes by ids, and only those', async () => {
         const vpcs = await describeVpcs({ VpcIds: [gamma.VpcId!, alpha.VpcId!] });
         assert.deepEqual(vpcs.map((v) => v.VpcId).sort(), [alpha.VpcId, gamma.VpcId].sort());
-        assert.deepEqual(vpcs.find((v) => v.VpcId === alpha.VpcId), alpha);
+        assert.deepEqual(
+          vpcs.find((v) => v.VpcId === alpha.VpcId),
+          alpha
+        );
       });
 
       it('filters by vpc-id, cidr, and cidr-block-association.cidr-block', async () => {
         assert.deepEqual(names(await describeVpcs({ Filters: [{ Name: 'vpc-id', Values: [beta.VpcId!] }] })), ['beta']);
         assert.deepEqual(names(await ours({ Name: 'cidr', Values: ['10.22.0.0/24'] })), ['Gamma']);
-        assert.deepEqual(names(await ours({ Name: 'cidr-block-association.cidr-block', Values: ['10.20.0.0/16'] })), ['alpha']);
+        assert.deepEqual(names(await ours({ Name: 'cidr-block-association.cidr-block', Values: ['10.20.0.0/16'] })), [
+          'alpha'
+        ]);
       });
 
       it('matches * and ? wildcards, case-sensitively', async () => {
@@ -339,13 +406,15 @@ describe('VPC actions', () => {
 
       it('filters by is-default, state and owner-id', async () => {
         const defaults = await describeVpcs({ Filters: [{ Name: 'is-default', Values: ['true'] }] });
-        assert.deepEqual(defaults.map((v) => v.CidrBlock), ['172.31.0.0/16']);
+        assert.deepEqual(
+          defaults.map((v) => v.CidrBlock),
+          ['172.31.0.0/16']
+        );
         assert.deepEqual(names(await ours({ Name: 'is-default', Values: ['false'] })), ['Gamma', 'alpha', 'beta']);
-        assert.deepEqual(names(await ours({ Name: 'state', Values: ['available'] }, { Name: 'owner-id', Values: [ACCOUNT] })), [
-          'Gamma',
-          'alpha',
-          'beta'
-        ]);
+        assert.deepEqual(
+          names(await ours({ Name: 'state', Values: ['available'] }, { Name: 'owner-id', Values: [ACCOUNT] })),
+          ['Gamma', 'alpha', 'beta']
+        );
       });
 
       it('pages with MaxResults and NextToken, through every VPC exactly once', async () => {
@@ -360,16 +429,25 @@ describe('VPC actions', () => {
           assert.ok((page.Vpcs?.length ?? 0) <= 5);
           seen.push(...(page.Vpcs ?? []).map((v) => v.VpcId!));
         }
-        assert.deepEqual(seen, all.map((v) => v.VpcId));
+        assert.deepEqual(
+          seen,
+          all.map((v) => v.VpcId)
+        );
       });
 
       it('pages filtered results too', async () => {
         const all = await describeVpcs({ Filters: [{ Name: 'is-default', Values: ['false'] }] });
         const seen: string[] = [];
-        for await (const page of paginateDescribeVpcs({ client: server.ec2, pageSize: 5 }, { Filters: [{ Name: 'is-default', Values: ['false'] }] })) {
+        for await (const page of paginateDescribeVpcs(
+          { client: server.ec2, pageSize: 5 },
+          { Filters: [{ Name: 'is-default', Values: ['false'] }] }
+        )) {
           seen.push(...(page.Vpcs ?? []).map((v) => v.VpcId!));
         }
-        assert.deepEqual(seen, all.map((v) => v.VpcId));
+        assert.deepEqual(
+          seen,
+          all.map((v) => v.VpcId)
+        );
       });
 
       it('lets the AWS CLI follow the pages itself', async () => {
@@ -404,11 +482,19 @@ describe('VPC actions', () => {
 
     describe('validations', () => {
       it('needs a VpcId', async () => {
-        await assertSdkError(server.ec2.send(new DeleteVpcCommand({} as never)), 'MissingParameter', 'The request must contain the parameter VpcId');
+        await assertSdkError(
+          server.ec2.send(new DeleteVpcCommand({} as never)),
+          'MissingParameter',
+          'The request must contain the parameter VpcId'
+        );
       });
 
       it('refuses a malformed or unknown id', async () => {
-        await assertSdkError(server.ec2.send(new DeleteVpcCommand({ VpcId: 'vpc' })), 'InvalidVpcID.Malformed', 'Invalid id: "vpc" (expecting "vpc-...")');
+        await assertSdkError(
+          server.ec2.send(new DeleteVpcCommand({ VpcId: 'vpc' })),
+          'InvalidVpcID.Malformed',
+          'Invalid id: "vpc" (expecting "vpc-...")'
+        );
         await assertSdkError(
           server.ec2.send(new DeleteVpcCommand({ VpcId: UNKNOWN_VPC })),
           'InvalidVpcID.NotFound',
@@ -418,7 +504,12 @@ describe('VPC actions', () => {
 
       it('answers DryRun with DryRunOperation (412) and keeps the VPC', async () => {
         const vpc = await createVpc({ CidrBlock: '10.52.0.0/16' });
-        await assertSdkError(server.ec2.send(new DeleteVpcCommand({ VpcId: vpc.VpcId!, DryRun: true })), 'DryRunOperation', DRY_RUN, 412);
+        await assertSdkError(
+          server.ec2.send(new DeleteVpcCommand({ VpcId: vpc.VpcId!, DryRun: true })),
+          'DryRunOperation',
+          DRY_RUN,
+          412
+        );
         assert.equal((await describeVpcs({ VpcIds: [vpc.VpcId!] })).length, 1);
       });
     });
@@ -428,19 +519,33 @@ describe('VPC actions', () => {
         const vpc = await createVpc({ CidrBlock: '10.53.0.0/16' });
         const subnets = [];
         for (const cidr of ['10.53.1.0/24', '10.53.2.0/24']) {
-          subnets.push((await server.ec2.send(new CreateSubnetCommand({ VpcId: vpc.VpcId!, CidrBlock: cidr }))).Subnet!);
+          subnets.push(
+            (await server.ec2.send(new CreateSubnetCommand({ VpcId: vpc.VpcId!, CidrBlock: cidr }))).Subnet!
+          );
         }
         const message = `The vpc '${vpc.VpcId}' has dependencies and cannot be deleted.`;
-        await assertSdkError(server.ec2.send(new DeleteVpcCommand({ VpcId: vpc.VpcId! })), 'DependencyViolation', message);
+        await assertSdkError(
+          server.ec2.send(new DeleteVpcCommand({ VpcId: vpc.VpcId! })),
+          'DependencyViolation',
+          message
+        );
         assertCliError(await server.aws('ec2', 'delete-vpc', '--vpc-id', vpc.VpcId!), 'DependencyViolation', message);
 
         await server.ec2.send(new DeleteSubnetCommand({ SubnetId: subnets[0]!.SubnetId! }));
-        await assertSdkError(server.ec2.send(new DeleteVpcCommand({ VpcId: vpc.VpcId! })), 'DependencyViolation', message);
+        await assertSdkError(
+          server.ec2.send(new DeleteVpcCommand({ VpcId: vpc.VpcId! })),
+          'DependencyViolation',
+          message
+        );
         await server.ec2.send(new DeleteSubnetCommand({ SubnetId: subnets[1]!.SubnetId! }));
 
         const deleted = await server.ec2.send(new DeleteVpcCommand({ VpcId: vpc.VpcId! }));
         assert.equal(deleted.$metadata.httpStatusCode, 200);
-        await assertSdkError(describeVpcs({ VpcIds: [vpc.VpcId!] }), 'InvalidVpcID.NotFound', `The vpc ID '${vpc.VpcId}' does not exist`);
+        await assertSdkError(
+          describeVpcs({ VpcIds: [vpc.VpcId!] }),
+          'InvalidVpcID.NotFound',
+          `The vpc ID '${vpc.VpcId}' does not exist`
+        );
         await assertSdkError(
           server.ec2.send(new DeleteVpcCommand({ VpcId: vpc.VpcId! })),
           'InvalidVpcID.NotFound',
@@ -461,7 +566,9 @@ describe('VPC actions', () => {
         const first = await createVpc({ CidrBlock: '10.54.0.0/16' });
         await server.ec2.send(new DeleteVpcCommand({ VpcId: first.VpcId! }));
         const second = await createVpc({ CidrBlock: '10.54.0.0/16' });
-        const subnet = (await server.ec2.send(new CreateSubnetCommand({ VpcId: second.VpcId!, CidrBlock: '10.54.0.0/24' }))).Subnet!;
+        const subnet = (
+          await server.ec2.send(new CreateSubnetCommand({ VpcId: second.VpcId!, CidrBlock: '10.54.0.0/24' }))
+        ).Subnet!;
         assert.equal(subnet.VpcId, second.VpcId);
       });
     });

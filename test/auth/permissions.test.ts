@@ -18,7 +18,11 @@ const READER = {
   secretAccessKey: 'reader-secret',
   policy: { allow: ['Describe*', 'AssignPrivateIpAddresses'], deny: ['Delete*'] }
 };
-const NO_DELETE = { accessKeyId: 'AKIDNODELETE00000000', secretAccessKey: 'nodelete-secret', policy: { deny: ['ec2:delete*'] } };
+const NO_DELETE = {
+  accessKeyId: 'AKIDNODELETE00000000',
+  secretAccessKey: 'nodelete-secret',
+  policy: { deny: ['ec2:delete*'] }
+};
 const ADMIN = { accessKeyId: 'AKIDADMIN00000000000', secretAccessKey: 'admin-secret' };
 
 describe('permissions', () => {
@@ -42,8 +46,17 @@ describe('permissions', () => {
     const reader = as(READER);
     const { Vpcs } = await reader.send(new DescribeVpcsCommand({}));
     assert.ok(Vpcs!.length >= 1);
-    await assertSdkError(reader.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' })), 'UnauthorizedOperation', DENIED, 403);
-    assertCliError(await server.awsAs(READER, 'ec2', 'create-vpc', '--cidr-block', '10.0.0.0/16'), 'UnauthorizedOperation', DENIED);
+    await assertSdkError(
+      reader.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' })),
+      'UnauthorizedOperation',
+      DENIED,
+      403
+    );
+    assertCliError(
+      await server.awsAs(READER, 'ec2', 'create-vpc', '--cidr-block', '10.0.0.0/16'),
+      'UnauthorizedOperation',
+      DENIED
+    );
     const cli = await server.awsAs(READER, 'ec2', 'describe-vpcs');
     assert.equal(cli.code, 0, cli.stderr);
   });
@@ -51,9 +64,24 @@ describe('permissions', () => {
   it('denies before anything is read or checked: no NotFound, no Malformed, and nothing changes', async () => {
     const { Vpc } = await as(ADMIN).send(new CreateVpcCommand({ CidrBlock: '10.5.0.0/16' }));
     const noDelete = as(NO_DELETE);
-    await assertSdkError(noDelete.send(new DeleteVpcCommand({ VpcId: Vpc!.VpcId })), 'UnauthorizedOperation', DENIED, 403);
-    await assertSdkError(noDelete.send(new DeleteVpcCommand({ VpcId: 'vpc-0000000000000000f' })), 'UnauthorizedOperation', DENIED, 403);
-    await assertSdkError(noDelete.send(new DeleteVpcCommand({ VpcId: 'not-an-id' })), 'UnauthorizedOperation', DENIED, 403);
+    await assertSdkError(
+      noDelete.send(new DeleteVpcCommand({ VpcId: Vpc!.VpcId })),
+      'UnauthorizedOperation',
+      DENIED,
+      403
+    );
+    await assertSdkError(
+      noDelete.send(new DeleteVpcCommand({ VpcId: 'vpc-0000000000000000f' })),
+      'UnauthorizedOperation',
+      DENIED,
+      403
+    );
+    await assertSdkError(
+      noDelete.send(new DeleteVpcCommand({ VpcId: 'not-an-id' })),
+      'UnauthorizedOperation',
+      DENIED,
+      403
+    );
     const { Vpcs } = await noDelete.send(new DescribeVpcsCommand({ VpcIds: [Vpc!.VpcId!] }));
     assert.equal(Vpcs?.length, 1, 'the denied delete changed nothing');
     // A deny list alone leaves everything else allowed.
@@ -64,12 +92,27 @@ describe('permissions', () => {
   it('answers DryRun with DryRunOperation (412) when allowed and UnauthorizedOperation (403) when not', async () => {
     const reader = as(READER);
     await assertSdkError(reader.send(new DescribeVpcsCommand({ DryRun: true })), 'DryRunOperation', DRY_RUN, 412);
-    await assertSdkError(reader.send(new CreateVpcCommand({ CidrBlock: '10.7.0.0/16', DryRun: true })), 'UnauthorizedOperation', DENIED, 403);
-    await assertSdkError(as(ADMIN).send(new CreateVpcCommand({ CidrBlock: '10.7.0.0/16', DryRun: true })), 'DryRunOperation', DRY_RUN, 412);
+    await assertSdkError(
+      reader.send(new CreateVpcCommand({ CidrBlock: '10.7.0.0/16', DryRun: true })),
+      'UnauthorizedOperation',
+      DENIED,
+      403
+    );
+    await assertSdkError(
+      as(ADMIN).send(new CreateVpcCommand({ CidrBlock: '10.7.0.0/16', DryRun: true })),
+      'DryRunOperation',
+      DRY_RUN,
+      412
+    );
   });
 
   it('records the refusal in the call log', async () => {
-    await assertSdkError(as(READER).send(new CreateVpcCommand({ CidrBlock: '10.8.0.0/16' })), 'UnauthorizedOperation', DENIED, 403);
+    await assertSdkError(
+      as(READER).send(new CreateVpcCommand({ CidrBlock: '10.8.0.0/16' })),
+      'UnauthorizedOperation',
+      DENIED,
+      403
+    );
     const [call] = server.emulator.controls.calls({ action: 'CreateVpc', limit: 1 }).calls;
     assert.equal(call?.status, 403);
     assert.equal(call?.code, 'UnauthorizedOperation');
@@ -83,7 +126,12 @@ describe('permissions in open mode', () => {
     const server = await startTestServer({ credentials: [{ ...READER, secretAccessKey: 'unchecked' }] });
     const reader = new EC2Client({ endpoint: server.url, region: 'us-east-1', credentials: READER, maxAttempts: 1 });
     try {
-      await assertSdkError(reader.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' })), 'UnauthorizedOperation', DENIED, 403);
+      await assertSdkError(
+        reader.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' })),
+        'UnauthorizedOperation',
+        DENIED,
+        403
+      );
       const response = await server.json({ Action: 'CreateVpc', CidrBlock: '10.1.0.0/16' });
       assert.equal(response.status, 200);
     } finally {

@@ -14,7 +14,16 @@ import {
 } from '@aws-sdk/client-ec2';
 import { type TestServer, assertCliError, assertSdkError, startTestServer } from '../helpers/ec2lite.js';
 import { attach, describeInstance, launch } from '../helpers/attach-lab.js';
-import { type LabSubnet, VpcLab, addressesOf, assign, describeEni, prefixesOf, toInt, toText } from '../helpers/vpc-lab.js';
+import {
+  type LabSubnet,
+  VpcLab,
+  addressesOf,
+  assign,
+  describeEni,
+  prefixesOf,
+  toInt,
+  toText
+} from '../helpers/vpc-lab.js';
 
 /**
  * One Kubernetes node's life as the VPC CNI (and, where it differs, Cilium) drives EC2: warm pool on the primary
@@ -127,7 +136,11 @@ describe('a Kubernetes node through its life, as a CNI plugin drives EC2', () =>
     assert.equal(available, expectedAvailable(), 'AvailableIpAddressCount');
 
     const enis = await subnet.interfaces();
-    assert.deepEqual(enis.map((e) => e.NetworkInterfaceId).sort(), [...ledger.keys()].sort(), 'interfaces of the subnet');
+    assert.deepEqual(
+      enis.map((e) => e.NetworkInterfaceId).sort(),
+      [...ledger.keys()].sort(),
+      'interfaces of the subnet'
+    );
     let total = 0;
     for (const eni of enis) {
       const held = holding(eni.NetworkInterfaceId!);
@@ -138,7 +151,8 @@ describe('a Kubernetes node through its life, as a CNI plugin drives EC2', () =>
         held.addresses.map((_, i) => i === 0)
       );
       assert.deepEqual([...prefixesOf(eni)].sort(), [...held.prefixes].sort(), `prefixes of ${eni.NetworkInterfaceId}`);
-      for (const address of held.addresses) assert.ok(subnet.usable(address), `${address} is not usable in ${subnet.cidr}`);
+      for (const address of held.addresses)
+        assert.ok(subnet.usable(address), `${address} is not usable in ${subnet.cidr}`);
       for (const prefix of held.prefixes) assertAlignedPrefix(prefix);
       total += held.addresses.length + 16 * held.prefixes.length;
     }
@@ -175,10 +189,7 @@ describe('a Kubernetes node through its life, as a CNI plugin drives EC2', () =>
         (eni.PrivateIpAddresses ?? []).map((a) => a.PrivateIpAddress),
         held.addresses
       );
-      assert.deepEqual(
-        (eni.Ipv4Prefixes ?? []).map((p) => p.Ipv4Prefix).sort(),
-        [...held.prefixes].sort()
-      );
+      assert.deepEqual((eni.Ipv4Prefixes ?? []).map((p) => p.Ipv4Prefix).sort(), [...held.prefixes].sort());
     }
   }
 
@@ -258,18 +269,26 @@ describe('a Kubernetes node through its life, as a CNI plugin drives EC2', () =>
     assert.equal(await checkSubnet(), INITIAL_AVAILABLE);
     // The VPC CNI's subnet discovery: DescribeSubnets filtered by VPC and zone, ranked by AvailableIpAddressCount.
     const cli = await server.aws(
-      'ec2', 'describe-subnets',
-      '--filters', `Name=vpc-id,Values=${vpcId}`, 'Name=availability-zone,Values=us-east-1a'
+      'ec2',
+      'describe-subnets',
+      '--filters',
+      `Name=vpc-id,Values=${vpcId}`,
+      'Name=availability-zone,Values=us-east-1a'
     );
     assert.equal(cli.code, 0, cli.stderr);
     assert.deepEqual(
-      cli.json.Subnets.map((s: { SubnetId: string; AvailableIpAddressCount: number }) => [s.SubnetId, s.AvailableIpAddressCount]),
+      cli.json.Subnets.map((s: { SubnetId: string; AvailableIpAddressCount: number }) => [
+        s.SubnetId,
+        s.AvailableIpAddressCount
+      ]),
       [[subnet.id, INITIAL_AVAILABLE]]
     );
   });
 
   it(`02 DescribeInstanceTypes ${INSTANCE_TYPE}: 3 interfaces of 10 IPv4 addresses, on Nitro (prefix delegation possible)`, async () => {
-    const { InstanceTypes } = await server.ec2.send(new DescribeInstanceTypesCommand({ InstanceTypes: [INSTANCE_TYPE] }));
+    const { InstanceTypes } = await server.ec2.send(
+      new DescribeInstanceTypesCommand({ InstanceTypes: [INSTANCE_TYPE] })
+    );
     assert.equal(InstanceTypes?.length, 1);
     const info = InstanceTypes[0]!;
     assert.equal(info.Hypervisor, 'nitro');
@@ -306,7 +325,11 @@ describe('a Kubernetes node through its life, as a CNI plugin drives EC2', () =>
 
   it('05 one more on the full primary: PrivateIpAddressLimitExceeded, nothing changed', async () => {
     await unchangedAfter(async () => {
-      await assertSdkError(assignRaw(eth0, { SecondaryPrivateIpAddressCount: 1 }), 'PrivateIpAddressLimitExceeded', LIMIT);
+      await assertSdkError(
+        assignRaw(eth0, { SecondaryPrivateIpAddressCount: 1 }),
+        'PrivateIpAddressLimitExceeded',
+        LIMIT
+      );
       // The VPC CNI's retry with n = 1 meets the same limit; a prefix takes a slot as well.
       await assertSdkError(assignRaw(eth0, { Ipv4PrefixCount: 1 }), 'PrivateIpAddressLimitExceeded', LIMIT);
     });
@@ -317,7 +340,12 @@ describe('a Kubernetes node through its life, as a CNI plugin drives EC2', () =>
     const before = await checkSubnet();
     eth1 = await createNodeInterface();
     assert.equal(await checkSubnet(), before - 1);
-    eth1Attachment = await attach(server, { NetworkInterfaceId: eth1, InstanceId: instanceId, DeviceIndex: 1, NetworkCardIndex: 0 });
+    eth1Attachment = await attach(server, {
+      NetworkInterfaceId: eth1,
+      InstanceId: instanceId,
+      DeviceIndex: 1,
+      NetworkCardIndex: 0
+    });
     // Right after attaching, the CNI has the interface deleted with the instance.
     await server.ec2.send(
       new ModifyNetworkInterfaceAttributeCommand({
@@ -335,13 +363,20 @@ describe('a Kubernetes node through its life, as a CNI plugin drives EC2', () =>
     await checkInstance([eth0, eth1]);
   });
 
-  it("07 another interface at device index 1: InvalidParameterValue \"… already has an interface attached at device index '1'.\"", async () => {
+  it('07 another interface at device index 1: InvalidParameterValue "… already has an interface attached at device index \'1\'."', async () => {
     const before = await checkSubnet();
     eth2 = await createNodeInterface();
     assert.equal(await checkSubnet(), before - 1);
     await unchangedAfter(() =>
       assertSdkError(
-        server.ec2.send(new AttachNetworkInterfaceCommand({ NetworkInterfaceId: eth2, InstanceId: instanceId, DeviceIndex: 1, NetworkCardIndex: 0 })),
+        server.ec2.send(
+          new AttachNetworkInterfaceCommand({
+            NetworkInterfaceId: eth2,
+            InstanceId: instanceId,
+            DeviceIndex: 1,
+            NetworkCardIndex: 0
+          })
+        ),
         'InvalidParameterValue',
         deviceTaken(instanceId, 1)
       )
@@ -356,13 +391,18 @@ describe('a Kubernetes node through its life, as a CNI plugin drives EC2', () =>
     const before = await checkSubnet();
     const count = addressesPerInterface - 1;
     const cli = await server.aws(
-      'ec2', 'assign-private-ip-addresses',
-      '--network-interface-id', eth1,
-      '--secondary-private-ip-address-count', String(count)
+      'ec2',
+      'assign-private-ip-addresses',
+      '--network-interface-id',
+      eth1,
+      '--secondary-private-ip-address-count',
+      String(count)
     );
     assert.equal(cli.code, 0, cli.stderr);
     assert.equal(cli.json.NetworkInterfaceId, eth1);
-    const fresh: string[] = cli.json.AssignedPrivateIpAddresses.map((a: { PrivateIpAddress: string }) => a.PrivateIpAddress);
+    const fresh: string[] = cli.json.AssignedPrivateIpAddresses.map(
+      (a: { PrivateIpAddress: string }) => a.PrivateIpAddress
+    );
     assert.equal(new Set(fresh).size, count);
     holding(eth1).addresses.push(...fresh);
     assert.equal(await checkSubnet(), before - count);
@@ -390,8 +430,14 @@ describe('a Kubernetes node through its life, as a CNI plugin drives EC2', () =>
     await unchangedAfter(async () =>
       assertCliError(
         await server.aws(
-          'ec2', 'attach-network-interface',
-          '--network-interface-id', eth3, '--instance-id', instanceId, '--device-index', '3'
+          'ec2',
+          'attach-network-interface',
+          '--network-interface-id',
+          eth3,
+          '--instance-id',
+          instanceId,
+          '--device-index',
+          '3'
         ),
         'AttachmentLimitExceeded',
         `Interface count ${maxInterfaces + 1} exceeds the limit for ${INSTANCE_TYPE}`
@@ -468,9 +514,15 @@ describe('a Kubernetes node through its life, as a CNI plugin drives EC2', () =>
     assert.ok(room > left, 'the interface has more free slots than the subnet has addresses');
 
     await unchangedAfter(async () => {
-      await assertSdkError(assignRaw(eth2, { SecondaryPrivateIpAddressCount: left + 1 }), 'InsufficientFreeAddressesInSubnet', NO_FREE_ADDRESSES);
       await assertSdkError(
-        server.ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: subnet.id, SecondaryPrivateIpAddressCount: left })),
+        assignRaw(eth2, { SecondaryPrivateIpAddressCount: left + 1 }),
+        'InsufficientFreeAddressesInSubnet',
+        NO_FREE_ADDRESSES
+      );
+      await assertSdkError(
+        server.ec2.send(
+          new CreateNetworkInterfaceCommand({ SubnetId: subnet.id, SecondaryPrivateIpAddressCount: left })
+        ),
         'InsufficientFreeAddressesInSubnet',
         NO_FREE_ADDRESSES
       );
@@ -484,7 +536,11 @@ describe('a Kubernetes node through its life, as a CNI plugin drives EC2', () =>
     await assignCount(eth2, left - 1, 'addresses');
     assert.equal(await checkSubnet(), 0);
     await unchangedAfter(() =>
-      assertSdkError(assignRaw(eth2, { SecondaryPrivateIpAddressCount: 1 }), 'InsufficientFreeAddressesInSubnet', NO_FREE_ADDRESSES)
+      assertSdkError(
+        assignRaw(eth2, { SecondaryPrivateIpAddressCount: 1 }),
+        'InsufficientFreeAddressesInSubnet',
+        NO_FREE_ADDRESSES
+      )
     );
     await checkInstance([eth0, eth1, eth2]);
   });
@@ -495,7 +551,9 @@ describe('a Kubernetes node through its life, as a CNI plugin drives EC2', () =>
     // The third interface gives back its secondary addresses.
     const secondaries = holding(eth2).addresses.slice(1);
     assert.ok(secondaries.length > 0);
-    await server.ec2.send(new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: eth2, PrivateIpAddresses: secondaries }));
+    await server.ec2.send(
+      new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: eth2, PrivateIpAddresses: secondaries })
+    );
     holding(eth2).addresses = holding(eth2).addresses.slice(0, 1);
     expected += secondaries.length;
     assert.equal(await checkSubnet(), expected);
@@ -503,7 +561,14 @@ describe('a Kubernetes node through its life, as a CNI plugin drives EC2', () =>
     // …and one of its prefixes, with the AWS CLI.
     const [prefix] = holding(eth2).prefixes;
     assert.ok(prefix);
-    const cli = await server.aws('ec2', 'unassign-private-ip-addresses', '--network-interface-id', eth2, '--ipv4-prefixes', prefix);
+    const cli = await server.aws(
+      'ec2',
+      'unassign-private-ip-addresses',
+      '--network-interface-id',
+      eth2,
+      '--ipv4-prefixes',
+      prefix
+    );
     assert.equal(cli.code, 0, cli.stderr);
     holding(eth2).prefixes = holding(eth2).prefixes.filter((p) => p !== prefix);
     expected += 16;
@@ -511,24 +576,32 @@ describe('a Kubernetes node through its life, as a CNI plugin drives EC2', () =>
 
     // The primary interface releases part of its warm pool.
     const released = holding(eth0).addresses.slice(-4);
-    await server.ec2.send(new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: eth0, PrivateIpAddresses: released }));
+    await server.ec2.send(
+      new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: eth0, PrivateIpAddresses: released })
+    );
     holding(eth0).addresses = holding(eth0).addresses.filter((a) => !released.includes(a));
     expected += released.length;
     assert.equal(await checkSubnet(), expected);
     await checkInstance([eth0, eth1, eth2]);
   });
 
-  it('16 moves a secondary between the node\'s interfaces: refused without AllowReassignment, moved with it', async () => {
+  it("16 moves a secondary between the node's interfaces: refused without AllowReassignment, moved with it", async () => {
     const address = holding(eth1).addresses[1]!;
     await unchangedAfter(() =>
       assertSdkError(
-        server.ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eth0, PrivateIpAddresses: [address] })),
+        server.ec2.send(
+          new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eth0, PrivateIpAddresses: [address] })
+        ),
         'InvalidParameterValue',
         moveNotAllowed(address)
       )
     );
     const before = await checkSubnet();
-    const { addresses } = await assign(server, { NetworkInterfaceId: eth0, PrivateIpAddresses: [address], AllowReassignment: true });
+    const { addresses } = await assign(server, {
+      NetworkInterfaceId: eth0,
+      PrivateIpAddresses: [address],
+      AllowReassignment: true
+    });
     assert.deepEqual(addresses, [address]);
     holding(eth1).addresses = holding(eth1).addresses.filter((a) => a !== address);
     holding(eth0).addresses.push(address);
@@ -602,7 +675,10 @@ describe('a Kubernetes node through its life, as a CNI plugin drives EC2', () =>
     const stillHeld = (id: string) => holding(id).addresses.length + 16 * holding(id).prefixes.length;
     const available = await checkSubnet();
     assert.equal(available, before + freed);
-    assert.equal(available, INITIAL_AVAILABLE - stillHeld(eth2) - neighbours.reduce((sum, id) => sum + stillHeld(id), 0));
+    assert.equal(
+      available,
+      INITIAL_AVAILABLE - stillHeld(eth2) - neighbours.reduce((sum, id) => sum + stillHeld(id), 0)
+    );
   });
 
   it("21 the CNI's leaked-interface sweep finds the node's left-over interface by its tag and deletes it", async () => {
@@ -617,7 +693,10 @@ describe('a Kubernetes node through its life, as a CNI plugin drives EC2', () =>
       })
     );
     const leaked: NetworkInterface[] = NetworkInterfaces ?? [];
-    assert.deepEqual(leaked.map((e) => e.NetworkInterfaceId), [eth2]);
+    assert.deepEqual(
+      leaked.map((e) => e.NetworkInterfaceId),
+      [eth2]
+    );
     assert.deepEqual(leaked[0]?.TagSet?.find((t) => t.Key === NODE_TAG)?.Value, instanceId);
 
     const before = await checkSubnet();

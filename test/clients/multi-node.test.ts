@@ -37,8 +37,13 @@ const KILL_AT_MS = 2_500;
 const MAX_SECONDARIES = 30;
 /** Refusals that are part of the game: a full subnet, a full interface, and a named address someone holds. */
 function expectedRefusal(op: Pending, error: { name?: string; message?: string }): boolean {
-  if (error.name === 'InsufficientFreeAddressesInSubnet' || error.name === 'PrivateIpAddressLimitExceeded') return op.kind !== 'unassign';
-  return op.kind === 'assign' && error.name === 'InvalidParameterValue' && /assigned, but move is not allowed/.test(error.message ?? '');
+  if (error.name === 'InsufficientFreeAddressesInSubnet' || error.name === 'PrivateIpAddressLimitExceeded')
+    return op.kind !== 'unassign';
+  return (
+    op.kind === 'assign' &&
+    error.name === 'InvalidParameterValue' &&
+    /assigned, but move is not allowed/.test(error.message ?? '')
+  );
 }
 
 interface LabSubnet {
@@ -128,13 +133,16 @@ describe('three ec2lite nodes on one PostgreSQL', () => {
     await sql.connect();
     await sql.query(`CREATE SCHEMA ${pg.escapeIdentifier(schema)}`);
     // All three start at once on the empty schema: migrations and the default VPC happen once.
-    nodes.push(...(await Promise.all([0, 1, 2].map(() => startChildServer(['--store', storeUrl, '--placement', 'random'])))));
+    nodes.push(
+      ...(await Promise.all([0, 1, 2].map(() => startChildServer(['--store', storeUrl, '--placement', 'random']))))
+    );
     for (const node of nodes) clients.push(node.client());
   });
 
   after(async () => {
     for (const client of clients) client.destroy();
-    for (const node of nodes) if (node.process.exitCode === null && node.process.signalCode === null) node.process.kill('SIGTERM');
+    for (const node of nodes)
+      if (node.process.exitCode === null && node.process.signalCode === null) node.process.kill('SIGTERM');
     await Promise.all(nodes.map((node) => node.exited));
     await dropSchema(url, schema);
     await sql.end();
@@ -154,17 +162,33 @@ describe('three ec2lite nodes on one PostgreSQL', () => {
     const { Vpc } = await clients[0]!.send(new CreateVpcCommand({ CidrBlock: '10.40.0.0/16' }));
     const subnets: LabSubnet[] = [];
     for (const [i, cidr] of ['10.40.1.0/24', '10.40.2.0/26'].entries()) {
-      const { Subnet } = await clients[i]!.send(new CreateSubnetCommand({ VpcId: Vpc!.VpcId!, CidrBlock: cidr, AvailabilityZone: 'us-east-1a' }));
-      subnets.push({ id: Subnet!.SubnetId!, base: toInt(cidr.split('/')[0]!), size: 2 ** (32 - Number(cidr.split('/')[1])) });
+      const { Subnet } = await clients[i]!.send(
+        new CreateSubnetCommand({ VpcId: Vpc!.VpcId!, CidrBlock: cidr, AvailabilityZone: 'us-east-1a' })
+      );
+      subnets.push({
+        id: Subnet!.SubnetId!,
+        base: toInt(cidr.split('/')[0]!),
+        size: 2 ** (32 - Number(cidr.split('/')[1]))
+      });
     }
     const workers: Worker[] = [];
     for (let w = 0; w < 9; w++) {
       const subnet = subnets[w < 6 ? 0 : 1]!;
-      const { NetworkInterface } = await clients[w % 3]!.send(new CreateNetworkInterfaceCommand({ SubnetId: subnet.id }));
+      const { NetworkInterface } = await clients[w % 3]!.send(
+        new CreateNetworkInterfaceCommand({ SubnetId: subnet.id })
+      );
       workers.push({ index: w, eni: NetworkInterface!.NetworkInterfaceId!, subnet, held: new Set(), frozen: false });
     }
 
-    const figures: Figures = { sent: 0, changes: 0, refusals: new Map(), changesAfterKill: 0, redirected: 0, unanswered: 0, failures: [] };
+    const figures: Figures = {
+      sent: 0,
+      changes: 0,
+      refusals: new Map(),
+      changesAfterKill: 0,
+      redirected: 0,
+      unanswered: 0,
+      failures: []
+    };
     const pending: Pending[] = [];
     const locks = new AddressLocks();
     let killed: number | undefined;
@@ -209,10 +233,20 @@ describe('three ec2lite nodes on one PostgreSQL', () => {
             op.kind === 'unassign'
               ? new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: op.eni, PrivateIpAddresses: op.addresses })
               : op.kind === 'assign-count'
-                ? new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: op.eni, SecondaryPrivateIpAddressCount: op.count })
+                ? new AssignPrivateIpAddressesCommand({
+                    NetworkInterfaceId: op.eni,
+                    SecondaryPrivateIpAddressCount: op.count
+                  })
                 : op.kind === 'move'
-                  ? new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: op.to, PrivateIpAddresses: [op.address], AllowReassignment: true })
-                  : new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: op.eni, PrivateIpAddresses: [op.address] });
+                  ? new AssignPrivateIpAddressesCommand({
+                      NetworkInterfaceId: op.to,
+                      PrivateIpAddresses: [op.address],
+                      AllowReassignment: true
+                    })
+                  : new AssignPrivateIpAddressesCommand({
+                      NetworkInterfaceId: op.eni,
+                      PrivateIpAddresses: [op.address]
+                    });
           for (;;) {
             // A different node for every request.
             const nodesUp = live();
@@ -222,7 +256,12 @@ describe('three ec2lite nodes on one PostgreSQL', () => {
             try {
               output = (await clients[node]!.send(command as never)) as typeof output;
             } catch (error) {
-              const e = error as { $metadata?: { httpStatusCode?: number }; code?: string; name?: string; message?: string };
+              const e = error as {
+                $metadata?: { httpStatusCode?: number };
+                code?: string;
+                name?: string;
+                message?: string;
+              };
               const status = e.$metadata?.httpStatusCode;
               if (status !== undefined && status >= 400 && status < 500 && expectedRefusal(op, e)) {
                 figures.refusals.set(e.name!, (figures.refusals.get(e.name!) ?? 0) + 1);
@@ -276,7 +315,10 @@ describe('three ec2lite nodes on one PostgreSQL', () => {
     );
     assert.deepEqual(figures.failures, [], 'every request to a live node got a 200 or an expected EC2 refusal');
     assert.ok(figures.changes > 100, `too little load to prove anything: ${figures.changes} changes`);
-    assert.ok(figures.changesAfterKill > 30, `the surviving nodes carried on: ${figures.changesAfterKill} changes after the kill`);
+    assert.ok(
+      figures.changesAfterKill > 30,
+      `the surviving nodes carried on: ${figures.changesAfterKill} changes after the kill`
+    );
 
     // No address twice, in SQL.
     const duplicates = await sql.query(
@@ -285,7 +327,9 @@ describe('three ec2lite nodes on one PostgreSQL', () => {
     assert.deepEqual(duplicates.rows, []);
     const rowCounts = new Map<string, number>(
       (
-        await sql.query(`SELECT subnet_id, count(*)::int AS n FROM ${pg.escapeIdentifier(schema)}.private_ip_addresses GROUP BY 1`)
+        await sql.query(
+          `SELECT subnet_id, count(*)::int AS n FROM ${pg.escapeIdentifier(schema)}.private_ip_addresses GROUP BY 1`
+        )
       ).rows.map((r) => [r.subnet_id as string, r.n as number])
     );
 
@@ -306,14 +350,21 @@ describe('three ec2lite nodes on one PostgreSQL', () => {
           holders.set(a.PrivateIpAddress!, [...(holders.get(a.PrivateIpAddress!) ?? []), eni.NetworkInterfaceId!]);
         }
       }
-      for (const [address, on] of holders) assert.equal(on.length, 1, `viewer ${v}: ${address} is on ${on.join(' and ')}`);
+      for (const [address, on] of holders)
+        assert.equal(on.length, 1, `viewer ${v}: ${address} is on ${on.join(' and ')}`);
       const { Subnets } = await client.send(new DescribeSubnetsCommand({ SubnetIds: subnets.map((s) => s.id) }));
       for (const subnet of subnets) {
         const described = Subnets!.find((s) => s.SubnetId === subnet.id)!;
         const rows = rowCounts.get(subnet.id) ?? 0;
-        assert.equal(described.AvailableIpAddressCount, subnet.size - 5 - rows, `viewer ${v}: count of ${subnet.id} against its rows`);
+        assert.equal(
+          described.AvailableIpAddressCount,
+          subnet.size - 5 - rows,
+          `viewer ${v}: count of ${subnet.id} against its rows`
+        );
         const primaries = workers.filter((w) => w.subnet === subnet).length;
-        const secondaries = [...holders.keys()].filter((a) => toInt(a) >= subnet.base && toInt(a) < subnet.base + subnet.size).length;
+        const secondaries = [...holders.keys()].filter(
+          (a) => toInt(a) >= subnet.base && toInt(a) < subnet.base + subnet.size
+        ).length;
         assert.equal(rows, primaries + secondaries, `viewer ${v}: rows of ${subnet.id} against the interfaces`);
       }
       if (observedHolders) assert.deepEqual(holders, observedHolders, `viewer ${v} sees what viewer 0 sees`);
@@ -327,7 +378,8 @@ describe('three ec2lite nodes on one PostgreSQL', () => {
     for (const p of pending) {
       if (p.kind === 'move') {
         touched.add(p.address);
-        if (![p.from, p.to].includes(holderOf.get(p.address) ?? '')) problems.push(`moved ${p.address} is on neither side`);
+        if (![p.from, p.to].includes(holderOf.get(p.address) ?? ''))
+          problems.push(`moved ${p.address} is on neither side`);
       } else if (p.kind === 'assign') {
         touched.add(p.address);
         const holder = holderOf.get(p.address);
@@ -336,17 +388,23 @@ describe('three ec2lite nodes on one PostgreSQL', () => {
       } else if (p.kind === 'unassign') {
         const gone = p.addresses.filter((a) => holderOf.get(a) !== p.eni);
         for (const a of p.addresses) touched.add(a);
-        if (gone.length !== 0 && gone.length !== p.addresses.length) problems.push(`unassign of ${p.addresses.join(' ')} landed in part`);
+        if (gone.length !== 0 && gone.length !== p.addresses.length)
+          problems.push(`unassign of ${p.addresses.join(' ')} landed in part`);
         for (const a of gone) if (holderOf.has(a)) problems.push(`unassigned ${a} is on ${holderOf.get(a)}`);
       }
     }
     for (const worker of workers) {
       for (const a of worker.held) {
-        if (!touched.has(a) && holderOf.get(a) !== worker.eni) problems.push(`${a}, acknowledged on ${worker.eni}, is on ${holderOf.get(a)}`);
+        if (!touched.has(a) && holderOf.get(a) !== worker.eni)
+          problems.push(`${a}, acknowledged on ${worker.eni}, is on ${holderOf.get(a)}`);
       }
-      const extra = [...holderOf].filter(([a, eni]) => eni === worker.eni && !worker.held.has(a) && !touched.has(a)).map(([a]) => a);
-      const countAssign = pending.find((p) => p.kind === 'assign-count' && p.eni === worker.eni) as { count: number } | undefined;
-      if (extra.length !== 0 && extra.length !== countAssign?.count) problems.push(`${worker.eni} holds unacknowledged ${extra.join(' ')}`);
+      const extra = [...holderOf]
+        .filter(([a, eni]) => eni === worker.eni && !worker.held.has(a) && !touched.has(a))
+        .map(([a]) => a);
+      const countAssign = pending.find((p) => p.kind === 'assign-count' && p.eni === worker.eni) as
+        { count: number } | undefined;
+      if (extra.length !== 0 && extra.length !== countAssign?.count)
+        problems.push(`${worker.eni} holds unacknowledged ${extra.join(' ')}`);
     }
     assert.deepEqual(problems, []);
   });

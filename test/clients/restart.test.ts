@@ -70,8 +70,14 @@ describe('a state kept in a data folder survives a restart', () => {
       await assign(first, { NetworkInterfaceId: eniId, Ipv4PrefixCount: 2 });
       const other = (await subnet.eni({ SecondaryPrivateIpAddressCount: 3 })).NetworkInterfaceId!;
       // A move and an unassign, so the state is more than a list of appends.
-      await assign(first, { NetworkInterfaceId: other, PrivateIpAddresses: [secondaryOf(await describeEni(first, eniId))], AllowReassignment: true });
-      await first.ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: other, SecondaryPrivateIpAddressCount: 1 }));
+      await assign(first, {
+        NetworkInterfaceId: other,
+        PrivateIpAddresses: [secondaryOf(await describeEni(first, eniId))],
+        AllowReassignment: true
+      });
+      await first.ec2.send(
+        new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: other, SecondaryPrivateIpAddressCount: 1 })
+      );
       await small.eni({ SecondaryPrivateIpAddressCount: 40 });
       before1 = await snapshot(first);
     } finally {
@@ -85,7 +91,10 @@ describe('a state kept in a data folder survives a restart', () => {
   }
 
   it('keeps its state in the data folder, not in memory', () => {
-    assert.ok(readdirSync(dataDir).some((name) => name.endsWith('.sqlite')), readdirSync(dataDir).join(', '));
+    assert.ok(
+      readdirSync(dataDir).some((name) => name.endsWith('.sqlite')),
+      readdirSync(dataDir).join(', ')
+    );
   });
 
   it('answers with the same VPCs, subnets (AvailableIpAddressCount included) and interfaces', async () => {
@@ -114,7 +123,9 @@ describe('a state kept in a data folder survives a restart', () => {
         const { Vpcs } = await server.ec2.send(new DescribeVpcsCommand({}));
         assert.equal(Vpcs?.filter((v) => v.IsDefault).length, 1);
         assert.equal(Vpcs?.length, 2);
-        const { Subnets } = await server.ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'default-for-az', Values: ['true'] }] }));
+        const { Subnets } = await server.ec2.send(
+          new DescribeSubnetsCommand({ Filters: [{ Name: 'default-for-az', Values: ['true'] }] })
+        );
         assert.equal(Subnets?.length, 6);
       } finally {
         await server.close();
@@ -126,7 +137,9 @@ describe('a state kept in a data folder survives a restart', () => {
     const server = await startTestServer(options());
     try {
       const held = heldIn(before1, subnet.id);
-      const fresh = await server.ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: subnet.id, SecondaryPrivateIpAddressCount: 20 }));
+      const fresh = await server.ec2.send(
+        new CreateNetworkInterfaceCommand({ SubnetId: subnet.id, SecondaryPrivateIpAddressCount: 20 })
+      );
       const { addresses } = await assign(server, { NetworkInterfaceId: eniId, SecondaryPrivateIpAddressCount: 10 });
       const handedOut = [...addressesOf(fresh.NetworkInterface!), ...addresses];
       for (const a of handedOut) assert.ok(!held.has(a), `${a} was already held before the restart`);

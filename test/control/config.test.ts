@@ -25,29 +25,51 @@ interface Running {
 /** Starts `ec2lite ARGS` and waits for its "listening on" line. */
 function startCli(args: string[]): Promise<Running> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '-e', `import(${JSON.stringify(CLI)}).then((m) => m.main(process.argv.slice(1)))`, '--', ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `import(${JSON.stringify(CLI)}).then((m) => m.main(process.argv.slice(1)))`,
+        '--',
+        ...args
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }
+      }
+    );
     let out = '';
     let err = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk;
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
       const match = /listening on (http:\/\/\S+)/.exec(out);
       if (match) resolve({ child, url: match[1]! });
     });
-    child.stderr!.on('data', (chunk: Buffer) => (err += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
     child.on('exit', (code) => reject(new Error(`ec2lite exited with ${code}: ${err}${out}`)));
   });
 }
 
 function runCli(args: string[]): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '-e', `import(${JSON.stringify(CLI)}).then((m) => m.main(process.argv.slice(1)))`, '--', ...args], {
-      stdio: ['ignore', 'ignore', 'pipe']
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `import(${JSON.stringify(CLI)}).then((m) => m.main(process.argv.slice(1)))`,
+        '--',
+        ...args
+      ],
+      {
+        stdio: ['ignore', 'ignore', 'pipe']
+      }
+    );
     let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('exit', (code) => resolve({ code, stderr }));
   });
 }
@@ -65,7 +87,7 @@ describe('the start-up config file', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('reads every setting, resolving paths from the file\'s folder', () => {
+  it("reads every setting, resolving paths from the file's folder", () => {
     const file = join(dir, 'ec2lite.json');
     writeFileSync(
       file,
@@ -113,7 +135,10 @@ describe('the start-up config file', () => {
       [{ placement: 'dense' }, /"placement" must be one of random, lowest/],
       [{ faults: {} }, /"faults" must be a list/],
       [{ faults: [{ action: '*' }] }, /"faults"\[0\]: "code" must be an EC2 error code/],
-      [{ credentials: [{ accessKeyId: 'A', secretAccessKey: 'b', accountId: '12' }] }, /the account id of A must be 12 digits, not "12"/],
+      [
+        { credentials: [{ accessKeyId: 'A', secretAccessKey: 'b', accountId: '12' }] },
+        /the account id of A must be 12 digits, not "12"/
+      ],
       [{ prefixCapacity: ['sub-1'] }, /"prefixCapacity"\[0\] must be a subnet id/]
     ];
     for (const [value, message] of cases) assert.throws(() => parseConfig(value, 'ec2lite.json', dir), message);
@@ -131,7 +156,7 @@ describe('the CLI', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('starts from --config, with the file\'s keys, policy, faults and throttle, and options given on the command line win', async () => {
+  it("starts from --config, with the file's keys, policy, faults and throttle, and options given on the command line win", async () => {
     const file = join(dir, 'ec2lite.json');
     writeFileSync(
       file,
@@ -152,9 +177,24 @@ describe('the CLI', () => {
       assert.equal(Vpc?.OwnerId, '555566667777');
       await sdk.send(new DescribeVpcsCommand({}));
       await sdk.send(new DescribeVpcsCommand({}));
-      await assertSdkError(sdk.send(new DescribeVpcsCommand({})), 'RequestLimitExceeded', 'Request limit exceeded.', 503);
-      const stranger = new EC2Client({ endpoint: running.url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDX', secretAccessKey: 'y' }, maxAttempts: 1 });
-      await assertSdkError(stranger.send(new DescribeVpcsCommand({})), 'AuthFailure', 'AWS was not able to validate the provided access credentials', 401);
+      await assertSdkError(
+        sdk.send(new DescribeVpcsCommand({})),
+        'RequestLimitExceeded',
+        'Request limit exceeded.',
+        503
+      );
+      const stranger = new EC2Client({
+        endpoint: running.url,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'AKIDX', secretAccessKey: 'y' },
+        maxAttempts: 1
+      });
+      await assertSdkError(
+        stranger.send(new DescribeVpcsCommand({})),
+        'AuthFailure',
+        'AWS was not able to validate the provided access credentials',
+        401
+      );
       stranger.destroy();
       const faults = await (await fetch(`${running.url}/_ec2lite/faults`)).json();
       assert.equal(faults.faults[0].code, 'Unavailable');
@@ -166,13 +206,25 @@ describe('the CLI', () => {
 
   it('takes --auth verify --credentials FILE', async () => {
     const keys = join(dir, 'credentials');
-    writeFileSync(keys, `[default]\naws_access_key_id = ${KEY.accessKeyId}\naws_secret_access_key = ${KEY.secretAccessKey}\nec2lite_deny = Create*\n`);
+    writeFileSync(
+      keys,
+      `[default]\naws_access_key_id = ${KEY.accessKeyId}\naws_secret_access_key = ${KEY.secretAccessKey}\nec2lite_deny = Create*\n`
+    );
     const running = await startCli(['--port', '0', '--ephemeral', '--auth', 'verify', '--credentials', keys]);
     const sdk = new EC2Client({ endpoint: running.url, region: 'us-east-1', credentials: KEY, maxAttempts: 1 });
     try {
       await sdk.send(new DescribeVpcsCommand({}));
-      await assertSdkError(sdk.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' })), 'UnauthorizedOperation', 'You are not authorized to perform this operation.', 403);
-      const unsigned = await fetch(`${running.url}/`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'Action=DescribeVpcs&Version=2016-11-15' });
+      await assertSdkError(
+        sdk.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' })),
+        'UnauthorizedOperation',
+        'You are not authorized to perform this operation.',
+        403
+      );
+      const unsigned = await fetch(`${running.url}/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'Action=DescribeVpcs&Version=2016-11-15'
+      });
       assert.equal(unsigned.status, 400);
     } finally {
       sdk.destroy();

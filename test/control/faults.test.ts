@@ -40,20 +40,35 @@ describe('fault injection', () => {
   after(() => server.close());
 
   const assign = (count = 1) =>
-    server.ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eniId, SecondaryPrivateIpAddressCount: count }));
+    server.ec2.send(
+      new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eniId, SecondaryPrivateIpAddressCount: count })
+    );
   const addresses = async () => {
-    const { NetworkInterfaces } = await server.ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eniId] }));
+    const { NetworkInterfaces } = await server.ec2.send(
+      new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eniId] })
+    );
     return NetworkInterfaces![0]!.PrivateIpAddresses!.length;
   };
 
   it('answers one call with an injected error, then runs the next one, and changes nothing', async () => {
-    const created = await control(server, 'POST', '/faults', { action: 'AssignPrivateIpAddresses', code: 'InsufficientFreeAddressesInSubnet' });
+    const created = await control(server, 'POST', '/faults', {
+      action: 'AssignPrivateIpAddresses',
+      code: 'InsufficientFreeAddressesInSubnet'
+    });
     assert.equal(created.status, 201);
     const [fault] = created.json.faults;
     assert.match(fault.id, /^fault-[0-9a-f]{12}$/);
     assert.deepEqual(
       { ...fault, id: undefined },
-      { id: undefined, action: 'AssignPrivateIpAddresses', code: 'InsufficientFreeAddressesInSubnet', message: NO_ADDRESSES, status: 400, count: 1, hits: 0 }
+      {
+        id: undefined,
+        action: 'AssignPrivateIpAddresses',
+        code: 'InsufficientFreeAddressesInSubnet',
+        message: NO_ADDRESSES,
+        status: 400,
+        count: 1,
+        hits: 0
+      }
     );
     const before = await addresses();
     await assertSdkError(assign(), 'InsufficientFreeAddressesInSubnet', NO_ADDRESSES, 400);
@@ -64,16 +79,36 @@ describe('fault injection', () => {
   });
 
   it('fails `count` calls, or every call while sticky, with the given code, message and status', async () => {
-    await control(server, 'POST', '/faults', { action: 'DescribeVpcs', code: 'Unavailable', message: 'Try later.', status: 503, count: 2 });
-    for (let i = 0; i < 2; i++) await assertSdkError(server.ec2.send(new DescribeVpcsCommand({})), 'Unavailable', 'Try later.', 503);
+    await control(server, 'POST', '/faults', {
+      action: 'DescribeVpcs',
+      code: 'Unavailable',
+      message: 'Try later.',
+      status: 503,
+      count: 2
+    });
+    for (let i = 0; i < 2; i++)
+      await assertSdkError(server.ec2.send(new DescribeVpcsCommand({})), 'Unavailable', 'Try later.', 503);
     await server.ec2.send(new DescribeVpcsCommand({}));
-    await control(server, 'POST', '/faults', { action: 'DescribeVpcs', code: 'InvalidParameterValue', message: 'Injected for the CLI.' });
+    await control(server, 'POST', '/faults', {
+      action: 'DescribeVpcs',
+      code: 'InvalidParameterValue',
+      message: 'Injected for the CLI.'
+    });
     assertCliError(await server.aws('ec2', 'describe-vpcs'), 'InvalidParameterValue', 'Injected for the CLI.');
 
-    const sticky = await control(server, 'POST', '/faults', { action: 'Describe*', code: 'InternalError', sticky: true });
+    const sticky = await control(server, 'POST', '/faults', {
+      action: 'Describe*',
+      code: 'InternalError',
+      sticky: true
+    });
     const id = sticky.json.faults[0].id;
     for (let i = 0; i < 3; i++) {
-      await assertSdkError(server.ec2.send(new DescribeSubnetsCommand({})), 'InternalError', /^An internal error has occurred/, 500);
+      await assertSdkError(
+        server.ec2.send(new DescribeSubnetsCommand({})),
+        'InternalError',
+        /^An internal error has occurred/,
+        500
+      );
     }
     assert.equal((await control(server, 'GET', `/faults/${id}`)).json.fault.hits, 3);
     assert.equal((await control(server, 'DELETE', `/faults/${id}`)).status, 200);
@@ -83,7 +118,11 @@ describe('fault injection', () => {
 
   it('fails only calls whose parameters match `when`, in the order the faults were added', async () => {
     await control(server, 'POST', '/faults', [
-      { action: 'AssignPrivateIpAddresses', code: 'PrivateIpAddressLimitExceeded', when: { NetworkInterfaceId: 'eni-00000000000000001' } },
+      {
+        action: 'AssignPrivateIpAddresses',
+        code: 'PrivateIpAddressLimitExceeded',
+        when: { NetworkInterfaceId: 'eni-00000000000000001' }
+      },
       { action: '*', code: 'RequestLimitExceeded' },
       { action: '*', code: 'InternalError' }
     ]);
@@ -101,7 +140,12 @@ describe('fault injection', () => {
     assert.equal(response.status, 403);
     assert.deepEqual(
       { ...response.json.error, requestId: undefined },
-      { code: 'UNAUTHORIZED', ec2Code: 'UnauthorizedOperation', message: 'You are not authorized to perform this operation.', requestId: undefined }
+      {
+        code: 'UNAUTHORIZED',
+        ec2Code: 'UnauthorizedOperation',
+        message: 'You are not authorized to perform this operation.',
+        requestId: undefined
+      }
     );
   });
 
@@ -150,21 +194,40 @@ describe('fault injection', () => {
     assert.ok(Subnets![0]!.AvailableIpAddressCount! > 16);
     assert.equal(await addresses(), before + 1);
     await control(server, 'DELETE', `/subnets/${subnetId}/prefix-capacity`);
-    const out = await server.ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eniId, Ipv4PrefixCount: 1 }));
+    const out = await server.ec2.send(
+      new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eniId, Ipv4PrefixCount: 1 })
+    );
     assert.equal(out.AssignedIpv4Prefixes?.length, 1);
   });
 
   it('keeps a call log with parameters and outcomes, filtered by action, code and limit', async () => {
     await control(server, 'POST', '/faults', { action: 'DescribeVpcs', code: 'RequestLimitExceeded' });
-    await assertSdkError(server.ec2.send(new DescribeVpcsCommand({ VpcIds: ['vpc-0123456789abcdef0'] })), 'RequestLimitExceeded', 'Request limit exceeded.', 503);
+    await assertSdkError(
+      server.ec2.send(new DescribeVpcsCommand({ VpcIds: ['vpc-0123456789abcdef0'] })),
+      'RequestLimitExceeded',
+      'Request limit exceeded.',
+      503
+    );
     await server.ec2.send(new DescribeSubnetsCommand({ SubnetIds: [subnetId] }));
     const all = (await control(server, 'GET', '/calls')).json;
     assert.equal(all.calls.length, 2);
     assert.equal(all.dropped, 0);
     const [throttled, described] = all.calls;
     assert.deepEqual(
-      { action: throttled.action, params: throttled.params, status: throttled.status, code: throttled.code, injected: throttled.injected },
-      { action: 'DescribeVpcs', params: { 'VpcId.1': 'vpc-0123456789abcdef0' }, status: 503, code: 'RequestLimitExceeded', injected: true }
+      {
+        action: throttled.action,
+        params: throttled.params,
+        status: throttled.status,
+        code: throttled.code,
+        injected: throttled.injected
+      },
+      {
+        action: 'DescribeVpcs',
+        params: { 'VpcId.1': 'vpc-0123456789abcdef0' },
+        status: 503,
+        code: 'RequestLimitExceeded',
+        injected: true
+      }
     );
     assert.deepEqual(
       { action: described.action, params: described.params, status: described.status, code: described.code },
@@ -175,10 +238,16 @@ describe('fault injection', () => {
     assert.equal(described.accountId, '123456789012');
     assert.equal(typeof described.durationMs, 'number');
     assert.equal((await control(server, 'GET', '/calls?action=Describe*&code=OK')).json.calls.length, 1);
-    assert.equal((await control(server, 'GET', '/calls?code=RequestLimitExceeded')).json.calls[0].action, 'DescribeVpcs');
+    assert.equal(
+      (await control(server, 'GET', '/calls?code=RequestLimitExceeded')).json.calls[0].action,
+      'DescribeVpcs'
+    );
     assert.equal((await control(server, 'GET', '/calls?limit=1')).json.calls[0].action, 'DescribeSubnets');
     // A large request is kept in part: its values cut to 1024 characters.
-    await server.raw({ headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `Action=DescribeVpcs&Version=2016-11-15&VpcId.1=${'a'.repeat(20_000)}` });
+    await server.raw({
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `Action=DescribeVpcs&Version=2016-11-15&VpcId.1=${'a'.repeat(20_000)}`
+    });
     const [large] = (await control(server, 'GET', '/calls?limit=1')).json.calls;
     assert.equal(large.params['VpcId.1'], `${'a'.repeat(1024)}… (20000 characters)`);
     await control(server, 'DELETE', '/calls');
@@ -209,13 +278,19 @@ describe('fault injection', () => {
     assert.equal((await control(server, 'GET', '/throttle')).json.throttle, null);
     assert.deepEqual((await control(server, 'GET', '/prefix-capacity')).json.subnets, []);
     assert.deepEqual((await control(server, 'GET', '/calls')).json.calls, []);
-    assert.equal((await server.ec2.send(new DescribeSubnetsCommand({ SubnetIds: [subnetId] }))).Subnets?.length, 1, 'the state stays');
+    assert.equal(
+      (await server.ec2.send(new DescribeSubnetsCommand({ SubnetIds: [subnetId] }))).Subnets?.length,
+      1,
+      'the state stays'
+    );
   });
 });
 
 describe('reset of the whole state', () => {
   it('leaves only a fresh default VPC, and the configured knobs as they started', async () => {
-    const server = await startTestServer({ faults: [{ action: 'DeleteVpc', code: 'InternalError', message: 'x', status: 500, sticky: true }] });
+    const server = await startTestServer({
+      faults: [{ action: 'DeleteVpc', code: 'InternalError', message: 'x', status: 500, sticky: true }]
+    });
     try {
       const { Vpc } = await server.ec2.send(new CreateVpcCommand({ CidrBlock: '10.30.0.0/16' }));
       const defaultBefore = (await server.ec2.send(new DescribeVpcsCommand({}))).Vpcs!.find((v) => v.IsDefault)!.VpcId;
@@ -224,9 +299,9 @@ describe('reset of the whole state', () => {
       assert.deepEqual(reset.json, { reset: true, state: true });
       const { Vpcs } = await server.ec2.send(new DescribeVpcsCommand({}));
       assert.equal(Vpcs?.length, 1);
-      assert.equal(Vpcs![0]!.IsDefault, true);
-      assert.notEqual(Vpcs![0]!.VpcId, defaultBefore);
-      assert.ok(!Vpcs!.some((v) => v.VpcId === Vpc!.VpcId));
+      assert.equal(Vpcs[0]!.IsDefault, true);
+      assert.notEqual(Vpcs[0]!.VpcId, defaultBefore);
+      assert.ok(!Vpcs.some((v) => v.VpcId === Vpc!.VpcId));
       assert.equal((await server.ec2.send(new DescribeSubnetsCommand({}))).Subnets?.length, 6);
       const faults = (await control(server, 'GET', '/faults')).json.faults;
       assert.deepEqual(

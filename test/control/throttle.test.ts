@@ -20,7 +20,12 @@ describe('throttling', () => {
   before(async () => {
     server = await startTestServer({ throttle: { rate: 1, burst: 2 } });
     // A 12-digit access key is its own account in open mode: a second account with no credentials file.
-    other = new EC2Client({ endpoint: server.url, region: 'us-east-1', credentials: { accessKeyId: '222233334444', secretAccessKey: 'x' }, maxAttempts: 1 });
+    other = new EC2Client({
+      endpoint: server.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: '222233334444', secretAccessKey: 'x' },
+      maxAttempts: 1
+    });
   });
   after(async () => {
     other.destroy();
@@ -58,7 +63,11 @@ describe('throttling', () => {
   });
 
   it('takes per-action rates, and turns off', async () => {
-    const set = await control(server, 'POST', '/throttle', { rate: 1000, burst: 1000, actions: { 'Describe*': { rate: 1, burst: 1 } } });
+    const set = await control(server, 'POST', '/throttle', {
+      rate: 1000,
+      burst: 1000,
+      actions: { 'Describe*': { rate: 1, burst: 1 } }
+    });
     assert.deepEqual(set.json.throttle, { rate: 1000, burst: 1000, actions: { 'Describe*': { rate: 1, burst: 1 } } });
     await server.ec2.send(new DescribeSubnetsCommand({}));
     await assertSdkError(server.ec2.send(new DescribeSubnetsCommand({})), 'RequestLimitExceeded', LIMITED, 503);
@@ -73,14 +82,22 @@ describe('the token bucket', () => {
   it('holds at most BURST tokens and refills continuously', async () => {
     let now = 0;
     const controls = new Controls({ callLogSize: 10, throttle: { rate: 2, burst: 3 } }, () => now);
-    const take = () => controls.admit('DescribeVpcs', '123456789012', {}).then(() => true, () => false);
+    const take = () =>
+      controls.admit('DescribeVpcs', '123456789012', {}).then(
+        () => true,
+        () => false
+      );
     assert.deepEqual([await take(), await take(), await take(), await take()], [true, true, true, false]);
     now += 499;
     assert.equal(await take(), false, 'half a second less a millisecond is not one token at 2/s');
     now += 1;
     assert.equal(await take(), true);
     now += 60_000;
-    assert.deepEqual([await take(), await take(), await take(), await take()], [true, true, true, false], 'never more than BURST');
+    assert.deepEqual(
+      [await take(), await take(), await take(), await take()],
+      [true, true, true, false],
+      'never more than BURST'
+    );
   });
 
   it('reads --throttle RATE:BURST', () => {

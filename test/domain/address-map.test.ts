@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AddressMap } from '../../src/domain/address-map.js';
-import { type Cidr, cidrLast, formatIpv4, isAligned, isReservedInSubnet, parseCidr, parseIpv4 } from '../../src/domain/ipv4.js';
+import {
+  type Cidr,
+  cidrLast,
+  formatIpv4,
+  isAligned,
+  isReservedInSubnet,
+  parseCidr,
+  parseIpv4
+} from '../../src/domain/ipv4.js';
 import { seededRandom } from '../../src/domain/random.js';
 
 function cidr(text: string): Cidr {
@@ -111,7 +119,8 @@ describe('AddressMap.pick, lowest first', () => {
 
   it('finds the last free address after a multi-address pick, instead of failing although freeCount says one is free', () => {
     const map = new AddressMap(cidr('10.0.1.0/24'));
-    for (let a = ip('10.0.1.4'); a <= ip('10.0.1.254'); a++) if (a !== ip('10.0.1.31') && a !== ip('10.0.1.40')) map.occupy(a);
+    for (let a = ip('10.0.1.4'); a <= ip('10.0.1.254'); a++)
+      if (a !== ip('10.0.1.31') && a !== ip('10.0.1.40')) map.occupy(a);
     assert.deepEqual(map.pick(2, null)?.map(formatIpv4), ['10.0.1.31', '10.0.1.40']);
     map.occupy(ip('10.0.1.40'));
     assert.equal(map.freeCount, 1);
@@ -133,7 +142,10 @@ describe('AddressMap.pick, at random', () => {
 
   it('differs for different seeds', () => {
     const subnet = cidr('10.0.0.0/16');
-    assert.notDeepEqual(new AddressMap(subnet).pick(20, seededRandom(1)), new AddressMap(subnet).pick(20, seededRandom(2)));
+    assert.notDeepEqual(
+      new AddressMap(subnet).pick(20, seededRandom(1)),
+      new AddressMap(subnet).pick(20, seededRandom(2))
+    );
   });
 
   it('does not simply hand out the lowest free addresses', () => {
@@ -161,7 +173,10 @@ describe('AddressMap.pick, at random', () => {
       const picked = map.pick(9, seededRandom(seed));
       assert.ok(picked, `seed ${seed}`);
       assert.equal(new Set(picked).size, 9, `seed ${seed}`);
-      assert.ok(picked.every((a) => map.isFree(a)), `seed ${seed}`);
+      assert.ok(
+        picked.every((a) => map.isFree(a)),
+        `seed ${seed}`
+      );
     }
   });
 });
@@ -343,7 +358,10 @@ describe('AddressMap against a simple model', () => {
         else {
           assert.ok(picked, `step ${step}`);
           assert.equal(new Set(picked).size, count, `step ${step}`);
-          assert.ok(picked.every((a) => usable.includes(a) && !occupied.has(a)), `step ${step}`);
+          assert.ok(
+            picked.every((a) => usable.includes(a) && !occupied.has(a)),
+            `step ${step}`
+          );
         }
       }
       assert.equal(map.freeCount, usable.length - occupied.size, `step ${step}`);
@@ -351,7 +369,8 @@ describe('AddressMap against a simple model', () => {
         const blocks = [];
         for (let base = subnet.base; base <= cidrLast(subnet); base += 16) {
           let whole = true;
-          for (let i = 0; i < 16; i++) if (occupied.has(base + i) || isReservedInSubnet(subnet, base + i)) whole = false;
+          for (let i = 0; i < 16; i++)
+            if (occupied.has(base + i) || isReservedInSubnet(subnet, base + i)) whole = false;
           if (whole) blocks.push(base);
         }
         assert.deepEqual(map.pickBlocks16(blocks.length, null), blocks, `step ${step}`);

@@ -157,7 +157,14 @@ describe('compileFilters', () => {
 
   it('refuses an unknown filter name with InvalidParameterValue before matching anything', () => {
     assert.throws(
-      () => compileFilters([{ Name: 'state', Values: ['available'] }, { Name: 'x', Values: ['1'] }], fields),
+      () =>
+        compileFilters(
+          [
+            { Name: 'state', Values: ['available'] },
+            { Name: 'x', Values: ['1'] }
+          ],
+          fields
+        ),
       (e: unknown) => {
         assert.ok(e instanceof Ec2Error);
         assert.equal(e.code, 'InvalidParameterValue');

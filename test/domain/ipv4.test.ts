@@ -80,7 +80,15 @@ describe('formatIpv4', () => {
   });
 
   it('round-trips with parseIpv4 across the address space', () => {
-    for (const text of ['0.0.0.0', '1.2.3.4', '10.0.0.1', '100.64.12.7', '128.0.0.0', '172.31.255.255', '255.255.255.255']) {
+    for (const text of [
+      '0.0.0.0',
+      '1.2.3.4',
+      '10.0.0.1',
+      '100.64.12.7',
+      '128.0.0.0',
+      '172.31.255.255',
+      '255.255.255.255'
+    ]) {
       assert.equal(formatIpv4(ip(text)), text);
     }
     for (const value of [0, 1, 255, 256, 65535, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff]) {
@@ -218,14 +226,16 @@ describe('isReservedInSubnet', () => {
   it('reserves the first four and the last address of a /24 (VPC User Guide, "Subnet CIDR blocks")', () => {
     const subnet = cidr('10.0.0.0/24');
     const reserved = [];
-    for (let a = subnet.base; a <= cidrLast(subnet); a++) if (isReservedInSubnet(subnet, a)) reserved.push(formatIpv4(a));
+    for (let a = subnet.base; a <= cidrLast(subnet); a++)
+      if (isReservedInSubnet(subnet, a)) reserved.push(formatIpv4(a));
     assert.deepEqual(reserved, ['10.0.0.0', '10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.255']);
   });
 
   it('reserves the first four and the last address of a /28, leaving 11 usable', () => {
     const subnet = cidr('10.0.7.32/28');
     const reserved = [];
-    for (let a = subnet.base; a <= cidrLast(subnet); a++) if (isReservedInSubnet(subnet, a)) reserved.push(formatIpv4(a));
+    for (let a = subnet.base; a <= cidrLast(subnet); a++)
+      if (isReservedInSubnet(subnet, a)) reserved.push(formatIpv4(a));
     assert.deepEqual(reserved, ['10.0.7.32', '10.0.7.33', '10.0.7.34', '10.0.7.35', '10.0.7.47']);
   });
 

@@ -35,7 +35,11 @@ describe('paginate', () => {
     let token: string | undefined;
     let pages = 0;
     do {
-      const page = paginate(items, token === undefined ? { MaxResults: 10 } : { MaxResults: 10, NextToken: token }, bounds);
+      const page = paginate(
+        items,
+        token === undefined ? { MaxResults: 10 } : { MaxResults: 10, NextToken: token },
+        bounds
+      );
       seen.push(...page.items);
       sizes.push(page.items.length);
       token = page.nextToken;
@@ -121,7 +125,10 @@ describe('paginate', () => {
       invalid('Value (  ) for parameter NextToken is invalid. The token is invalid.')
     );
     const forged = Buffer.from('ec2lite:v1:-5').toString('base64url');
-    assert.throws(() => paginate(items, { NextToken: forged }, bounds), invalid(`Value ( ${forged} ) for parameter NextToken is invalid. The token is invalid.`));
+    assert.throws(
+      () => paginate(items, { NextToken: forged }, bounds),
+      invalid(`Value ( ${forged} ) for parameter NextToken is invalid. The token is invalid.`)
+    );
     const notANumber = Buffer.from('ec2lite:v1:abc').toString('base64url');
     assert.throws(() => paginate(items, { NextToken: notANumber }, bounds), /The token is invalid/);
   });

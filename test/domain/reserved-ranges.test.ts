@@ -73,11 +73,15 @@ describe('AddressMap.withHeld', () => {
     const held = [cidr('10.0.0.0/17'), cidr('10.0.200.0/21')];
     for (let seed = 0; seed < 50; seed++) {
       const picked = map.withHeld(held, () => map.pick(20, seededRandom(seed)))!;
-      for (const address of picked) assert.ok(!held.some((r) => cidrContains(r, address)), formatCidr({ base: address, prefixLength: 32 }));
+      for (const address of picked)
+        assert.ok(!held.some((r) => cidrContains(r, address)), formatCidr({ base: address, prefixLength: 32 }));
     }
     const everything = [cidr('10.0.0.0/17'), cidr('10.0.128.0/17')];
     const started = performance.now();
-    assert.equal(map.withHeld(everything, () => map.pick(1, seededRandom(1))), null);
+    assert.equal(
+      map.withHeld(everything, () => map.pick(1, seededRandom(1))),
+      null
+    );
     assert.ok(performance.now() - started < 50);
   });
 });
@@ -88,17 +92,18 @@ describe('pickAddresses and pickPrefixes around reservations', () => {
     const reserved = ranges(['10.0.1.32/28'], ['10.0.1.48/28']);
     assert.equal(pickAddresses(map, 28, null, reserved).length, 28);
     assert.throws(() => pickAddresses(map, 29, null, reserved), { code: 'InsufficientFreeAddressesInSubnet' });
-    assert.throws(() => pickAddresses(map, 29, seededRandom(3), reserved), { code: 'InsufficientFreeAddressesInSubnet' });
+    assert.throws(() => pickAddresses(map, 29, seededRandom(3), reserved), {
+      code: 'InsufficientFreeAddressesInSubnet'
+    });
   });
 
   it('takes prefixes from prefix reservations first, never from explicit ones', () => {
     const map = new AddressMap(cidr('10.0.1.0/24'));
     const reserved = ranges(['10.0.1.16/28'], ['10.0.1.192/27']);
-    assert.deepEqual(pickPrefixes(map, 3, null, reserved).map((b) => formatCidr({ base: b, prefixLength: 28 })), [
-      '10.0.1.192/28',
-      '10.0.1.208/28',
-      '10.0.1.32/28'
-    ]);
+    assert.deepEqual(
+      pickPrefixes(map, 3, null, reserved).map((b) => formatCidr({ base: b, prefixLength: 28 })),
+      ['10.0.1.192/28', '10.0.1.208/28', '10.0.1.32/28']
+    );
     for (let seed = 0; seed < 20; seed++) {
       const picked = pickPrefixes(map, 3, seededRandom(seed), reserved);
       assert.deepEqual(picked.slice(0, 2).sort(), [ip('10.0.1.192'), ip('10.0.1.208')]);
@@ -124,8 +129,24 @@ describe('pickAddresses and pickPrefixes around reservations', () => {
 
   it('reads the reservation types', () => {
     const view = reservedRanges([
-      { id: 'scr-1', subnetId: 's', cidr: cidr('10.0.1.0/28'), reservationType: 'explicit', description: '', ownerId: 'o', tags: [] },
-      { id: 'scr-2', subnetId: 's', cidr: cidr('10.0.1.16/28'), reservationType: 'prefix', description: '', ownerId: 'o', tags: [] }
+      {
+        id: 'scr-1',
+        subnetId: 's',
+        cidr: cidr('10.0.1.0/28'),
+        reservationType: 'explicit',
+        description: '',
+        ownerId: 'o',
+        tags: []
+      },
+      {
+        id: 'scr-2',
+        subnetId: 's',
+        cidr: cidr('10.0.1.16/28'),
+        reservationType: 'prefix',
+        description: '',
+        ownerId: 'o',
+        tags: []
+      }
     ]);
     assert.deepEqual(view, ranges(['10.0.1.0/28'], ['10.0.1.16/28']));
   });

@@ -23,7 +23,13 @@ export async function launch(
   type: string
 ): Promise<{ instanceId: string; primaryEniId: string }> {
   const { Instances } = await server.ec2.send(
-    new RunInstancesCommand({ ImageId: IMAGE_ID, InstanceType: type as _InstanceType, MinCount: 1, MaxCount: 1, SubnetId: subnet.id })
+    new RunInstancesCommand({
+      ImageId: IMAGE_ID,
+      InstanceType: type as _InstanceType,
+      MinCount: 1,
+      MaxCount: 1,
+      SubnetId: subnet.id
+    })
   );
   const instance = Instances?.[0];
   assert.ok(instance?.InstanceId);
@@ -49,7 +55,9 @@ export async function describeInstance(server: TestServer, instanceId: string): 
 
 /** A /24 subnet of the lab's VPC in another availability zone, at a fixed offset the lab itself never reaches. */
 export async function subnetInZone(server: TestServer, lab: VpcLab, cidr: string, zone: string): Promise<LabSubnet> {
-  const { Subnet } = await server.ec2.send(new CreateSubnetCommand({ VpcId: lab.vpcId, CidrBlock: cidr, AvailabilityZone: zone }));
+  const { Subnet } = await server.ec2.send(
+    new CreateSubnetCommand({ VpcId: lab.vpcId, CidrBlock: cidr, AvailabilityZone: zone })
+  );
   assert.ok(Subnet?.SubnetId);
   const [address, length] = cidr.split('/') as [string, string];
   return new LabSubnet(server, Subnet.SubnetId, toInt(address), 2 ** (32 - Number(length)));

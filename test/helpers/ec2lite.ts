@@ -55,7 +55,9 @@ export async function startTestServer(overrides: Partial<Ec2liteConfig> = {}): P
     const response = await fetch(url + (request.path ?? '/'), {
       method: request.method ?? 'POST',
       headers: request.headers ?? {},
-      ...(request.body !== undefined ? { body: typeof request.body === 'string' ? request.body : new Uint8Array(request.body) } : {})
+      ...(request.body !== undefined
+        ? { body: typeof request.body === 'string' ? request.body : new Uint8Array(request.body) }
+        : {})
     });
     return { status: response.status, headers: response.headers, text: await response.text() };
   };
@@ -67,8 +69,14 @@ export async function startTestServer(overrides: Partial<Ec2liteConfig> = {}): P
     awsAs: (as, ...args) => runAws(url, args, as),
     raw,
     async query(params) {
-      const body = new URLSearchParams({ Version: '2016-11-15', ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])) });
-      const response = await raw({ headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: body.toString() });
+      const body = new URLSearchParams({
+        Version: '2016-11-15',
+        ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]))
+      });
+      const response = await raw({
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: body.toString()
+      });
       return { ...response, xml: xmlParser.parse(response.text) };
     },
     async json(body) {

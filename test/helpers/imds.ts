@@ -26,7 +26,10 @@ export async function imdsRequest(
 
 /** PUT /latest/api/token and returns the token, asserting the 200 and the echoed TTL. */
 export async function imdsToken(endpoint: string, ttl = 21600): Promise<string> {
-  const response = await imdsRequest(endpoint, '/latest/api/token', { method: 'PUT', headers: { [TTL_HEADER]: String(ttl) } });
+  const response = await imdsRequest(endpoint, '/latest/api/token', {
+    method: 'PUT',
+    headers: { [TTL_HEADER]: String(ttl) }
+  });
   assert.equal(response.status, 200, response.text);
   assert.equal(response.headers.get(TTL_HEADER), String(ttl));
   return response.text;
@@ -69,7 +72,13 @@ export function sdkMetadataClient(endpoint: string): MetadataService {
 /** Launches one instance and returns it as RunInstances answered (its interfaces carry their MACs). */
 export async function launchInstance(server: TestServer, input: Partial<RunInstancesCommandInput>): Promise<Instance> {
   const { Instances } = await server.ec2.send(
-    new RunInstancesCommand({ ImageId: 'ami-0123456789abcdef0', InstanceType: 'm5.large', MinCount: 1, MaxCount: 1, ...input })
+    new RunInstancesCommand({
+      ImageId: 'ami-0123456789abcdef0',
+      InstanceType: 'm5.large',
+      MinCount: 1,
+      MaxCount: 1,
+      ...input
+    })
   );
   const instance = Instances?.[0];
   assert.ok(instance?.InstanceId);

@@ -34,7 +34,10 @@ export async function dropSchema(url: string, schema: string): Promise<void> {
 }
 
 /** A PostgresStore in a schema of its own, dropped when the store closes: a fresh, empty, migrated store. */
-export async function openThrowawayStore(url: string, options: Partial<PostgresStoreOptions> = {}): Promise<PostgresStore & Store> {
+export async function openThrowawayStore(
+  url: string,
+  options: Partial<PostgresStoreOptions> = {}
+): Promise<PostgresStore & Store> {
   const schema = options.schema ?? freshSchemaName('contract');
   const store = await PostgresStore.open({ url, ...options, schema });
   const close = store.close.bind(store);

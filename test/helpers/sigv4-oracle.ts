@@ -6,7 +6,10 @@ import { escapeUri } from '../../src/protocol/sigv4.js';
 class Sha256 {
   private readonly hash;
   constructor(secret?: string | Uint8Array) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', typeof secret === 'string' ? secret : Buffer.from(secret));
+    this.hash =
+      secret === undefined
+        ? createHash('sha256')
+        : createHmac('sha256', typeof secret === 'string' ? secret : Buffer.from(secret));
   }
   update(data: string | Uint8Array): void {
     this.hash.update(typeof data === 'string' ? data : Buffer.from(data));
@@ -57,7 +60,11 @@ function httpRequest(url: string, request: OracleRequest) {
     port: Number(port),
     path: '/',
     query: { ...(request.query ?? {}) },
-    headers: { host, ...(request.method === 'GET' ? {} : { 'content-type': 'application/x-www-form-urlencoded' }), ...(request.headers ?? {}) },
+    headers: {
+      host,
+      ...(request.method === 'GET' ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
+      ...(request.headers ?? {})
+    },
     ...(request.body !== undefined ? { body: request.body } : {})
   };
 }
@@ -72,8 +79,13 @@ export async function signRequest(
   const signed = (await signer(key, options).sign(httpRequest(url, request) as never, {
     ...(options.signingDate ? { signingDate: options.signingDate } : {})
   })) as unknown as { method: string; headers: Record<string, string>; query: Record<string, string> };
-  const { host: _host, ...headers } = signed.headers as Record<string, string>;
-  return { method: signed.method, path: withQuery('/', signed.query as Record<string, string>), headers, ...(request.body !== undefined ? { body: request.body } : {}) };
+  const { host: _host, ...headers } = signed.headers;
+  return {
+    method: signed.method,
+    path: withQuery('/', signed.query),
+    headers,
+    ...(request.body !== undefined ? { body: request.body } : {})
+  };
 }
 
 /** A presigned URL path (`/?Action=…&X-Amz-Signature=…`), as the SDK's presigner makes it. */
@@ -83,7 +95,7 @@ export async function presign(
   query: Record<string, string>,
   options: SignOptions & { expiresIn?: number } = {}
 ): Promise<string> {
-  const signed = await signer(key, options).presign(httpRequest(url, { method: 'GET', query }) as never, {
+  const signed = await signer(key, options).presign(httpRequest(url, { method: 'GET', query }), {
     ...(options.signingDate ? { signingDate: options.signingDate } : {}),
     ...(options.expiresIn ? { expiresIn: options.expiresIn } : {})
   });

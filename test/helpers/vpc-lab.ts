@@ -100,7 +100,9 @@ export class LabSubnet {
 
   /** Creates an interface in this subnet and returns it as the SDK parsed it. */
   async eni(input: Omit<CreateNetworkInterfaceCommandInput, 'SubnetId'> = {}): Promise<NetworkInterface> {
-    const { NetworkInterface } = await this.server.ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: this.id, ...input }));
+    const { NetworkInterface } = await this.server.ec2.send(
+      new CreateNetworkInterfaceCommand({ SubnetId: this.id, ...input })
+    );
     assert.ok(NetworkInterface?.NetworkInterfaceId);
     return NetworkInterface;
   }
@@ -116,7 +118,9 @@ export class LabSubnet {
 
 /** The interface as DescribeNetworkInterfaces shows it now. */
 export async function describeEni(server: TestServer, id: string): Promise<NetworkInterface> {
-  const { NetworkInterfaces } = await server.ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [id] }));
+  const { NetworkInterfaces } = await server.ec2.send(
+    new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [id] })
+  );
   assert.equal(NetworkInterfaces?.length, 1);
   return NetworkInterfaces[0]!;
 }

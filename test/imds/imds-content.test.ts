@@ -4,7 +4,15 @@ import { DescribeInstancesCommand, DescribeVpcsCommand, type Instance } from '@a
 import type { MetadataEndpoints } from '../../src/imds/imds-server.js';
 import { attach, describeInstance } from '../helpers/attach-lab.js';
 import { type TestServer, startTestServer } from '../helpers/ec2lite.js';
-import { imdsGet, imdsList, imdsRequest, imdsValue, launchInstance, metadataEndpoints, sdkMetadataClient } from '../helpers/imds.js';
+import {
+  imdsGet,
+  imdsList,
+  imdsRequest,
+  imdsValue,
+  launchInstance,
+  metadataEndpoints,
+  sdkMetadataClient
+} from '../helpers/imds.js';
 import { type LabSubnet, VpcLab, addressesOf, describeEni } from '../helpers/vpc-lab.js';
 
 describe('IMDS: what an instance reads', () => {
@@ -36,9 +44,21 @@ describe('IMDS: what an instance reads', () => {
       addresses: addressesOf(primary),
       groups: primary.Groups!.map((g) => g.GroupId!)
     };
-    const second = await subnet.eni({ PrivateIpAddress: subnet.at(40), Ipv4Prefixes: [{ Ipv4Prefix: subnet.prefix(64) }] });
-    await attach(server, { NetworkInterfaceId: second.NetworkInterfaceId!, InstanceId: instance.InstanceId!, DeviceIndex: 1 });
-    eth1 = { id: second.NetworkInterfaceId!, mac: second.MacAddress!, addresses: [subnet.at(40)], prefix: subnet.prefix(64) };
+    const second = await subnet.eni({
+      PrivateIpAddress: subnet.at(40),
+      Ipv4Prefixes: [{ Ipv4Prefix: subnet.prefix(64) }]
+    });
+    await attach(server, {
+      NetworkInterfaceId: second.NetworkInterfaceId!,
+      InstanceId: instance.InstanceId!,
+      DeviceIndex: 1
+    });
+    eth1 = {
+      id: second.NetworkInterfaceId!,
+      mac: second.MacAddress!,
+      addresses: [subnet.at(40)],
+      prefix: subnet.prefix(64)
+    };
     endpoints = await metadataEndpoints(server, instance.InstanceId!);
   });
   after(() => server.close());
@@ -179,9 +199,13 @@ describe('IMDS: what an instance reads', () => {
         'vpc-ipv4-cidr-block': vpcCidr,
         'vpc-ipv4-cidr-blocks': vpcCidr
       });
-      for (const [eni, device] of [[eth0, 0], [eth1, 1]] as const) {
+      for (const [eni, device] of [
+        [eth0, 0],
+        [eth1, 1]
+      ] as const) {
         const actual: Record<string, string> = {};
-        for (const key of Object.keys(expected(eni, device))) actual[key] = await value(`network/interfaces/macs/${eni.mac}/${key}`);
+        for (const key of Object.keys(expected(eni, device)))
+          actual[key] = await value(`network/interfaces/macs/${eni.mac}/${key}`);
         assert.deepEqual(actual, expected(eni, device));
       }
     });
@@ -189,7 +213,10 @@ describe('IMDS: what an instance reads', () => {
     it('lists local-ipv4s primary first, in the order DescribeNetworkInterfaces gives', async () => {
       const described = await describeEni(server, eth0.id);
       assert.equal(eth0.addresses.length, 3);
-      assert.deepEqual(await imdsList(endpoints.endpoint, `network/interfaces/macs/${eth0.mac}/local-ipv4s`), addressesOf(described));
+      assert.deepEqual(
+        await imdsList(endpoints.endpoint, `network/interfaces/macs/${eth0.mac}/local-ipv4s`),
+        addressesOf(described)
+      );
       assert.equal(described.PrivateIpAddresses![0]!.Primary, true);
     });
 
@@ -241,10 +268,16 @@ describe('IMDS: what an instance reads', () => {
         const client = sdkMetadataClient(endpoint);
         assert.equal(await client.request('/latest/meta-data/instance-id', {}), instance.InstanceId);
         assert.equal(await client.request('/latest/meta-data/local-ipv4', {}), eth0.addresses[0]);
-        assert.equal(await client.request(`/latest/meta-data/network/interfaces/macs/${eth1.mac}/ipv4-prefix`, {}), eth1.prefix);
+        assert.equal(
+          await client.request(`/latest/meta-data/network/interfaces/macs/${eth1.mac}/ipv4-prefix`, {}),
+          eth1.prefix
+        );
         const document = JSON.parse(await client.request('/latest/dynamic/instance-identity/document', {}));
         assert.equal(document.instanceId, instance.InstanceId);
-        await assert.rejects(client.request('/latest/meta-data/no-such-key', {}), (error: any) => error.$metadata?.httpStatusCode === 404);
+        await assert.rejects(
+          client.request('/latest/meta-data/no-such-key', {}),
+          (error: any) => error.$metadata?.httpStatusCode === 404
+        );
       }
     });
 
@@ -258,8 +291,18 @@ describe('IMDS: what an instance reads', () => {
       const readers = [
         { endpoint: endpoints.loopbackEndpoint!, id: instance.InstanceId!, mac: eth0.mac, ips: eth0.addresses },
         { endpoint: endpoints.pathEndpoint, id: instance.InstanceId!, mac: eth0.mac, ips: eth0.addresses },
-        { endpoint: otherEndpoints.loopbackEndpoint!, id: other.InstanceId!, mac: otherEni.MacAddress!, ips: addressesOf(otherEni) },
-        { endpoint: otherEndpoints.pathEndpoint, id: other.InstanceId!, mac: otherEni.MacAddress!, ips: addressesOf(otherEni) }
+        {
+          endpoint: otherEndpoints.loopbackEndpoint!,
+          id: other.InstanceId!,
+          mac: otherEni.MacAddress!,
+          ips: addressesOf(otherEni)
+        },
+        {
+          endpoint: otherEndpoints.pathEndpoint,
+          id: other.InstanceId!,
+          mac: otherEni.MacAddress!,
+          ips: addressesOf(otherEni)
+        }
       ];
       const rounds = await Promise.all(
         Array.from({ length: 10 }, () =>
@@ -284,14 +327,18 @@ describe('IMDS: what an instance reads', () => {
         }
       }
       assert.deepEqual(
-        (await sdkMetadataClient(otherEndpoints.endpoint).request('/latest/meta-data/network/interfaces/macs/', {})).split('\n'),
+        (
+          await sdkMetadataClient(otherEndpoints.endpoint).request('/latest/meta-data/network/interfaces/macs/', {})
+        ).split('\n'),
         [`${otherEni.MacAddress}/`]
       );
     });
   });
 
   async function describeReservationId(): Promise<string | undefined> {
-    const { Reservations } = await server.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instance.InstanceId!] }));
+    const { Reservations } = await server.ec2.send(
+      new DescribeInstancesCommand({ InstanceIds: [instance.InstanceId!] })
+    );
     return Reservations?.[0]?.ReservationId;
   }
 });

@@ -28,7 +28,10 @@ describe('IMDS: IMDSv2 tokens, IMDSv1 and who may read', () => {
   before(async () => {
     server = await startTestServer({ imdsDelayMs: 0 });
     const subnet = await (await VpcLab.create(server)).subnet();
-    const launch = async (MetadataOptions: { HttpTokens?: 'optional' | 'required'; HttpEndpoint?: 'enabled' | 'disabled' }) => {
+    const launch = async (MetadataOptions: {
+      HttpTokens?: 'optional' | 'required';
+      HttpEndpoint?: 'enabled' | 'disabled';
+    }) => {
       const instance = await launchInstance(server, { SubnetId: subnet.id, MetadataOptions });
       return { id: instance.InstanceId!, endpoints: await metadataEndpoints(server, instance.InstanceId!) };
     };
@@ -57,7 +60,10 @@ describe('IMDS: IMDSv2 tokens, IMDSv1 and who may read', () => {
 
     it('mints a token on PUT /latest/api/token, echoing the TTL, and reads with it', async () => {
       for (const [form, endpoint] of forms(optional.endpoints)) {
-        const put = await imdsRequest(endpoint, '/latest/api/token', { method: 'PUT', headers: { [TTL_HEADER]: '300' } });
+        const put = await imdsRequest(endpoint, '/latest/api/token', {
+          method: 'PUT',
+          headers: { [TTL_HEADER]: '300' }
+        });
         assert.equal(put.status, 200, form);
         assert.equal(put.headers.get(TTL_HEADER), '300', form);
         assert.match(put.headers.get('content-type') ?? '', /^text\/plain/);
@@ -71,7 +77,9 @@ describe('IMDS: IMDSv2 tokens, IMDSv1 and who may read', () => {
     it('accepts TTLs of 1 and 21600 seconds', async () => {
       for (const ttl of [1, 21600]) {
         const token = await imdsToken(optional.endpoints.endpoint, ttl);
-        const get = await imdsRequest(optional.endpoints.endpoint, INSTANCE_ID_PATH, { headers: { [TOKEN_HEADER]: token } });
+        const get = await imdsRequest(optional.endpoints.endpoint, INSTANCE_ID_PATH, {
+          headers: { [TOKEN_HEADER]: token }
+        });
         assert.equal(get.status, 200);
       }
     });
@@ -86,7 +94,11 @@ describe('IMDS: IMDSv2 tokens, IMDSv1 and who may read', () => {
 
     it('collapses repeated slashes, as the JS SDK sends //latest/…', async () => {
       const token = await imdsToken(optional.endpoints.endpoint);
-      for (const path of ['//latest/meta-data/instance-id', '/latest//meta-data///instance-id', '///latest/meta-data/instance-id/']) {
+      for (const path of [
+        '//latest/meta-data/instance-id',
+        '/latest//meta-data///instance-id',
+        '///latest/meta-data/instance-id/'
+      ]) {
         const get = await imdsRequest(optional.endpoints.endpoint, path, { headers: { [TOKEN_HEADER]: token } });
         assert.equal(get.status, 200, path);
         assert.equal(get.text, optional.id);
@@ -99,7 +111,10 @@ describe('IMDS: IMDSv2 tokens, IMDSv1 and who may read', () => {
 
     it('answers HEAD like GET without a body', async () => {
       const token = await imdsToken(optional.endpoints.endpoint);
-      const head = await imdsRequest(optional.endpoints.endpoint, INSTANCE_ID_PATH, { method: 'HEAD', headers: { [TOKEN_HEADER]: token } });
+      const head = await imdsRequest(optional.endpoints.endpoint, INSTANCE_ID_PATH, {
+        method: 'HEAD',
+        headers: { [TOKEN_HEADER]: token }
+      });
       assert.equal(head.status, 200);
       assert.equal(head.text, '');
       assert.equal(head.headers.get('content-length'), String(optional.id.length));
@@ -124,7 +139,9 @@ describe('IMDS: IMDSv2 tokens, IMDSv1 and who may read', () => {
     it('answers 401 to an expired token', async () => {
       const token = await imdsToken(optional.endpoints.endpoint, 1);
       await sleep(1100);
-      const get = await imdsRequest(optional.endpoints.endpoint, INSTANCE_ID_PATH, { headers: { [TOKEN_HEADER]: token } });
+      const get = await imdsRequest(optional.endpoints.endpoint, INSTANCE_ID_PATH, {
+        headers: { [TOKEN_HEADER]: token }
+      });
       assert.equal(get.status, 401);
       assert.match(get.text, /401 - Unauthorized/);
     });
@@ -137,24 +154,32 @@ describe('IMDS: IMDSv2 tokens, IMDSv1 and who may read', () => {
       }
       // Minted at one instance's address, shown at another's path: still foreign.
       const fromAddress = await imdsToken(required.endpoints.loopbackEndpoint!);
-      const get = await imdsRequest(optional.endpoints.pathEndpoint, INSTANCE_ID_PATH, { headers: { [TOKEN_HEADER]: fromAddress } });
+      const get = await imdsRequest(optional.endpoints.pathEndpoint, INSTANCE_ID_PATH, {
+        headers: { [TOKEN_HEADER]: fromAddress }
+      });
       assert.equal(get.status, 401);
     });
 
     it('answers 401 to a made-up or tampered token, even where IMDSv1 is allowed', async () => {
       const good = await imdsToken(optional.endpoints.endpoint);
       for (const token of ['nonsense', `${good}x`, `x${good.slice(1)}`, '']) {
-        const get = await imdsRequest(optional.endpoints.endpoint, INSTANCE_ID_PATH, { headers: { [TOKEN_HEADER]: token } });
+        const get = await imdsRequest(optional.endpoints.endpoint, INSTANCE_ID_PATH, {
+          headers: { [TOKEN_HEADER]: token }
+        });
         assert.equal(get.status, 401, `token ${JSON.stringify(token)}`);
       }
     });
 
     it('takes a token minted at the shared root for path reads only, not at an instance address', async () => {
       const shared = await imdsToken(server.emulator.imds.url);
-      const byPath = await imdsRequest(required.endpoints.pathEndpoint, INSTANCE_ID_PATH, { headers: { [TOKEN_HEADER]: shared } });
+      const byPath = await imdsRequest(required.endpoints.pathEndpoint, INSTANCE_ID_PATH, {
+        headers: { [TOKEN_HEADER]: shared }
+      });
       assert.equal(byPath.status, 200);
       assert.equal(byPath.text, required.id);
-      const atAddress = await imdsRequest(required.endpoints.loopbackEndpoint!, INSTANCE_ID_PATH, { headers: { [TOKEN_HEADER]: shared } });
+      const atAddress = await imdsRequest(required.endpoints.loopbackEndpoint!, INSTANCE_ID_PATH, {
+        headers: { [TOKEN_HEADER]: shared }
+      });
       assert.equal(atAddress.status, 401);
     });
 
@@ -168,9 +193,15 @@ describe('IMDS: IMDSv2 tokens, IMDSv1 and who may read', () => {
 
     it('answers 403 to a token PUT on a versioned path and 405 to other methods and paths', async () => {
       const endpoint = optional.endpoints.endpoint;
-      const versioned = await imdsRequest(endpoint, '/2021-03-23/api/token', { method: 'PUT', headers: { [TTL_HEADER]: '300' } });
+      const versioned = await imdsRequest(endpoint, '/2021-03-23/api/token', {
+        method: 'PUT',
+        headers: { [TTL_HEADER]: '300' }
+      });
       assert.equal(versioned.status, 403);
-      const elsewhere = await imdsRequest(endpoint, '/latest/meta-data/instance-id', { method: 'PUT', headers: { [TTL_HEADER]: '300' } });
+      const elsewhere = await imdsRequest(endpoint, '/latest/meta-data/instance-id', {
+        method: 'PUT',
+        headers: { [TTL_HEADER]: '300' }
+      });
       assert.equal(elsewhere.status, 405);
       const post = await imdsRequest(endpoint, INSTANCE_ID_PATH, { method: 'POST' });
       assert.equal(post.status, 405);
@@ -193,7 +224,10 @@ describe('IMDS: IMDSv2 tokens, IMDSv1 and who may read', () => {
       assert.equal((await imdsRequest(endpoints.endpoint, INSTANCE_ID_PATH)).status, 200);
       await server.ec2.send(new TerminateInstancesCommand({ InstanceIds: [doomed.InstanceId!] }));
       assert.equal((await imdsRequest(endpoints.endpoint, INSTANCE_ID_PATH)).status, 404);
-      const put = await imdsRequest(endpoints.pathEndpoint, '/latest/api/token', { method: 'PUT', headers: { [TTL_HEADER]: '60' } });
+      const put = await imdsRequest(endpoints.pathEndpoint, '/latest/api/token', {
+        method: 'PUT',
+        headers: { [TTL_HEADER]: '60' }
+      });
       assert.equal(put.status, 404);
     });
   });
@@ -228,30 +262,41 @@ describe('IMDS: IMDSv2 tokens, IMDSv1 and who may read', () => {
     it('lets an SDK client with IMDSv1 (no token fetching) read an instance where HttpTokens is optional only', async () => {
       const v1 = (endpoint: string) => new MetadataService({ endpoint, retries: 0, disableFetchToken: true });
       assert.equal(await v1(optional.endpoints.endpoint).request('/latest/meta-data/instance-id', {}), optional.id);
-      await assert.rejects(v1(required.endpoints.endpoint).request('/latest/meta-data/instance-id', {}), (error: any) => {
-        assert.equal(error.$metadata?.httpStatusCode, 401);
-        return true;
-      });
+      await assert.rejects(
+        v1(required.endpoints.endpoint).request('/latest/meta-data/instance-id', {}),
+        (error: any) => {
+          assert.equal(error.$metadata?.httpStatusCode, 401);
+          return true;
+        }
+      );
     });
   });
 
   describe('HttpEndpoint disabled', () => {
     it('answers 403 to token PUTs and to reads, in either form', async () => {
       for (const [form, endpoint] of forms(disabled.endpoints)) {
-        const put = await imdsRequest(endpoint, '/latest/api/token', { method: 'PUT', headers: { [TTL_HEADER]: '300' } });
+        const put = await imdsRequest(endpoint, '/latest/api/token', {
+          method: 'PUT',
+          headers: { [TTL_HEADER]: '300' }
+        });
         assert.equal(put.status, 403, form);
         assert.equal((await imdsRequest(endpoint, INSTANCE_ID_PATH)).status, 403, form);
       }
       const shared = await imdsToken(server.emulator.imds.url);
-      const get = await imdsRequest(disabled.endpoints.pathEndpoint, INSTANCE_ID_PATH, { headers: { [TOKEN_HEADER]: shared } });
+      const get = await imdsRequest(disabled.endpoints.pathEndpoint, INSTANCE_ID_PATH, {
+        headers: { [TOKEN_HEADER]: shared }
+      });
       assert.equal(get.status, 403);
     });
 
     it('makes the SDK client fail with 403', async () => {
-      await assert.rejects(sdkMetadataClient(disabled.endpoints.endpoint).request('/latest/meta-data/instance-id', {}), (error: any) => {
-        assert.equal(error.$metadata?.httpStatusCode, 403);
-        return true;
-      });
+      await assert.rejects(
+        sdkMetadataClient(disabled.endpoints.endpoint).request('/latest/meta-data/instance-id', {}),
+        (error: any) => {
+          assert.equal(error.$metadata?.httpStatusCode, 403);
+          return true;
+        }
+      );
     });
   });
 });

@@ -14,7 +14,14 @@ function ec2lite(...args: string[]): Promise<{ code: number; stdout: string; std
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', '-e', `import(${JSON.stringify(CLI)}).then((m) => m.main(process.argv.slice(1)))`, '--', ...args],
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `import(${JSON.stringify(CLI)}).then((m) => m.main(process.argv.slice(1)))`,
+        '--',
+        ...args
+      ],
       { env: { ...process.env, EC2LITE_ENDPOINT: '' } },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr })
     );
@@ -55,7 +62,10 @@ describe('finding an instance metadata endpoint', () => {
       assert.equal(malformed.status, 400);
       assert.equal((await malformed.json()).error.code, 'InvalidInstanceID.Malformed');
       assert.equal((await fetch(`${server.url}/_ec2lite/nothing`)).status, 404);
-      assert.equal((await fetch(`${server.url}/_ec2lite/instances/${instanceId}/metadata-endpoint`, { method: 'POST' })).status, 405);
+      assert.equal(
+        (await fetch(`${server.url}/_ec2lite/instances/${instanceId}/metadata-endpoint`, { method: 'POST' })).status,
+        405
+      );
     });
 
     it('leaves EC2 requests on the same endpoint alone', async () => {
@@ -71,7 +81,10 @@ describe('finding an instance metadata endpoint', () => {
       const endpoint = result.stdout.trim();
       assert.equal(result.stdout, `${endpoint}\n`);
       assert.equal(endpoint, (await metadataEndpoints(server, instanceId)).endpoint);
-      assert.equal(await new MetadataService({ endpoint, retries: 0 }).request('/latest/meta-data/instance-id', {}), instanceId);
+      assert.equal(
+        await new MetadataService({ endpoint, retries: 0 }).request('/latest/meta-data/instance-id', {}),
+        instanceId
+      );
     });
 
     it('prints the path form or every form as JSON on request', async () => {

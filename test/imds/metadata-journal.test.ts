@@ -93,8 +93,9 @@ describe('metadata journal', () => {
 
   const shownAt = async (instanceId: string, at: number): Promise<MetadataSnapshot> =>
     raw.transaction(async (tx) => snapshotAt(await tx.listMetadataJournal(instanceId), at));
-  const ipsAt = async (instanceId: string, at: number, mac = eth0.macAddress): Promise<string[]> =>
-    [...((await shownAt(instanceId, at)).interfaces.find((i) => i.mac === mac)?.privateIpv4s ?? [])];
+  const ipsAt = async (instanceId: string, at: number, mac = eth0.macAddress): Promise<string[]> => [
+    ...((await shownAt(instanceId, at)).interfaces.find((i) => i.mac === mac)?.privateIpv4s ?? [])
+  ];
 
   beforeEach(async () => {
     clock = 1_000_000;
@@ -134,18 +135,26 @@ describe('metadata journal', () => {
 
   it('shows a change from exactly its time plus the delay', async () => {
     const changedAt = clock;
-    await journaled.transaction(async (tx) => tx.addSecondaryAddresses((await tx.getNetworkInterface(eth0.id))!, [ip('10.0.1.20')]));
+    await journaled.transaction(async (tx) =>
+      tx.addSecondaryAddresses((await tx.getNetworkInterface(eth0.id))!, [ip('10.0.1.20')])
+    );
     assert.deepEqual(await ipsAt(instance.id, changedAt + DELAY - 1), ['10.0.1.10']);
     assert.deepEqual(await ipsAt(instance.id, changedAt + DELAY), ['10.0.1.10', '10.0.1.20']);
   });
 
   it('gives each change its own time', async () => {
     const first = clock;
-    await journaled.transaction(async (tx) => tx.addSecondaryAddresses((await tx.getNetworkInterface(eth0.id))!, [ip('10.0.1.20')]));
+    await journaled.transaction(async (tx) =>
+      tx.addSecondaryAddresses((await tx.getNetworkInterface(eth0.id))!, [ip('10.0.1.20')])
+    );
     clock += 400;
-    await journaled.transaction(async (tx) => tx.addSecondaryAddresses((await tx.getNetworkInterface(eth0.id))!, [ip('10.0.1.21')]));
+    await journaled.transaction(async (tx) =>
+      tx.addSecondaryAddresses((await tx.getNetworkInterface(eth0.id))!, [ip('10.0.1.21')])
+    );
     clock += 50;
-    await journaled.transaction(async (tx) => tx.removeSecondaryAddresses((await tx.getNetworkInterface(eth0.id))!, [ip('10.0.1.20')]));
+    await journaled.transaction(async (tx) =>
+      tx.removeSecondaryAddresses((await tx.getNetworkInterface(eth0.id))!, [ip('10.0.1.20')])
+    );
     assert.deepEqual(await ipsAt(instance.id, first + DELAY - 1), ['10.0.1.10']);
     assert.deepEqual(await ipsAt(instance.id, first + DELAY), ['10.0.1.10', '10.0.1.20']);
     assert.deepEqual(await ipsAt(instance.id, first + 400 + DELAY - 1), ['10.0.1.10', '10.0.1.20']);
@@ -155,10 +164,14 @@ describe('metadata journal', () => {
 
   it('never shows a later change before an earlier one, even when the delay shrinks', async () => {
     const first = clock;
-    await journaled.transaction(async (tx) => tx.addSecondaryAddresses((await tx.getNetworkInterface(eth0.id))!, [ip('10.0.1.20')]));
+    await journaled.transaction(async (tx) =>
+      tx.addSecondaryAddresses((await tx.getNetworkInterface(eth0.id))!, [ip('10.0.1.20')])
+    );
     clock += 100;
     const instant = journaledStore(raw, { delayMs: 0, lingerMs: 0, now: () => clock });
-    await instant.transaction(async (tx) => tx.addSecondaryAddresses((await tx.getNetworkInterface(eth0.id))!, [ip('10.0.1.21')]));
+    await instant.transaction(async (tx) =>
+      tx.addSecondaryAddresses((await tx.getNetworkInterface(eth0.id))!, [ip('10.0.1.21')])
+    );
     assert.deepEqual(await ipsAt(instance.id, clock), ['10.0.1.10']);
     assert.deepEqual(await ipsAt(instance.id, first + DELAY), ['10.0.1.10', '10.0.1.20', '10.0.1.21']);
   });
@@ -188,7 +201,10 @@ describe('metadata journal', () => {
     await raw.transaction((tx) => tx.insertNetworkInterface(eth1));
     const attachedAt = clock;
     await journaled.transaction(async (tx) =>
-      tx.updateNetworkInterface({ ...eth1, attachment: { ...makeEni('10.0.1.99', { instanceId: instance.id, deviceIndex: 1 }).attachment! } })
+      tx.updateNetworkInterface({
+        ...eth1,
+        attachment: { ...makeEni('10.0.1.99', { instanceId: instance.id, deviceIndex: 1 }).attachment! }
+      })
     );
     const macsAt = async (at: number) => (await shownAt(instance.id, at)).interfaces.map((i) => i.mac);
     assert.deepEqual(await macsAt(attachedAt + DELAY - 1), [eth0.macAddress]);
@@ -201,14 +217,19 @@ describe('metadata journal', () => {
     });
     assert.deepEqual(await macsAt(detachedAt + DELAY - 1), [eth0.macAddress, eth1.macAddress]);
     const after = await shownAt(instance.id, detachedAt + DELAY);
-    assert.deepEqual(after.interfaces.map((i) => i.mac), [eth0.macAddress]);
+    assert.deepEqual(
+      after.interfaces.map((i) => i.mac),
+      [eth0.macAddress]
+    );
     assert.deepEqual(after.lingering, [{ mac: eth1.macAddress, until: detachedAt + DELAY + LINGER }]);
   });
 
   it('journals nothing for a change that leaves the interfaces as they were, or for a transaction that fails', async () => {
     const count = () => raw.transaction(async (tx) => (await tx.listMetadataJournal(instance.id)).length);
     const before = await count();
-    await journaled.transaction(async (tx) => tx.updateNetworkInterface({ ...(await tx.getNetworkInterface(eth0.id))!, description: 'renamed' }));
+    await journaled.transaction(async (tx) =>
+      tx.updateNetworkInterface({ ...(await tx.getNetworkInterface(eth0.id))!, description: 'renamed' })
+    );
     assert.equal(await count(), before);
     await assert.rejects(
       journaled.transaction(async (tx) => {
@@ -221,7 +242,9 @@ describe('metadata journal', () => {
 
   it('keeps the journal short: entries superseded by one already due go', async () => {
     for (let i = 0; i < 20; i++) {
-      await journaled.transaction(async (tx) => tx.addSecondaryAddresses((await tx.getNetworkInterface(eth0.id))!, [ip(`10.0.1.${50 + i}`)]));
+      await journaled.transaction(async (tx) =>
+        tx.addSecondaryAddresses((await tx.getNetworkInterface(eth0.id))!, [ip(`10.0.1.${50 + i}`)])
+      );
       clock += DELAY / 4;
     }
     const entries = await raw.transaction((tx) => tx.listMetadataJournal(instance.id));
@@ -265,7 +288,10 @@ describe('loopback addresses of instances', () => {
     const home = homeAddress(earlier.id);
     const [x, y, z] = home.split('.').slice(1).map(Number) as [number, number, number];
     const next = z < 254 ? `127.${x}.${y}.${z + 1}` : y < 255 ? `127.${x}.${y + 1}.1` : `127.${x + 1}.0.1`;
-    for (const order of [[earlier, later], [later, earlier]]) {
+    for (const order of [
+      [earlier, later],
+      [later, earlier]
+    ]) {
       const assigned = assignLoopbackAddresses(order);
       assert.equal(assigned.get(earlier.id), home);
       assert.equal(assigned.get(later.id), next);

@@ -1,15 +1,26 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ModifyInstanceMetadataOptionsCommand, type ModifyInstanceMetadataOptionsCommandInput, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
+import {
+  ModifyInstanceMetadataOptionsCommand,
+  type ModifyInstanceMetadataOptionsCommandInput,
+  TerminateInstancesCommand
+} from '@aws-sdk/client-ec2';
 import { UNKNOWN_INSTANCE, describeInstance } from '../helpers/attach-lab.js';
-import { type TestServer, assertCliError, assertSdkError, assertXmlError, startTestServer } from '../helpers/ec2lite.js';
+import {
+  type TestServer,
+  assertCliError,
+  assertSdkError,
+  assertXmlError,
+  startTestServer
+} from '../helpers/ec2lite.js';
 import { imdsRequest, imdsToken, launchInstance, metadataEndpoints, TOKEN_HEADER } from '../helpers/imds.js';
 import { type LabSubnet, VpcLab } from '../helpers/vpc-lab.js';
 
 describe('ModifyInstanceMetadataOptions', () => {
   let server: TestServer;
   let subnet: LabSubnet;
-  const modify = (input: ModifyInstanceMetadataOptionsCommandInput) => server.ec2.send(new ModifyInstanceMetadataOptionsCommand(input));
+  const modify = (input: ModifyInstanceMetadataOptionsCommandInput) =>
+    server.ec2.send(new ModifyInstanceMetadataOptionsCommand(input));
   const launch = async () => (await launchInstance(server, { SubnetId: subnet.id })).InstanceId!;
 
   before(async () => {
@@ -35,7 +46,11 @@ describe('ModifyInstanceMetadataOptions', () => {
 
     it('names the XML elements as the EC2 model does', async () => {
       const id = await launch();
-      const response = await server.query({ Action: 'ModifyInstanceMetadataOptions', InstanceId: id, HttpEndpoint: 'disabled' });
+      const response = await server.query({
+        Action: 'ModifyInstanceMetadataOptions',
+        InstanceId: id,
+        HttpEndpoint: 'disabled'
+      });
       assert.equal(response.status, 200, response.text);
       const body = response.xml.ModifyInstanceMetadataOptionsResponse;
       assert.equal(body.instanceId, id);
@@ -51,7 +66,14 @@ describe('ModifyInstanceMetadataOptions', () => {
 
     it('works from the AWS CLI', async () => {
       const id = await launch();
-      const result = await server.aws('ec2', 'modify-instance-metadata-options', '--instance-id', id, '--http-tokens', 'required');
+      const result = await server.aws(
+        'ec2',
+        'modify-instance-metadata-options',
+        '--instance-id',
+        id,
+        '--http-tokens',
+        'required'
+      );
       assert.equal(result.code, 0, result.stderr);
       assert.equal(result.json.InstanceId, id);
       assert.equal(result.json.InstanceMetadataOptions.HttpTokens, 'required');
@@ -65,7 +87,11 @@ describe('ModifyInstanceMetadataOptions', () => {
     });
 
     it('answers InvalidInstanceID.Malformed and InvalidInstanceID.NotFound', async () => {
-      await assertSdkError(modify({ InstanceId: 'i-xyz', HttpTokens: 'required' }), 'InvalidInstanceID.Malformed', 'Invalid id: "i-xyz" (expecting "i-...")');
+      await assertSdkError(
+        modify({ InstanceId: 'i-xyz', HttpTokens: 'required' }),
+        'InvalidInstanceID.Malformed',
+        'Invalid id: "i-xyz" (expecting "i-...")'
+      );
       await assertSdkError(
         modify({ InstanceId: UNKNOWN_INSTANCE, HttpTokens: 'required' }),
         'InvalidInstanceID.NotFound',
@@ -76,10 +102,22 @@ describe('ModifyInstanceMetadataOptions', () => {
     it('refuses a value outside the two each option takes', async () => {
       const id = await launch();
       const cases: [Record<string, string>, string][] = [
-        [{ HttpTokens: 'sometimes' }, "A value of 'sometimes' is not valid for HttpTokens. Specify either 'optional' or 'required' and try again."],
-        [{ HttpEndpoint: '' }, "A value of '' is not valid for HttpEndpoint. Specify either 'enabled' or 'disabled' and try again."],
-        [{ HttpProtocolIpv6: 'on' }, "A value of 'on' is not valid for HttpProtocolIpv6. Specify either 'enabled' or 'disabled' and try again."],
-        [{ InstanceMetadataTags: 'yes' }, "A value of 'yes' is not valid for InstanceMetadataTags. Specify either 'enabled' or 'disabled' and try again."]
+        [
+          { HttpTokens: 'sometimes' },
+          "A value of 'sometimes' is not valid for HttpTokens. Specify either 'optional' or 'required' and try again."
+        ],
+        [
+          { HttpEndpoint: '' },
+          "A value of '' is not valid for HttpEndpoint. Specify either 'enabled' or 'disabled' and try again."
+        ],
+        [
+          { HttpProtocolIpv6: 'on' },
+          "A value of 'on' is not valid for HttpProtocolIpv6. Specify either 'enabled' or 'disabled' and try again."
+        ],
+        [
+          { InstanceMetadataTags: 'yes' },
+          "A value of 'yes' is not valid for InstanceMetadataTags. Specify either 'enabled' or 'disabled' and try again."
+        ]
       ];
       for (const [params, message] of cases) {
         const response = await server.query({ Action: 'ModifyInstanceMetadataOptions', InstanceId: id, ...params });
@@ -123,12 +161,23 @@ describe('ModifyInstanceMetadataOptions', () => {
 
     it('refuses an unknown parameter', async () => {
       const id = await launch();
-      const response = await server.query({ Action: 'ModifyInstanceMetadataOptions', InstanceId: id, HttpTokenz: 'required' });
+      const response = await server.query({
+        Action: 'ModifyInstanceMetadataOptions',
+        InstanceId: id,
+        HttpTokenz: 'required'
+      });
       assertXmlError(response, 400, 'UnknownParameter', 'The parameter HttpTokenz is not recognized');
     });
 
     it('answers the CLI with the exact error', async () => {
-      const result = await server.aws('ec2', 'modify-instance-metadata-options', '--instance-id', UNKNOWN_INSTANCE, '--http-endpoint', 'enabled');
+      const result = await server.aws(
+        'ec2',
+        'modify-instance-metadata-options',
+        '--instance-id',
+        UNKNOWN_INSTANCE,
+        '--http-endpoint',
+        'enabled'
+      );
       assertCliError(result, 'InvalidInstanceID.NotFound', `The instance ID '${UNKNOWN_INSTANCE}' does not exist`);
     });
   });
@@ -162,9 +211,15 @@ describe('ModifyInstanceMetadataOptions', () => {
       await modify({ InstanceId: id, HttpTokens: 'required' });
       assert.equal(await v1(), 401);
       const token = await imdsToken(endpoint);
-      assert.equal((await imdsRequest(endpoint, '/latest/meta-data/instance-id', { headers: { [TOKEN_HEADER]: token } })).status, 200);
+      assert.equal(
+        (await imdsRequest(endpoint, '/latest/meta-data/instance-id', { headers: { [TOKEN_HEADER]: token } })).status,
+        200
+      );
       await modify({ InstanceId: id, HttpEndpoint: 'disabled' });
-      assert.equal((await imdsRequest(endpoint, '/latest/meta-data/instance-id', { headers: { [TOKEN_HEADER]: token } })).status, 403);
+      assert.equal(
+        (await imdsRequest(endpoint, '/latest/meta-data/instance-id', { headers: { [TOKEN_HEADER]: token } })).status,
+        403
+      );
       await modify({ InstanceId: id, HttpEndpoint: 'enabled', HttpTokens: 'optional' });
       assert.equal(await v1(), 200);
     });

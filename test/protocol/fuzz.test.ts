@@ -128,14 +128,15 @@ function viaSocket(parts: readonly Buffer[], options: { pauseMs?: number; thenSt
     });
     socket.on('error', (error) => finish(error));
     socket.on('close', () => finish(new Error('connection closed')));
-    socket.on('connect', async () => {
+    const send = async (): Promise<void> => {
       for (const [i, part] of parts.entries()) {
         if (done || socket.destroyed) return;
         if (i > 0 && options.pauseMs) await new Promise((r) => setTimeout(r, options.pauseMs));
         if (!socket.write(part)) await new Promise((r) => socket.once('drain', r));
       }
       if (!options.thenStall && !done) socket.end();
-    });
+    };
+    socket.on('connect', () => void send().catch((error: unknown) => finish(error as Error)));
   });
 }
 
@@ -168,6 +169,7 @@ const JSON_CLASSES = new Set([
 ]);
 /** Characters XML 1.0 forbids in a document, and lone surrogates. */
 const NOT_XML =
+  // eslint-disable-next-line no-control-regex -- the test looks for exactly these characters
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Returns what is wrong with an answer, or undefined for a well-formed 4xx EC2 error. */

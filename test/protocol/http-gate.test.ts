@@ -35,7 +35,9 @@ function sendWithNodeHttp(
       answered = true;
       const parts: Buffer[] = [];
       res.on('data', (chunk: Buffer) => parts.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(parts).toString('utf8') }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(parts).toString('utf8') })
+      );
       res.on('error', reject);
     });
     // Once the answer is in, a reset of the socket we were still writing to is expected, not a failure.
@@ -205,7 +207,9 @@ describe('HTTP gate', () => {
       {
         name: 'DryRun on AssignPrivateIpAddresses (no DryRun member in the model) is UnknownParameter',
         request: () =>
-          post(`Action=AssignPrivateIpAddresses&${VERSION}&NetworkInterfaceId=eni-0123456789abcdef0&SecondaryPrivateIpAddressCount=1&DryRun=true`),
+          post(
+            `Action=AssignPrivateIpAddresses&${VERSION}&NetworkInterfaceId=eni-0123456789abcdef0&SecondaryPrivateIpAddressCount=1&DryRun=true`
+          ),
         status: 400,
         code: 'UnknownParameter',
         message: 'The parameter DryRun is not recognized'
@@ -213,7 +217,9 @@ describe('HTTP gate', () => {
       {
         name: 'DryRun on UnassignPrivateIpAddresses is UnknownParameter too',
         request: () =>
-          post(`Action=UnassignPrivateIpAddresses&${VERSION}&NetworkInterfaceId=eni-0123456789abcdef0&PrivateIpAddress.1=10.0.0.9&DryRun=true`),
+          post(
+            `Action=UnassignPrivateIpAddresses&${VERSION}&NetworkInterfaceId=eni-0123456789abcdef0&PrivateIpAddress.1=10.0.0.9&DryRun=true`
+          ),
         status: 400,
         code: 'UnknownParameter',
         message: 'The parameter DryRun is not recognized'
@@ -299,7 +305,10 @@ describe('HTTP gate', () => {
     });
 
     it('gives every response its own request id', async () => {
-      const [a, b] = await Promise.all([server.query({ Action: 'DescribeVpcs' }), server.query({ Action: 'DescribeVpcs' })]);
+      const [a, b] = await Promise.all([
+        server.query({ Action: 'DescribeVpcs' }),
+        server.query({ Action: 'DescribeVpcs' })
+      ]);
       assert.notEqual(a.headers.get('x-amzn-requestid'), b.headers.get('x-amzn-requestid'));
     });
 
@@ -367,7 +376,10 @@ describe('HTTP gate', () => {
     ];
     for (const body of bodies) {
       const response = await post(body);
-      assert.ok(response.status >= 400 && response.status < 500, `${body.slice(0, 80)} → ${response.status}: ${response.text}`);
+      assert.ok(
+        response.status >= 400 && response.status < 500,
+        `${body.slice(0, 80)} → ${response.status}: ${response.text}`
+      );
       const xml = xmlParser.parse(response.text);
       assert.ok(xml.Response?.Errors?.Error?.Code, response.text);
     }

@@ -27,7 +27,11 @@ describe('JSON face', () => {
 
   /** Posts a JSON body (already a string, or a value to stringify) and parses the envelope. */
   async function post(body: unknown, path = '/'): Promise<{ status: number; headers: Headers; json: any }> {
-    const response = await server.raw({ path, headers: JSON_TYPE, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    const response = await server.raw({
+      path,
+      headers: JSON_TYPE,
+      body: typeof body === 'string' ? body : JSON.stringify(body)
+    });
     assert.equal(response.headers.get('content-type'), 'application/json');
     return { status: response.status, headers: response.headers, json: JSON.parse(response.text) };
   }
@@ -145,7 +149,11 @@ describe('JSON face', () => {
         NetworkInterfaceId: networkInterfaceId,
         AssignedPrivateIpAddresses: [{ PrivateIpAddress: '10.40.1.20' }, { PrivateIpAddress: '10.40.1.21' }]
       });
-      const counted = await post({ Action: 'AssignPrivateIpAddresses', NetworkInterfaceId: networkInterfaceId, SecondaryPrivateIpAddressCount: 2 });
+      const counted = await post({
+        Action: 'AssignPrivateIpAddresses',
+        NetworkInterfaceId: networkInterfaceId,
+        SecondaryPrivateIpAddressCount: 2
+      });
       assert.equal(counted.status, 200, JSON.stringify(counted.json));
       assert.equal(counted.json.data.AssignedPrivateIpAddresses.length, 2);
     });
@@ -180,7 +188,12 @@ describe('JSON face', () => {
     it('NOT_FOUND for an unknown id, with the XML face status', async () => {
       await assertJsonError(
         { Action: 'DescribeVpcs', VpcIds: ['vpc-0123456789abcdef0'] },
-        { status: 400, code: 'NOT_FOUND', ec2Code: 'InvalidVpcID.NotFound', message: "The vpc ID 'vpc-0123456789abcdef0' does not exist" },
+        {
+          status: 400,
+          code: 'NOT_FOUND',
+          ec2Code: 'InvalidVpcID.NotFound',
+          message: "The vpc ID 'vpc-0123456789abcdef0' does not exist"
+        },
         { Action: 'DescribeVpcs', 'VpcId.1': 'vpc-0123456789abcdef0' }
       );
     });
@@ -201,12 +214,22 @@ describe('JSON face', () => {
     it('CONFLICT for an overlapping subnet and for a VPC with dependencies', async () => {
       await assertJsonError(
         { Action: 'CreateSubnet', VpcId: vpcId, CidrBlock: '10.40.1.0/25' },
-        { status: 400, code: 'CONFLICT', ec2Code: 'InvalidSubnet.Conflict', message: "The CIDR '10.40.1.0/25' conflicts with another subnet" },
+        {
+          status: 400,
+          code: 'CONFLICT',
+          ec2Code: 'InvalidSubnet.Conflict',
+          message: "The CIDR '10.40.1.0/25' conflicts with another subnet"
+        },
         { Action: 'CreateSubnet', VpcId: vpcId, CidrBlock: '10.40.1.0/25' }
       );
       await assertJsonError(
         { Action: 'DeleteVpc', VpcId: vpcId },
-        { status: 400, code: 'CONFLICT', ec2Code: 'DependencyViolation', message: `The vpc '${vpcId}' has dependencies and cannot be deleted.` },
+        {
+          status: 400,
+          code: 'CONFLICT',
+          ec2Code: 'DependencyViolation',
+          message: `The vpc '${vpcId}' has dependencies and cannot be deleted.`
+        },
         { Action: 'DeleteVpc', VpcId: vpcId }
       );
     });
@@ -229,10 +252,23 @@ describe('JSON face', () => {
     });
 
     it('the gate errors: MissingAction, InvalidAction, NoSuchVersion (Version is optional here)', async () => {
-      await assertJsonError({}, { status: 400, code: 'VALIDATION_ERROR', ec2Code: 'MissingAction', message: 'The request must contain the parameter Action' });
+      await assertJsonError(
+        {},
+        {
+          status: 400,
+          code: 'VALIDATION_ERROR',
+          ec2Code: 'MissingAction',
+          message: 'The request must contain the parameter Action'
+        }
+      );
       await assertJsonError(
         { Action: 'Foo' },
-        { status: 400, code: 'VALIDATION_ERROR', ec2Code: 'InvalidAction', message: 'The action Foo is not valid for this web service.' }
+        {
+          status: 400,
+          code: 'VALIDATION_ERROR',
+          ec2Code: 'InvalidAction',
+          message: 'The action Foo is not valid for this web service.'
+        }
       );
       await assertJsonError(
         { Action: 'DescribeVpcs', Version: '2010-01-01' },
@@ -254,31 +290,44 @@ describe('JSON face', () => {
       assert.equal(declared.headers.get('content-type'), 'application/json');
       assert.equal(JSON.parse(declared.text).error.ec2Code, 'RequestEntityTooLarge');
       const { hostname, port } = new URL(server.url);
-      const chunked = await new Promise<{ status: number; type: string | undefined; body: string }>((resolve, reject) => {
-        let answered = false;
-        const req = httpRequest({ host: hostname, port, method: 'POST', path: '/', headers: { ...JSON_TYPE, 'transfer-encoding': 'chunked' } }, (res) => {
-          answered = true;
-          let text = '';
-          res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], body: text }));
-        });
-        req.on('error', (error) => {
-          if (!answered) reject(error);
-        });
-        const chunk = Buffer.alloc(64 * 1024, ' ');
-        let left = 24;
-        const writeMore = (): void => {
-          while (left > 0 && !answered) {
-            left--;
-            if (!req.write(chunk)) {
-              req.once('drain', writeMore);
-              return;
+      const chunked = await new Promise<{ status: number; type: string | undefined; body: string }>(
+        (resolve, reject) => {
+          let answered = false;
+          const req = httpRequest(
+            {
+              host: hostname,
+              port,
+              method: 'POST',
+              path: '/',
+              headers: { ...JSON_TYPE, 'transfer-encoding': 'chunked' }
+            },
+            (res) => {
+              answered = true;
+              let text = '';
+              res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+              res.on('end', () =>
+                resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], body: text })
+              );
             }
-          }
-          req.end();
-        };
-        writeMore();
-      });
+          );
+          req.on('error', (error) => {
+            if (!answered) reject(error);
+          });
+          const chunk = Buffer.alloc(64 * 1024, ' ');
+          let left = 24;
+          const writeMore = (): void => {
+            while (left > 0 && !answered) {
+              left--;
+              if (!req.write(chunk)) {
+                req.once('drain', writeMore);
+                return;
+              }
+            }
+            req.end();
+          };
+          writeMore();
+        }
+      );
       assert.equal(chunked.status, 413);
       assert.equal(chunked.type, 'application/json');
       const envelope = JSON.parse(chunked.body);
@@ -319,8 +368,16 @@ describe('JSON face', () => {
         const response = await post(body);
         assert.equal(response.status, 400);
         assert.deepEqual(
-          { code: response.json.error.code, ec2Code: response.json.error.ec2Code, message: response.json.error.message },
-          { code: 'VALIDATION_ERROR', ec2Code: 'InvalidParameterValue', message: 'The request body must be a JSON object.' }
+          {
+            code: response.json.error.code,
+            ec2Code: response.json.error.ec2Code,
+            message: response.json.error.message
+          },
+          {
+            code: 'VALIDATION_ERROR',
+            ec2Code: 'InvalidParameterValue',
+            message: 'The request body must be a JSON object.'
+          }
         );
       });
     }
@@ -362,40 +419,85 @@ describe('JSON face', () => {
       );
       await assertJsonError(
         { Action: 'DescribeVpcs', VpcIds: [42] },
-        { status: 400, code: 'VALIDATION_ERROR', ec2Code: 'InvalidParameterValue', message: 'Value (42) for parameter VpcIds.1 is invalid. Expected a string.' }
+        {
+          status: 400,
+          code: 'VALIDATION_ERROR',
+          ec2Code: 'InvalidParameterValue',
+          message: 'Value (42) for parameter VpcIds.1 is invalid. Expected a string.'
+        }
       );
       await assertJsonError(
         { Action: 'DescribeVpcs', DryRun: 'yes' },
-        { status: 400, code: 'VALIDATION_ERROR', ec2Code: 'InvalidParameterValue', message: 'Value (yes) for parameter DryRun is invalid. Expected true or false.' }
+        {
+          status: 400,
+          code: 'VALIDATION_ERROR',
+          ec2Code: 'InvalidParameterValue',
+          message: 'Value (yes) for parameter DryRun is invalid. Expected true or false.'
+        }
       );
     });
 
     it('an unknown member is UnknownParameter, also inside a list of structures', async () => {
       await assertJsonError(
         { Action: 'DescribeVpcs', Foo: 1 },
-        { status: 400, code: 'VALIDATION_ERROR', ec2Code: 'UnknownParameter', message: 'The parameter Foo is not recognized' },
+        {
+          status: 400,
+          code: 'VALIDATION_ERROR',
+          ec2Code: 'UnknownParameter',
+          message: 'The parameter Foo is not recognized'
+        },
         { Action: 'DescribeVpcs', Foo: 1 }
       );
       await assertJsonError(
         { Action: 'DescribeVpcs', Filters: [{ Name: 'vpc-id', Values: [vpcId], Bogus: true }] },
-        { status: 400, code: 'VALIDATION_ERROR', ec2Code: 'UnknownParameter', message: 'The parameter Filters.1.Bogus is not recognized' }
+        {
+          status: 400,
+          code: 'VALIDATION_ERROR',
+          ec2Code: 'UnknownParameter',
+          message: 'The parameter Filters.1.Bogus is not recognized'
+        }
       );
       await assertJsonError(
-        { Action: 'AssignPrivateIpAddresses', NetworkInterfaceId: networkInterfaceId, SecondaryPrivateIpAddressCount: 1, DryRun: true },
-        { status: 400, code: 'VALIDATION_ERROR', ec2Code: 'UnknownParameter', message: 'The parameter DryRun is not recognized' }
+        {
+          Action: 'AssignPrivateIpAddresses',
+          NetworkInterfaceId: networkInterfaceId,
+          SecondaryPrivateIpAddressCount: 1,
+          DryRun: true
+        },
+        {
+          status: 400,
+          code: 'VALIDATION_ERROR',
+          ec2Code: 'UnknownParameter',
+          message: 'The parameter DryRun is not recognized'
+        }
       );
     });
 
     it('a missing required member is MissingParameter', async () => {
       await assertJsonError(
         { Action: 'DeleteSubnet' },
-        { status: 400, code: 'VALIDATION_ERROR', ec2Code: 'MissingParameter', message: 'The request must contain the parameter SubnetId' },
+        {
+          status: 400,
+          code: 'VALIDATION_ERROR',
+          ec2Code: 'MissingParameter',
+          message: 'The request must contain the parameter SubnetId'
+        },
         { Action: 'DeleteSubnet' }
       );
     });
 
     it('never answers these with a 5xx, and the XML face is untouched by a JSON-looking form body', async () => {
-      for (const body of ['', '{', '{}', '[]', '1', 'true', '{"Action":null}', '{"Action":{"x":1}}', '{"Action":"CreateVpc","CidrBlock":{"a":1}}']) {
+      for (const body of [
+        '',
+        '{',
+        '{}',
+        '[]',
+        '1',
+        'true',
+        '{"Action":null}',
+        '{"Action":{"x":1}}',
+        '{"Action":"CreateVpc","CidrBlock":{"a":1}}'
+      ]) {
         const response = await server.raw({ headers: JSON_TYPE, body });
         assert.ok(response.status >= 400 && response.status < 500, `${body} → ${response.status}: ${response.text}`);
         assert.equal(JSON.parse(response.text).success, false);

@@ -87,7 +87,9 @@ describe('decodeQuery: Smithy ec2Query request cases, read back by the server', 
   });
 
   it('Ec2SimpleInputParamsStringsAndBooleanFalse', () => {
-    assert.deepEqual(decode(simpleInputParams, 'Action=SimpleInputParams&Version=2020-01-08&Baz=false'), { Baz: false });
+    assert.deepEqual(decode(simpleInputParams, 'Action=SimpleInputParams&Version=2020-01-08&Baz=false'), {
+      Baz: false
+    });
   });
 
   it('Ec2SimpleInputParamsInteger', () => {
@@ -95,11 +97,15 @@ describe('decodeQuery: Smithy ec2Query request cases, read back by the server', 
   });
 
   it('Ec2Enums', () => {
-    assert.deepEqual(decode(simpleInputParams, 'Action=SimpleInputParams&Version=2020-01-08&FooEnum=Foo'), { FooEnum: 'Foo' });
+    assert.deepEqual(decode(simpleInputParams, 'Action=SimpleInputParams&Version=2020-01-08&FooEnum=Foo'), {
+      FooEnum: 'Foo'
+    });
   });
 
   it('Ec2Query (the wire name comes from the spec, not the member name)', () => {
-    assert.deepEqual(decode(simpleInputParams, 'Action=SimpleInputParams&Version=2020-01-08&A=Hi'), { HasQueryName: 'Hi' });
+    assert.deepEqual(decode(simpleInputParams, 'Action=SimpleInputParams&Version=2020-01-08&A=Hi'), {
+      HasQueryName: 'Hi'
+    });
     assertEc2Error(
       () => decode(simpleInputParams, 'Action=SimpleInputParams&Version=2020-01-08&HasQueryName=Hi'),
       'UnknownParameter',
@@ -108,7 +114,9 @@ describe('decodeQuery: Smithy ec2Query request cases, read back by the server', 
   });
 
   it('Ec2XmlNameIsUppercased', () => {
-    assert.deepEqual(decode(simpleInputParams, 'Action=SimpleInputParams&Version=2020-01-08&C=Hi'), { UsesXmlName: 'Hi' });
+    assert.deepEqual(decode(simpleInputParams, 'Action=SimpleInputParams&Version=2020-01-08&C=Hi'), {
+      UsesXmlName: 'Hi'
+    });
   });
 
   it('Ec2Lists', () => {
@@ -126,7 +134,9 @@ describe('decodeQuery: Smithy ec2Query request cases, read back by the server', 
   });
 
   it('Ec2ListMemberWithXmlName', () => {
-    assert.deepEqual(decode(queryLists, 'Action=QueryLists&Version=2020-01-08&Hi.1=A&Hi.2=B'), { ListArgWithXmlName: ['A', 'B'] });
+    assert.deepEqual(decode(queryLists, 'Action=QueryLists&Version=2020-01-08&Hi.1=A&Hi.2=B'), {
+      ListArgWithXmlName: ['A', 'B']
+    });
   });
 
   it('Ec2NestedStructures', () => {
@@ -146,7 +156,9 @@ describe('decodeQuery: flattened lists', () => {
   });
 
   it('keeps index order for sparse indices, numerically (10 after 9)', () => {
-    assert.deepEqual(decode(queryLists, 'ListArg.10=d&ListArg.2=b&ListArg.9=c&ListArg.1=a'), { ListArg: ['a', 'b', 'c', 'd'] });
+    assert.deepEqual(decode(queryLists, 'ListArg.10=d&ListArg.2=b&ListArg.9=c&ListArg.1=a'), {
+      ListArg: ['a', 'b', 'c', 'd']
+    });
     assert.deepEqual(decode(queryLists, 'ListArg.7=x'), { ListArg: ['x'] });
   });
 
@@ -159,7 +171,10 @@ describe('decodeQuery: flattened lists', () => {
   it('decodes nested lists Filter.1.Value.2', () => {
     const spec = structure({ Filters: filters });
     assert.deepEqual(
-      decode(spec, 'Filter.1.Name=subnet-id&Filter.1.Value.2=subnet-2&Filter.1.Value.1=subnet-1&Filter.2.Name=tag:Name&Filter.2.Value.1=a'),
+      decode(
+        spec,
+        'Filter.1.Name=subnet-id&Filter.1.Value.2=subnet-2&Filter.1.Value.1=subnet-1&Filter.2.Name=tag:Name&Filter.2.Value.1=a'
+      ),
       {
         Filters: [
           { Name: 'subnet-id', Values: ['subnet-1', 'subnet-2'] },
@@ -200,16 +215,28 @@ describe('decodeQuery: flattened lists', () => {
     ['a ten-digit index', 'ListArg.1000000000']
   ] as const) {
     it(`refuses ${what} as UnknownParameter (${key})`, () => {
-      assertEc2Error(() => decode(queryLists, `${encodeURIComponent(key)}=x`), 'UnknownParameter', `The parameter ${key} is not recognized`);
+      assertEc2Error(
+        () => decode(queryLists, `${encodeURIComponent(key)}=x`),
+        'UnknownParameter',
+        `The parameter ${key} is not recognized`
+      );
     });
   }
 
   it('refuses a list named without an index', () => {
-    assertEc2Error(() => decode(queryLists, 'ListArg=x'), 'UnknownParameter', 'The parameter ListArg is not recognized');
+    assertEc2Error(
+      () => decode(queryLists, 'ListArg=x'),
+      'UnknownParameter',
+      'The parameter ListArg is not recognized'
+    );
   });
 
   it('refuses a structure item given a value of its own', () => {
-    assertEc2Error(() => decode(queryLists, 'ComplexListArg.1=x'), 'UnknownParameter', 'The parameter ComplexListArg.1 is not recognized');
+    assertEc2Error(
+      () => decode(queryLists, 'ComplexListArg.1=x'),
+      'UnknownParameter',
+      'The parameter ComplexListArg.1 is not recognized'
+    );
   });
 
   it('refuses an unknown member inside a list item, naming the full path', () => {
@@ -252,7 +279,11 @@ describe('decodeQuery: flattened lists', () => {
 
 describe('decodeQuery: unknown and malformed parameter names', () => {
   it('refuses an unknown top-level parameter', () => {
-    assertEc2Error(() => decode(simpleInputParams, 'Foo=a&Unknown=b'), 'UnknownParameter', 'The parameter Unknown is not recognized');
+    assertEc2Error(
+      () => decode(simpleInputParams, 'Foo=a&Unknown=b'),
+      'UnknownParameter',
+      'The parameter Unknown is not recognized'
+    );
   });
 
   it('treats parameter names case-sensitively', () => {
@@ -260,20 +291,40 @@ describe('decodeQuery: unknown and malformed parameter names', () => {
   });
 
   it('refuses an unknown top-level parameter that has segments', () => {
-    assertEc2Error(() => decode(simpleInputParams, 'Unknown.1=b'), 'UnknownParameter', /^The parameter Unknown(\.1)? is not recognized$/);
+    assertEc2Error(
+      () => decode(simpleInputParams, 'Unknown.1=b'),
+      'UnknownParameter',
+      /^The parameter Unknown(\.1)? is not recognized$/
+    );
   });
 
   it('refuses a scalar with extra segments (Foo.1, Foo.Bar)', () => {
-    assertEc2Error(() => decode(simpleInputParams, 'Foo.1=a'), 'UnknownParameter', 'The parameter Foo.1 is not recognized');
-    assertEc2Error(() => decode(simpleInputParams, 'Foo.Bar=a'), 'UnknownParameter', 'The parameter Foo.Bar is not recognized');
+    assertEc2Error(
+      () => decode(simpleInputParams, 'Foo.1=a'),
+      'UnknownParameter',
+      'The parameter Foo.1 is not recognized'
+    );
+    assertEc2Error(
+      () => decode(simpleInputParams, 'Foo.Bar=a'),
+      'UnknownParameter',
+      'The parameter Foo.Bar is not recognized'
+    );
   });
 
   it('refuses a scalar with extra segments even after the scalar itself was given', () => {
-    assertEc2Error(() => decode(simpleInputParams, 'Foo=a&Foo.1=b'), 'UnknownParameter', 'The parameter Foo.1 is not recognized');
+    assertEc2Error(
+      () => decode(simpleInputParams, 'Foo=a&Foo.1=b'),
+      'UnknownParameter',
+      'The parameter Foo.1 is not recognized'
+    );
   });
 
   it('refuses a nested structure given a value of its own', () => {
-    assertEc2Error(() => decode(nestedStructures, 'Nested=x'), 'UnknownParameter', 'The parameter Nested is not recognized');
+    assertEc2Error(
+      () => decode(nestedStructures, 'Nested=x'),
+      'UnknownParameter',
+      'The parameter Nested is not recognized'
+    );
   });
 
   it('ignores the protocol parameters: Action, Version, SigV2 and presigned SigV4 fields', () => {
@@ -305,7 +356,11 @@ describe('decodeQuery: required members', () => {
   });
 
   it('reports a missing required top-level member with its wire name', () => {
-    assertEc2Error(() => decode(spec, 'Action=X&Version=2016-11-15'), 'MissingParameter', 'The request must contain the parameter NetworkInterfaceId');
+    assertEc2Error(
+      () => decode(spec, 'Action=X&Version=2016-11-15'),
+      'MissingParameter',
+      'The request must contain the parameter NetworkInterfaceId'
+    );
   });
 
   it('reports a missing required member of a list item with its dotted wire path and real index', () => {
@@ -349,8 +404,16 @@ describe('decodeQuery: scalar values', () => {
   it('enforces integer bounds from the spec', () => {
     assert.deepEqual(decode(spec, 'Bounded=1&Count=1'), { Count: 1, Bounded: 1 });
     assert.deepEqual(decode(spec, 'Bounded=10'), { Bounded: 10 });
-    assertEc2Error(() => decode(spec, 'Bounded=0'), 'InvalidParameterValue', /^Value \(0\) for parameter Bounded is invalid\./);
-    assertEc2Error(() => decode(spec, 'Bounded=11'), 'InvalidParameterValue', /^Value \(11\) for parameter Bounded is invalid\./);
+    assertEc2Error(
+      () => decode(spec, 'Bounded=0'),
+      'InvalidParameterValue',
+      /^Value \(0\) for parameter Bounded is invalid\./
+    );
+    assertEc2Error(
+      () => decode(spec, 'Bounded=11'),
+      'InvalidParameterValue',
+      /^Value \(11\) for parameter Bounded is invalid\./
+    );
   });
 
   it('reads the booleans true and false', () => {
@@ -380,7 +443,11 @@ describe('decodeQuery: scalar values', () => {
   it('caps strings at a default length when the spec names none', () => {
     const plain = structure({ Name: member('Name', string()) });
     assert.deepEqual(decode(plain, `Name=${'x'.repeat(4096)}`), { Name: 'x'.repeat(4096) });
-    assertEc2Error(() => decode(plain, `Name=${'x'.repeat(4097)}`), 'InvalidParameterValue', /^Value for parameter Name is invalid/);
+    assertEc2Error(
+      () => decode(plain, `Name=${'x'.repeat(4097)}`),
+      'InvalidParameterValue',
+      /^Value for parameter Name is invalid/
+    );
   });
 
   it('accepts an enum value and refuses one outside it, case-sensitively', () => {
@@ -413,7 +480,10 @@ describe('decodeQuery: the real action specs with bodies captured from the SDK a
   });
 
   it('AssignPrivateIpAddresses from the AWS CLI (alphabetical order) decodes to the same input', () => {
-    assert.deepEqual(decode(assignPrivateIpAddresses.input, cliAssignExplicit), decode(assignPrivateIpAddresses.input, sdkAssignExplicit));
+    assert.deepEqual(
+      decode(assignPrivateIpAddresses.input, cliAssignExplicit),
+      decode(assignPrivateIpAddresses.input, sdkAssignExplicit)
+    );
     assert.equal(alphabetical(sdkAssignExplicit), cliAssignExplicit);
   });
 
@@ -429,18 +499,28 @@ describe('decodeQuery: the real action specs with bodies captured from the SDK a
 
   it('AssignPrivateIpAddresses API reference samples: Ipv4PrefixCount and plain-string Ipv4Prefix.N', () => {
     assert.deepEqual(
-      decode(assignPrivateIpAddresses.input, 'Action=AssignPrivateIpAddresses&Version=2016-11-15&NetworkInterfaceId=eni-081fbb4095EXAMPLE&Ipv4PrefixCount=1'),
+      decode(
+        assignPrivateIpAddresses.input,
+        'Action=AssignPrivateIpAddresses&Version=2016-11-15&NetworkInterfaceId=eni-081fbb4095EXAMPLE&Ipv4PrefixCount=1'
+      ),
       { NetworkInterfaceId: 'eni-081fbb4095EXAMPLE', Ipv4PrefixCount: 1 }
     );
     assert.deepEqual(
-      decode(assignPrivateIpAddresses.input, 'NetworkInterfaceId=eni-1&Ipv4Prefix.1=10.0.0.16%2F28&Ipv4Prefix.2=10.0.0.32/28'),
+      decode(
+        assignPrivateIpAddresses.input,
+        'NetworkInterfaceId=eni-1&Ipv4Prefix.1=10.0.0.16%2F28&Ipv4Prefix.2=10.0.0.32/28'
+      ),
       { NetworkInterfaceId: 'eni-1', Ipv4Prefixes: ['10.0.0.16/28', '10.0.0.32/28'] }
     );
   });
 
   it('AssignPrivateIpAddresses refuses the wire names of CreateNetworkInterface', () => {
     assertEc2Error(
-      () => decode(assignPrivateIpAddresses.input, 'NetworkInterfaceId=eni-1&PrivateIpAddresses.1.PrivateIpAddress=10.0.0.5'),
+      () =>
+        decode(
+          assignPrivateIpAddresses.input,
+          'NetworkInterfaceId=eni-1&PrivateIpAddresses.1.PrivateIpAddress=10.0.0.5'
+        ),
       'UnknownParameter',
       'The parameter PrivateIpAddresses is not recognized'
     );
@@ -453,7 +533,8 @@ describe('decodeQuery: the real action specs with bodies captured from the SDK a
 
   it('AssignPrivateIpAddresses has no DryRun member, so DryRun is UnknownParameter', () => {
     assertEc2Error(
-      () => decode(assignPrivateIpAddresses.input, 'NetworkInterfaceId=eni-1&SecondaryPrivateIpAddressCount=1&DryRun=true'),
+      () =>
+        decode(assignPrivateIpAddresses.input, 'NetworkInterfaceId=eni-1&SecondaryPrivateIpAddressCount=1&DryRun=true'),
       'UnknownParameter',
       'The parameter DryRun is not recognized'
     );
@@ -461,7 +542,11 @@ describe('decodeQuery: the real action specs with bodies captured from the SDK a
 
   it('AssignPrivateIpAddresses requires NetworkInterfaceId', () => {
     assertEc2Error(
-      () => decode(assignPrivateIpAddresses.input, 'Action=AssignPrivateIpAddresses&Version=2016-11-15&SecondaryPrivateIpAddressCount=2'),
+      () =>
+        decode(
+          assignPrivateIpAddresses.input,
+          'Action=AssignPrivateIpAddresses&Version=2016-11-15&SecondaryPrivateIpAddressCount=2'
+        ),
       'MissingParameter',
       'The request must contain the parameter NetworkInterfaceId'
     );
@@ -539,7 +624,11 @@ describe('decodeJson: the JSON face with SDK member names', () => {
         PrivateIpAddresses: ['10.0.1.20', '10.0.1.21'],
         AllowReassignment: true
       }),
-      { NetworkInterfaceId: 'eni-0123456789abcdef0', PrivateIpAddresses: ['10.0.1.20', '10.0.1.21'], AllowReassignment: true }
+      {
+        NetworkInterfaceId: 'eni-0123456789abcdef0',
+        PrivateIpAddresses: ['10.0.1.20', '10.0.1.21'],
+        AllowReassignment: true
+      }
     );
   });
 
@@ -581,7 +670,11 @@ describe('decodeJson: the JSON face with SDK member names', () => {
 
   it('treats null as absent, and a null required member as missing', () => {
     assert.deepEqual(
-      decodeJson(assignPrivateIpAddresses.input, { NetworkInterfaceId: 'eni-1', SecondaryPrivateIpAddressCount: 2, AllowReassignment: null }),
+      decodeJson(assignPrivateIpAddresses.input, {
+        NetworkInterfaceId: 'eni-1',
+        SecondaryPrivateIpAddressCount: 2,
+        AllowReassignment: null
+      }),
       { NetworkInterfaceId: 'eni-1', SecondaryPrivateIpAddressCount: 2 }
     );
     assertEc2Error(
@@ -608,7 +701,11 @@ describe('decodeJson: the JSON face with SDK member names', () => {
       'The request must contain the parameter Items.2.Key'
     );
     // The Query face names the same members by their wire names.
-    assertEc2Error(() => decode(spec, ''), 'MissingParameter', 'The request must contain the parameter SecurityGroupId');
+    assertEc2Error(
+      () => decode(spec, ''),
+      'MissingParameter',
+      'The request must contain the parameter SecurityGroupId'
+    );
     assertEc2Error(
       () => decode(spec, 'SecurityGroupId.1=sg-1&Item.1.Key=a&Item.2.Value=v'),
       'MissingParameter',
@@ -627,7 +724,11 @@ describe('decodeJson: the JSON face with SDK member names', () => {
   it('refuses a fraction, a word or a boolean where an integer belongs', () => {
     for (const value of [1.5, 'two', true]) {
       assertEc2Error(
-        () => decodeJson(assignPrivateIpAddresses.input, { NetworkInterfaceId: 'eni-1', SecondaryPrivateIpAddressCount: value }),
+        () =>
+          decodeJson(assignPrivateIpAddresses.input, {
+            NetworkInterfaceId: 'eni-1',
+            SecondaryPrivateIpAddressCount: value
+          }),
         'InvalidParameterValue',
         `Value (${String(value)}) for parameter SecondaryPrivateIpAddressCount is invalid. Expected an integer.`
       );
@@ -636,7 +737,11 @@ describe('decodeJson: the JSON face with SDK member names', () => {
 
   it('refuses an integer beyond the safe range', () => {
     assertEc2Error(
-      () => decodeJson(assignPrivateIpAddresses.input, { NetworkInterfaceId: 'eni-1', SecondaryPrivateIpAddressCount: 2 ** 60 }),
+      () =>
+        decodeJson(assignPrivateIpAddresses.input, {
+          NetworkInterfaceId: 'eni-1',
+          SecondaryPrivateIpAddressCount: 2 ** 60
+        }),
       'InvalidParameterValue',
       /^Value \(\d+\) for parameter SecondaryPrivateIpAddressCount is invalid\. Expected an integer\.$/
     );
@@ -662,7 +767,11 @@ describe('decodeJson: the JSON face with SDK member names', () => {
       'Value ("10.0.0.5") for parameter PrivateIpAddresses is invalid. Expected a list.'
     );
     assertEc2Error(
-      () => decodeJson(assignPrivateIpAddresses.input, { NetworkInterfaceId: 'eni-1', PrivateIpAddresses: ['10.0.0.5', 7] }),
+      () =>
+        decodeJson(assignPrivateIpAddresses.input, {
+          NetworkInterfaceId: 'eni-1',
+          PrivateIpAddresses: ['10.0.0.5', 7]
+        }),
       'InvalidParameterValue',
       'Value (7) for parameter PrivateIpAddresses.2 is invalid. Expected a string.'
     );
@@ -706,7 +815,11 @@ describe('decodeJson: the JSON face with SDK member names', () => {
       /^Value \(bogus\) for parameter InterfaceType is invalid/
     );
     assertEc2Error(
-      () => decodeJson(createNetworkInterface.input, { SubnetId: 'subnet-1', Groups: Array.from({ length: 17 }, (_, i) => `sg-${i}`) }),
+      () =>
+        decodeJson(createNetworkInterface.input, {
+          SubnetId: 'subnet-1',
+          Groups: Array.from({ length: 17 }, (_, i) => `sg-${i}`)
+        }),
       'InvalidParameterValue',
       'The parameter Groups has more than the maximum of 16 items.'
     );
@@ -714,7 +827,11 @@ describe('decodeJson: the JSON face with SDK member names', () => {
 
   it('truncates a long offending value in the message', () => {
     assert.throws(
-      () => decodeJson(assignPrivateIpAddresses.input, { NetworkInterfaceId: 'eni-1', SecondaryPrivateIpAddressCount: 'x'.repeat(500) }),
+      () =>
+        decodeJson(assignPrivateIpAddresses.input, {
+          NetworkInterfaceId: 'eni-1',
+          SecondaryPrivateIpAddressCount: 'x'.repeat(500)
+        }),
       (e: unknown) => e instanceof Ec2Error && e.message.length < 200 && e.message.includes('x'.repeat(64))
     );
   });

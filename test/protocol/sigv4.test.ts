@@ -5,7 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CreateVpcCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { type SignedRequest, computeSignature, parseSignature, sha256Hex, verifySignature } from '../../src/protocol/sigv4.js';
+import {
+  type SignedRequest,
+  computeSignature,
+  parseSignature,
+  sha256Hex,
+  verifySignature
+} from '../../src/protocol/sigv4.js';
 import {
   type TestServer,
   assertCliError,
@@ -23,7 +29,11 @@ import { presign, signRequest, signer } from '../helpers/sigv4-oracle.js';
  */
 
 const ALICE = { ...credentials, accountId: '111122223333' };
-const BOB = { accessKeyId: 'AKIDBOB0000000000000', secretAccessKey: 'bob-secret/with+odd=chars', accountId: '444455556666' };
+const BOB = {
+  accessKeyId: 'AKIDBOB0000000000000',
+  secretAccessKey: 'bob-secret/with+odd=chars',
+  accountId: '444455556666'
+};
 const STRANGER = { accessKeyId: 'AKIDSTRANGER00000000', secretAccessKey: 'whatever' };
 
 const SIGNATURE_MISMATCH =
@@ -32,7 +42,11 @@ const AUTH_FAILURE = 'AWS was not able to validate the provided access credentia
 const DESCRIBE_VPCS = 'Action=DescribeVpcs&Version=2016-11-15';
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
-function client(server: TestServer, key: { accessKeyId: string; secretAccessKey: string }, region = 'us-east-1'): EC2Client {
+function client(
+  server: TestServer,
+  key: { accessKeyId: string; secretAccessKey: string },
+  region = 'us-east-1'
+): EC2Client {
   return new EC2Client({ endpoint: server.url, region, credentials: key, maxAttempts: 1 });
 }
 
@@ -52,7 +66,12 @@ function curl(args: string[]): Promise<{ code: number; stdout: string }> {
 describe('SigV4 in verify mode', () => {
   let server: TestServer;
   const send = (signed: { path: string; headers: Record<string, string>; body?: string; method: string }) =>
-    server.raw({ method: signed.method, path: signed.path, headers: signed.headers, ...(signed.body !== undefined ? { body: signed.body } : {}) });
+    server.raw({
+      method: signed.method,
+      path: signed.path,
+      headers: signed.headers,
+      ...(signed.body !== undefined ? { body: signed.body } : {})
+    });
 
   before(async () => {
     server = await startTestServer({ auth: 'verify', credentials: [ALICE, BOB] });
@@ -101,12 +120,25 @@ describe('SigV4 in verify mode', () => {
       const ok = await server.awsAs(BOB, 'ec2', 'describe-vpcs');
       assert.equal(ok.code, 0, ok.stderr);
       assert.ok(ok.json.Vpcs.length >= 1);
-      assertCliError(await server.awsAs({ ...BOB, secretAccessKey: 'nope' }, 'ec2', 'describe-vpcs'), 'SignatureDoesNotMatch', SIGNATURE_MISMATCH);
+      assertCliError(
+        await server.awsAs({ ...BOB, secretAccessKey: 'nope' }, 'ec2', 'describe-vpcs'),
+        'SignatureDoesNotMatch',
+        SIGNATURE_MISMATCH
+      );
       assertCliError(await server.awsAs(STRANGER, 'ec2', 'describe-vpcs'), 'AuthFailure', AUTH_FAILURE);
     });
 
     it('verifies curl --aws-sigv4 with a form body', async () => {
-      const args = ['-X', 'POST', '-H', 'content-type: application/x-www-form-urlencoded', '-d', DESCRIBE_VPCS, '--aws-sigv4', 'aws:amz:us-east-1:ec2'];
+      const args = [
+        '-X',
+        'POST',
+        '-H',
+        'content-type: application/x-www-form-urlencoded',
+        '-d',
+        DESCRIBE_VPCS,
+        '--aws-sigv4',
+        'aws:amz:us-east-1:ec2'
+      ];
       const ok = await curl([...args, '--user', `${BOB.accessKeyId}:${BOB.secretAccessKey}`, `${server.url}/`]);
       assert.equal(ok.code, 200, ok.stdout);
       assert.ok(xmlParser.parse(ok.stdout).DescribeVpcsResponse);
@@ -137,7 +169,12 @@ describe('SigV4 in verify mode', () => {
       assert.equal(json.status, 400);
       assert.deepEqual(
         { ...json.json.error, requestId: undefined },
-        { code: 'UNAUTHORIZED', ec2Code: 'MissingParameter', message: 'The request must contain the parameter AWSAccessKeyId', requestId: undefined }
+        {
+          code: 'UNAUTHORIZED',
+          ec2Code: 'MissingParameter',
+          message: 'The request must contain the parameter AWSAccessKeyId',
+          requestId: undefined
+        }
       );
     });
 
@@ -183,24 +220,44 @@ describe('SigV4 in verify mode', () => {
 
     it('answers an X-Amz-Date more than 15 minutes off with RequestExpired (400), and takes one 14 minutes off', async () => {
       for (const minutes of [-16, 16, -60 * 24]) {
-        const signed = await signRequest(server.url, BOB, { body: DESCRIBE_VPCS }, { signingDate: minutesFromNow(minutes) });
+        const signed = await signRequest(
+          server.url,
+          BOB,
+          { body: DESCRIBE_VPCS },
+          { signingDate: minutesFromNow(minutes) }
+        );
         assertXmlError(await send(signed), 400, 'RequestExpired', 'Request has expired.');
       }
       for (const minutes of [-14, 14]) {
-        const signed = await signRequest(server.url, BOB, { body: DESCRIBE_VPCS }, { signingDate: minutesFromNow(minutes) });
+        const signed = await signRequest(
+          server.url,
+          BOB,
+          { body: DESCRIBE_VPCS },
+          { signingDate: minutesFromNow(minutes) }
+        );
         assert.equal((await send(signed)).status, 200);
       }
     });
 
-    it('hashes the body itself: a body changed after signing, or a body hash header that is not the body\'s, does not match', async () => {
+    it("hashes the body itself: a body changed after signing, or a body hash header that is not the body's, does not match", async () => {
       const signed = await signRequest(server.url, BOB, { body: DESCRIBE_VPCS });
-      assertXmlError(await send({ ...signed, body: 'Action=DescribeSubnets&Version=2016-11-15' }), 403, 'SignatureDoesNotMatch', SIGNATURE_MISMATCH);
+      assertXmlError(
+        await send({ ...signed, body: 'Action=DescribeSubnets&Version=2016-11-15' }),
+        403,
+        'SignatureDoesNotMatch',
+        SIGNATURE_MISMATCH
+      );
       // A client that signed the hash of another body, and sent this one.
       const lying = await signRequest(server.url, BOB, {
         body: 'Action=DeleteVpc&Version=2016-11-15&VpcId=vpc-1',
         headers: { 'x-amz-content-sha256': sha256Hex(DESCRIBE_VPCS) }
       });
-      assertXmlError(await send({ ...lying, body: 'Action=DeleteVpc&Version=2016-11-15&VpcId=vpc-1' }), 403, 'SignatureDoesNotMatch', SIGNATURE_MISMATCH);
+      assertXmlError(
+        await send({ ...lying, body: 'Action=DeleteVpc&Version=2016-11-15&VpcId=vpc-1' }),
+        403,
+        'SignatureDoesNotMatch',
+        SIGNATURE_MISMATCH
+      );
       // Without a body hash header (the CLI's way) the computed hash is signed and verified.
       const cliLike = await signRequest(server.url, BOB, { body: DESCRIBE_VPCS }, { bodyHashHeader: false });
       assert.equal(cliLike.headers['x-amz-content-sha256'], undefined);
@@ -209,16 +266,26 @@ describe('SigV4 in verify mode', () => {
 
     it('refuses a scope for another service or an altered signed header', async () => {
       const s3 = await signRequest(server.url, BOB, { body: DESCRIBE_VPCS }, { service: 's3' });
-      assertXmlError(await send(s3), 403, 'SignatureDoesNotMatch', "Credential should be scoped to correct service: 'ec2'.");
+      assertXmlError(
+        await send(s3),
+        403,
+        'SignatureDoesNotMatch',
+        "Credential should be scoped to correct service: 'ec2'."
+      );
       const signed = await signRequest(server.url, BOB, { body: DESCRIBE_VPCS, headers: { 'x-amz-meta-note': 'a' } });
-      assertXmlError(await send({ ...signed, headers: { ...signed.headers, 'x-amz-meta-note': 'b' } }), 403, 'SignatureDoesNotMatch', SIGNATURE_MISMATCH);
+      assertXmlError(
+        await send({ ...signed, headers: { ...signed.headers, 'x-amz-meta-note': 'b' } }),
+        403,
+        'SignatureDoesNotMatch',
+        SIGNATURE_MISMATCH
+      );
     });
   });
 
   describe('presigned URLs (query-string authentication)', () => {
     const query = { Action: 'DescribeVpcs', Version: '2016-11-15' };
 
-    it('answers a URL presigned by the SDK\'s signer, GET, with no other header', async () => {
+    it("answers a URL presigned by the SDK's signer, GET, with no other header", async () => {
       const path = await presign(server.url, BOB, query, { expiresIn: 300 });
       const response = await server.raw({ method: 'GET', path });
       assert.equal(response.status, 200, response.text);
@@ -276,7 +343,12 @@ describe('SigV4 in verify mode', () => {
         `# ec2lite keys\n[default]\naws_access_key_id = ${BOB.accessKeyId}\naws_secret_access_key = ${BOB.secretAccessKey}\naws_account_id = ${BOB.accountId}\n\n[profile other]\nregion = us-west-2\n`
       );
       const json = join(dir, 'keys.json');
-      writeFileSync(json, JSON.stringify({ keys: [{ accessKeyId: ALICE.accessKeyId, secretAccessKey: ALICE.secretAccessKey, accountId: ALICE.accountId }] }));
+      writeFileSync(
+        json,
+        JSON.stringify({
+          keys: [{ accessKeyId: ALICE.accessKeyId, secretAccessKey: ALICE.secretAccessKey, accountId: ALICE.accountId }]
+        })
+      );
       for (const [file, key, account] of [
         [ini, BOB, BOB.accountId],
         [json, ALICE, ALICE.accountId]
@@ -286,7 +358,12 @@ describe('SigV4 in verify mode', () => {
         try {
           const { Vpc } = await sdk.send(new CreateVpcCommand({ CidrBlock: '10.9.0.0/16' }));
           assert.equal(Vpc?.OwnerId, account);
-          await assertSdkError(client(other, STRANGER).send(new DescribeVpcsCommand({})), 'AuthFailure', AUTH_FAILURE, 401);
+          await assertSdkError(
+            client(other, STRANGER).send(new DescribeVpcsCommand({})),
+            'AuthFailure',
+            AUTH_FAILURE,
+            401
+          );
         } finally {
           sdk.destroy();
           await other.close();
@@ -329,14 +406,22 @@ describe('SigV4 in open mode', () => {
     }
     const { Vpc } = await server.ec2.send(new CreateVpcCommand({ CidrBlock: '10.4.0.0/16' }));
     assert.equal(Vpc?.OwnerId, '999988887777');
-    const stale = await signRequest(server.url, STRANGER, { body: DESCRIBE_VPCS }, { signingDate: minutesFromNow(-600) });
+    const stale = await signRequest(
+      server.url,
+      STRANGER,
+      { body: DESCRIBE_VPCS },
+      { signingDate: minutesFromNow(-600) }
+    );
     assert.equal((await server.raw(stale)).status, 200);
     const result = await server.awsAs({ accessKeyId: 'test', secretAccessKey: 'test' }, 'ec2', 'describe-vpcs');
     assert.equal(result.code, 0, result.stderr);
   });
 
   it('still answers a malformed Authorization header with IncompleteSignature', async () => {
-    const response = await server.raw({ headers: { ...FORM, authorization: 'AWS4-HMAC-SHA256 Credential=x', 'x-amz-date': '20260101T000000Z' }, body: DESCRIBE_VPCS });
+    const response = await server.raw({
+      headers: { ...FORM, authorization: 'AWS4-HMAC-SHA256 Credential=x', 'x-amz-date': '20260101T000000Z' },
+      body: DESCRIBE_VPCS
+    });
     assertXmlError(
       response,
       400,
@@ -351,7 +436,12 @@ describe('SigV4 against the oracle (@smithy/signature-v4)', () => {
   const key = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 
   /** The request as the server receives it, from the oracle's signed output. */
-  function received(signed: { method: string; path: string; headers: Record<string, string>; body?: string }): SignedRequest {
+  function received(signed: {
+    method: string;
+    path: string;
+    headers: Record<string, string>;
+    body?: string;
+  }): SignedRequest {
     const rawHeaders = ['Host', '127.0.0.1:4566', ...Object.entries(signed.headers).flat()];
     return { method: signed.method, url: signed.path, rawHeaders, body: Buffer.from(signed.body ?? '') };
   }
@@ -360,7 +450,10 @@ describe('SigV4 against the oracle (@smithy/signature-v4)', () => {
     const date = new Date('2026-03-04T05:06:07Z');
     const requests = [
       { body: 'Action=DescribeVpcs&Version=2016-11-15', headers: { 'x-amz-meta-spaced': '  a   b \t c  ' } },
-      { method: 'GET' as const, query: { Action: 'DescribeVpcs', Version: '2016-11-15', 'Filter.1.Value.1': "a b+c/d*e(f)!~'" } },
+      {
+        method: 'GET' as const,
+        query: { Action: 'DescribeVpcs', Version: '2016-11-15', 'Filter.1.Value.1': "a b+c/d*e(f)!~'" }
+      },
       { body: 'Action=DescribeTags&Version=2016-11-15&Filter.1.Name=key&Filter.1.Value.1=caf%C3%A9' }
     ];
     for (const request of requests) {
@@ -377,10 +470,18 @@ describe('SigV4 against the oracle (@smithy/signature-v4)', () => {
 
   it('joins the values of a repeated header with commas, as the oracle signs "a,b"', async () => {
     const date = new Date('2026-03-04T05:06:07Z');
-    const signed = await signRequest(URL_BASE, key, { body: DESCRIBE_VPCS, headers: { 'x-amz-meta-list': 'a,b' } }, { signingDate: date });
+    const signed = await signRequest(
+      URL_BASE,
+      key,
+      { body: DESCRIBE_VPCS, headers: { 'x-amz-meta-list': 'a,b' } },
+      { signingDate: date }
+    );
     const { 'x-amz-meta-list': _list, ...rest } = signed.headers;
     const req = received({ ...signed, headers: rest });
-    const split: SignedRequest = { ...req, rawHeaders: [...req.rawHeaders, 'X-Amz-Meta-List', 'a', 'x-amz-meta-list', 'b'] };
+    const split: SignedRequest = {
+      ...req,
+      rawHeaders: [...req.rawHeaders, 'X-Amz-Meta-List', 'a', 'x-amz-meta-list', 'b']
+    };
     verifySignature(split, parseSignature(split)!, key.secretAccessKey, date);
   });
 
@@ -396,19 +497,29 @@ describe('SigV4 against the oracle (@smithy/signature-v4)', () => {
         query: {},
         headers: { host: '127.0.0.1:4566' },
         body: DESCRIBE_VPCS
-      } as never,
+      },
       { signingDate: date, expiresIn: 600 }
     );
     const url = `/?${Object.entries(presigned.query as Record<string, string>)
       .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
       .join('&')}`;
-    const req: SignedRequest = { method: 'POST', url, rawHeaders: ['host', '127.0.0.1:4566'], body: Buffer.from(DESCRIBE_VPCS) };
+    const req: SignedRequest = {
+      method: 'POST',
+      url,
+      rawHeaders: ['host', '127.0.0.1:4566'],
+      body: Buffer.from(DESCRIBE_VPCS)
+    };
     const parsed = parseSignature(req)!;
     assert.equal(parsed.source, 'query');
     verifySignature(req, parsed, key.secretAccessKey, new Date(date.getTime() + 599_000));
-    assert.throws(() => verifySignature(req, parsed, key.secretAccessKey, new Date(date.getTime() + 601_000)), { code: 'RequestExpired' });
-    assert.throws(() => verifySignature({ ...req, body: Buffer.from('Action=DescribeSubnets') }, parsed, key.secretAccessKey, date), {
-      code: 'SignatureDoesNotMatch'
+    assert.throws(() => verifySignature(req, parsed, key.secretAccessKey, new Date(date.getTime() + 601_000)), {
+      code: 'RequestExpired'
     });
+    assert.throws(
+      () => verifySignature({ ...req, body: Buffer.from('Action=DescribeSubnets') }, parsed, key.secretAccessKey, date),
+      {
+        code: 'SignatureDoesNotMatch'
+      }
+    );
   });
 });

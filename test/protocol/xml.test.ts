@@ -52,7 +52,10 @@ describe('renderXmlResponse', () => {
       AssignedPrivateIpAddresses: [],
       AssignedIpv4Prefixes: []
     });
-    assert.ok(xml.endsWith('<assignedPrivateIpAddressesSet/><assignedIpv4PrefixSet/></AssignPrivateIpAddressesResponse>'), xml);
+    assert.ok(
+      xml.endsWith('<assignedPrivateIpAddressesSet/><assignedIpv4PrefixSet/></AssignPrivateIpAddressesResponse>'),
+      xml
+    );
   });
 
   it('omits undefined and null members and ignores members outside the shape', () => {
@@ -148,7 +151,9 @@ describe('renderXmlResponse', () => {
       out.member('Flag', 'flag', 'boolean')
     );
     const text = `web & db <primary> "quoted" 'single'`;
-    const parsed = sdkParser.parse(renderXmlResponse('X', 'r', shape, { Description: text, Count: 7, Flag: false })) as {
+    const parsed = sdkParser.parse(
+      renderXmlResponse('X', 'r', shape, { Description: text, Count: 7, Flag: false })
+    ) as {
       XResponse: Record<string, unknown>;
     };
     assert.equal(parsed.XResponse.description, text);
@@ -160,9 +165,13 @@ describe('renderXmlResponse', () => {
 describe('renderXmlError', () => {
   it('golden body: Response/Errors/Error/Code+Message and RequestID with a capital ID', () => {
     assert.equal(
-      renderXmlError('InvalidNetworkInterfaceID.NotFound', "The networkInterface ID 'eni-0123456789abcdef0' does not exist", 'ea966190'),
+      renderXmlError(
+        'InvalidNetworkInterfaceID.NotFound',
+        "The networkInterface ID 'eni-0123456789abcdef0' does not exist",
+        'ea966190'
+      ),
       `${PROLOG}<Response><Errors><Error><Code>InvalidNetworkInterfaceID.NotFound</Code>` +
-        "<Message>The networkInterface ID &apos;eni-0123456789abcdef0&apos; does not exist</Message>" +
+        '<Message>The networkInterface ID &apos;eni-0123456789abcdef0&apos; does not exist</Message>' +
         '</Error></Errors><RequestID>ea966190</RequestID></Response>'
     );
   });

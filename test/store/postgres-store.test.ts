@@ -128,7 +128,10 @@ describe('PostgreSQL store shared by several nodes', () => {
     await dropSchema(url, schema);
   });
 
-  const on = (i: number) => <T>(fn: (tx: StoreTx) => Promise<T>) => nodes[i]!.transaction(fn);
+  const on =
+    (i: number) =>
+    <T>(fn: (tx: StoreTx) => Promise<T>) =>
+      nodes[i]!.transaction(fn);
 
   describe('migrations', () => {
     it('applies each step once when several nodes start at once on an empty database', async () => {
@@ -138,7 +141,9 @@ describe('PostgreSQL store shared by several nodes', () => {
         const client = new pg.Client({ connectionString: url });
         await client.connect();
         try {
-          const { rows } = await client.query(`SELECT version, name FROM ${pg.escapeIdentifier(fresh)}.schema_migrations ORDER BY version`);
+          const { rows } = await client.query(
+            `SELECT version, name FROM ${pg.escapeIdentifier(fresh)}.schema_migrations ORDER BY version`
+          );
           assert.deepEqual(
             rows.map((r) => [r.version, r.name]),
             postgresMigrations.map((m) => [m.version, m.name])
@@ -271,7 +276,13 @@ describe('PostgreSQL store shared by several nodes', () => {
       const a = makeEni(other, '10.0.2.4');
       await on(0)((tx) => tx.insertNetworkInterface(a));
       const bothLocked = { count: 0, ready: gate() };
-      const lockThenWait = async (tx: StoreTx, first: Subnet, second: Subnet, holder: NetworkInterface, address: string) => {
+      const lockThenWait = async (
+        tx: StoreTx,
+        first: Subnet,
+        second: Subnet,
+        holder: NetworkInterface,
+        address: string
+      ) => {
         await tx.addressMap(first);
         if (++bothLocked.count === 2) bothLocked.ready.open();
         await bothLocked.ready.opened;

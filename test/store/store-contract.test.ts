@@ -146,7 +146,10 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         await store.transaction((tx) => tx.insertVpc(lone));
         await store.transaction((tx) => tx.deleteVpc(lone.id));
         assert.equal(await read((tx) => tx.getVpc(lone.id)), undefined);
-        assert.deepEqual((await read((tx) => tx.listVpcs())).map((v) => v.id), [vpc.id]);
+        assert.deepEqual(
+          (await read((tx) => tx.listVpcs())).map((v) => v.id),
+          [vpc.id]
+        );
         // Inserting the same id again without tags shows no leftover tag rows.
         await store.transaction((tx) => tx.insertVpc({ ...lone, tags: [] }));
         assert.deepEqual((await read((tx) => tx.getVpc(lone.id)))?.tags, []);
@@ -212,7 +215,11 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
           { address: ip('10.0.1.30'), primary: false }
         ]);
         await store.transaction((tx) => tx.insertNetworkInterface(eni));
-        assert.deepEqual(addressesOf(await read((tx) => tx.getNetworkInterface(eni.id))), ['10.0.1.10*', '10.0.1.50', '10.0.1.30']);
+        assert.deepEqual(addressesOf(await read((tx) => tx.getNetworkInterface(eni.id))), [
+          '10.0.1.10*',
+          '10.0.1.50',
+          '10.0.1.30'
+        ]);
       });
 
       it('appends secondary addresses in assignment order, not address order', async () => {
@@ -234,7 +241,11 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         await store.transaction((tx) => tx.removeSecondaryAddresses(eni, [ip('10.0.1.11')]));
         assert.deepEqual(addressesOf(await read((tx) => tx.getNetworkInterface(eni.id))), ['10.0.1.10*', '10.0.1.12']);
         await store.transaction((tx) => tx.addSecondaryAddresses(eni, [ip('10.0.1.11')]));
-        assert.deepEqual(addressesOf(await read((tx) => tx.getNetworkInterface(eni.id))), ['10.0.1.10*', '10.0.1.12', '10.0.1.11']);
+        assert.deepEqual(addressesOf(await read((tx) => tx.getNetworkInterface(eni.id))), [
+          '10.0.1.10*',
+          '10.0.1.12',
+          '10.0.1.11'
+        ]);
       });
 
       it('refuses to remove an address that is not a secondary of the interface, and keeps it', async () => {
@@ -246,7 +257,10 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         });
         // The primary of a, a secondary of b, a free address.
         for (const address of ['10.0.1.10', '10.0.1.21', '10.0.1.99']) {
-          await assert.rejects(store.transaction((tx) => tx.removeSecondaryAddresses(a, [ip(address)])), address);
+          await assert.rejects(
+            store.transaction((tx) => tx.removeSecondaryAddresses(a, [ip(address)])),
+            address
+          );
         }
         assert.deepEqual(addressesOf(await read((tx) => tx.getNetworkInterface(a.id))), ['10.0.1.10*', '10.0.1.11']);
         assert.deepEqual(addressesOf(await read((tx) => tx.getNetworkInterface(b.id))), ['10.0.1.20*', '10.0.1.21']);
@@ -266,7 +280,9 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         const eni = makeEni(subnet, ['10.0.1.10'], { prefixes: ['10.0.1.32', '10.0.1.48'] });
         await store.transaction((tx) => tx.insertNetworkInterface(eni));
         await store.transaction((tx) => tx.removePrefixes(eni, [ip('10.0.1.32')]));
-        assert.deepEqual((await read((tx) => tx.getNetworkInterface(eni.id)))?.ipv4Prefixes.map(formatIpv4), ['10.0.1.48']);
+        assert.deepEqual((await read((tx) => tx.getNetworkInterface(eni.id)))?.ipv4Prefixes.map(formatIpv4), [
+          '10.0.1.48'
+        ]);
         const map = await read((tx) => tx.addressMap(subnet));
         for (let a = ip('10.0.1.32'); a < ip('10.0.1.48'); a++) assert.equal(map.isFree(a), true, formatIpv4(a));
         assert.equal(map.isFree(ip('10.0.1.48')), false);
@@ -282,7 +298,9 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         });
         await assert.rejects(store.transaction((tx) => tx.removePrefixes(b, [ip('10.0.1.32')])));
         await assert.rejects(store.transaction((tx) => tx.removePrefixes(a, [ip('10.0.1.64')])));
-        assert.deepEqual((await read((tx) => tx.getNetworkInterface(a.id)))?.ipv4Prefixes.map(formatIpv4), ['10.0.1.32']);
+        assert.deepEqual((await read((tx) => tx.getNetworkInterface(a.id)))?.ipv4Prefixes.map(formatIpv4), [
+          '10.0.1.32'
+        ]);
       });
 
       it('lists interfaces in insertion order, each with its own addresses, prefixes and tags', async () => {
@@ -313,7 +331,10 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       });
 
       it('deletes an interface with its addresses, prefixes and tags, freeing them', async () => {
-        const eni = makeEni(subnet, ['10.0.1.10', '10.0.1.11'], { prefixes: ['10.0.1.32'], tags: [{ Key: 'k', Value: 'v' }] });
+        const eni = makeEni(subnet, ['10.0.1.10', '10.0.1.11'], {
+          prefixes: ['10.0.1.32'],
+          tags: [{ Key: 'k', Value: 'v' }]
+        });
         await store.transaction((tx) => tx.insertNetworkInterface(eni));
         assert.equal((await read((tx) => tx.addressMap(subnet))).freeCount, 251 - 18);
         await store.transaction((tx) => tx.deleteNetworkInterface(eni.id));
@@ -392,7 +413,12 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
           ])
         );
         await store.transaction((tx) =>
-          tx.deleteTags(vpc.id, [{ Key: 'env', Value: 'dev' }, { Key: 'team', Value: 'net' }, { Key: 'Name' }, { Key: 'absent' }])
+          tx.deleteTags(vpc.id, [
+            { Key: 'env', Value: 'dev' },
+            { Key: 'team', Value: 'net' },
+            { Key: 'Name' },
+            { Key: 'absent' }
+          ])
         );
         assert.deepEqual(await read((tx) => tx.tagsOf(vpc.id)), [
           { Key: 'env', Value: 'prod' },
@@ -436,7 +462,10 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       it('returns undefined for a token never seen, and the record once put', async () => {
         assert.equal(await read((tx) => tx.getClientToken('CreateNetworkInterface', 'tok-1')), undefined);
         await store.transaction((tx) =>
-          tx.putClientToken('CreateNetworkInterface', 'tok-1', { requestHash: 'h1', resourceId: 'eni-0123456789abcdef0' })
+          tx.putClientToken('CreateNetworkInterface', 'tok-1', {
+            requestHash: 'h1',
+            resourceId: 'eni-0123456789abcdef0'
+          })
         );
         assert.deepEqual(await read((tx) => tx.getClientToken('CreateNetworkInterface', 'tok-1')), {
           requestHash: 'h1',
@@ -445,17 +474,25 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       });
 
       it('scopes tokens by action', async () => {
-        await store.transaction((tx) => tx.putClientToken('CreateNetworkInterface', 'tok', { requestHash: 'a', resourceId: 'eni-1' }));
+        await store.transaction((tx) =>
+          tx.putClientToken('CreateNetworkInterface', 'tok', { requestHash: 'a', resourceId: 'eni-1' })
+        );
         assert.equal(await read((tx) => tx.getClientToken('RunInstances', 'tok')), undefined);
-        await store.transaction((tx) => tx.putClientToken('RunInstances', 'tok', { requestHash: 'b', resourceId: 'i-1' }));
+        await store.transaction((tx) =>
+          tx.putClientToken('RunInstances', 'tok', { requestHash: 'b', resourceId: 'i-1' })
+        );
         assert.equal((await read((tx) => tx.getClientToken('CreateNetworkInterface', 'tok')))?.resourceId, 'eni-1');
         assert.equal((await read((tx) => tx.getClientToken('RunInstances', 'tok')))?.resourceId, 'i-1');
       });
 
       it('refuses to put the same token twice for one action and keeps the first record', async () => {
-        await store.transaction((tx) => tx.putClientToken('CreateNetworkInterface', 'tok', { requestHash: 'a', resourceId: 'eni-1' }));
+        await store.transaction((tx) =>
+          tx.putClientToken('CreateNetworkInterface', 'tok', { requestHash: 'a', resourceId: 'eni-1' })
+        );
         await assert.rejects(
-          store.transaction((tx) => tx.putClientToken('CreateNetworkInterface', 'tok', { requestHash: 'b', resourceId: 'eni-2' }))
+          store.transaction((tx) =>
+            tx.putClientToken('CreateNetworkInterface', 'tok', { requestHash: 'b', resourceId: 'eni-2' })
+          )
         );
         assert.deepEqual(await read((tx) => tx.getClientToken('CreateNetworkInterface', 'tok')), {
           requestHash: 'a',
@@ -493,7 +530,10 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         assert.equal(typeof entries[0]!.seq, 'number');
         assert.ok(entries[0]!.seq < entries[1]!.seq);
         const other = await read((tx) => tx.listMetadataJournal('i-0000000000000000b'));
-        assert.ok(other[0]!.seq > entries[0]!.seq && other[0]!.seq < entries[1]!.seq, 'seq follows appends across instances');
+        assert.ok(
+          other[0]!.seq > entries[0]!.seq && other[0]!.seq < entries[1]!.seq,
+          'seq follows appends across instances'
+        );
         assert.deepEqual(await read((tx) => tx.listMetadataJournal('i-0123456789abcdef0')), []);
       });
 
@@ -504,7 +544,10 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         });
         const [, second] = await read((tx) => tx.listMetadataJournal('i-0000000000000000a'));
         await store.transaction((tx) => tx.pruneMetadataJournal('i-0000000000000000a', second!.seq));
-        assert.deepEqual((await read((tx) => tx.listMetadataJournal('i-0000000000000000a'))).map((e) => e.effectiveAt), [2, 3]);
+        assert.deepEqual(
+          (await read((tx) => tx.listMetadataJournal('i-0000000000000000a'))).map((e) => e.effectiveAt),
+          [2, 3]
+        );
         await store.transaction((tx) => tx.pruneMetadataJournal('i-0000000000000000b', Number.MAX_SAFE_INTEGER));
         assert.deepEqual(await read((tx) => tx.listMetadataJournal('i-0000000000000000b')), []);
         assert.equal((await read((tx) => tx.listMetadataJournal('i-0000000000000000a'))).length, 2);
@@ -530,7 +573,10 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
           await tx.insertNetworkInterface(b);
         });
         const holders = await read((tx) =>
-          tx.addressHolders(subnet.id, ['10.0.1.10', '10.0.1.11', '10.0.1.20', '10.0.1.37', '10.0.1.99', '10.0.1.1'].map(ip))
+          tx.addressHolders(
+            subnet.id,
+            ['10.0.1.10', '10.0.1.11', '10.0.1.20', '10.0.1.37', '10.0.1.99', '10.0.1.1'].map(ip)
+          )
         );
         assert.deepEqual(
           [...holders].sort((x, y) => x[0] - y[0]).map(([address, holder]) => [formatIpv4(address), holder]),
@@ -560,8 +606,15 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
           await tx.insertNetworkInterface(a);
           await tx.insertNetworkInterface(b);
         });
-        assert.equal((await read((tx) => tx.addressHolders(subnet.id, [ip('10.0.1.10')]))).get(ip('10.0.1.10'))?.networkInterfaceId, a.id);
-        assert.equal((await read((tx) => tx.addressHolders(twin.id, [ip('10.0.1.10')]))).get(ip('10.0.1.10'))?.networkInterfaceId, b.id);
+        assert.equal(
+          (await read((tx) => tx.addressHolders(subnet.id, [ip('10.0.1.10')]))).get(ip('10.0.1.10'))
+            ?.networkInterfaceId,
+          a.id
+        );
+        assert.equal(
+          (await read((tx) => tx.addressHolders(twin.id, [ip('10.0.1.10')]))).get(ip('10.0.1.10'))?.networkInterfaceId,
+          b.id
+        );
         assert.equal((await read((tx) => tx.addressMap(subnet))).freeCount, 250);
         assert.equal((await read((tx) => tx.addressMap(twin))).freeCount, 250);
       });
@@ -622,8 +675,14 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
           }),
           /decided against it/
         );
-        assert.deepEqual((await read((tx) => tx.listVpcs())).map((v) => v.id), [vpc.id]);
-        assert.deepEqual((await read((tx) => tx.listSubnets())).map((s) => s.id), [subnet.id]);
+        assert.deepEqual(
+          (await read((tx) => tx.listVpcs())).map((v) => v.id),
+          [vpc.id]
+        );
+        assert.deepEqual(
+          (await read((tx) => tx.listSubnets())).map((s) => s.id),
+          [subnet.id]
+        );
         assert.deepEqual(await read((tx) => tx.listNetworkInterfaces()), []);
         assert.deepEqual((await read((tx) => tx.getSubnet(subnet.id)))?.tags, [{ Key: 'tier', Value: 'app' }]);
         assert.equal(await read((tx) => tx.getClientToken('CreateNetworkInterface', 'tok')), undefined);
@@ -696,7 +755,8 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         );
         const map = await read((tx) => tx.addressMap(subnet));
         assert.equal(map.freeCount, 251 - 19);
-        for (const text of ['10.0.1.5', '10.0.1.6', '10.0.1.16', '10.0.1.31']) assert.equal(map.isFree(ip(text)), false, text);
+        for (const text of ['10.0.1.5', '10.0.1.6', '10.0.1.16', '10.0.1.31'])
+          assert.equal(map.isFree(ip(text)), false, text);
         // A lowest-first pick skips them all.
         assert.deepEqual(map.pick(2, null)?.map(formatIpv4), ['10.0.1.7', '10.0.1.8']);
         await assert.rejects(store.transaction((tx) => tx.addSecondaryAddresses(other, [ip('10.0.1.5')])));
@@ -736,7 +796,11 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
           ['fulfilled', 'rejected', 'fulfilled']
         );
         // Sorted: concurrent transactions need not land in the order they were called (PostgreSQL's pool connections race).
-        assert.deepEqual(addressesOf(await read((tx) => tx.getNetworkInterface(eni.id))).sort(), ['10.0.1.10*', '10.0.1.20', '10.0.1.22']);
+        assert.deepEqual(addressesOf(await read((tx) => tx.getNetworkInterface(eni.id))).sort(), [
+          '10.0.1.10*',
+          '10.0.1.20',
+          '10.0.1.22'
+        ]);
         assert.equal(await read((tx) => tx.getMeta('first')), 'kept');
         assert.equal(await read((tx) => tx.getMeta('second')), undefined);
         assert.equal(await read((tx) => tx.getMeta('third')), 'kept');
@@ -777,7 +841,9 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       it('refuses the same address twice in one batch and writes none of the batch', async () => {
         const a = makeEni(subnet, ['10.0.1.10']);
         await store.transaction((tx) => tx.insertNetworkInterface(a));
-        await assert.rejects(store.transaction((tx) => tx.addSecondaryAddresses(a, [ip('10.0.1.30'), ip('10.0.1.31'), ip('10.0.1.30')])));
+        await assert.rejects(
+          store.transaction((tx) => tx.addSecondaryAddresses(a, [ip('10.0.1.30'), ip('10.0.1.31'), ip('10.0.1.30')]))
+        );
         assert.deepEqual(addressesOf(await read((tx) => tx.getNetworkInterface(a.id))), ['10.0.1.10*']);
         assert.equal((await read((tx) => tx.addressMap(subnet))).isFree(ip('10.0.1.31')), true);
       });
@@ -791,8 +857,14 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         });
         await assert.rejects(store.transaction((tx) => tx.addPrefixes(b, [ip('10.0.1.32')])));
         await assert.rejects(store.transaction((tx) => tx.addSecondaryAddresses(a, [ip('10.0.1.70')])));
-        assert.deepEqual((await read((tx) => tx.getNetworkInterface(b.id)))?.ipv4Prefixes.map(formatIpv4), ['10.0.1.64']);
-        assert.equal((await read((tx) => tx.addressHolders(subnet.id, [ip('10.0.1.70')]))).get(ip('10.0.1.70'))?.networkInterfaceId, b.id);
+        assert.deepEqual((await read((tx) => tx.getNetworkInterface(b.id)))?.ipv4Prefixes.map(formatIpv4), [
+          '10.0.1.64'
+        ]);
+        assert.equal(
+          (await read((tx) => tx.addressHolders(subnet.id, [ip('10.0.1.70')]))).get(ip('10.0.1.70'))
+            ?.networkInterfaceId,
+          b.id
+        );
         assert.equal((await read((tx) => tx.addressMap(subnet))).freeCount, 251 - 3 - 16);
       });
     });
@@ -838,11 +910,19 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
           assert.equal(won.length, 20);
           assert.equal(new Set(won.map((w) => w.address)).size, 20, 'every winner has its own address');
           assert.equal(lost.length, 30);
-          assert.ok(lost.every((e) => e instanceof SubnetFull), 'losers fail because the subnet is full, nothing else');
+          assert.ok(
+            lost.every((e) => e instanceof SubnetFull),
+            'losers fail because the subnet is full, nothing else'
+          );
 
           const map = await read((tx) => tx.addressMap(subnet));
           assert.equal(map.freeCount, 0);
-          const holders = await read((tx) => tx.addressHolders(subnet.id, won.map((w) => w.address)));
+          const holders = await read((tx) =>
+            tx.addressHolders(
+              subnet.id,
+              won.map((w) => w.address)
+            )
+          );
           for (const w of won) assert.equal(holders.get(w.address)?.networkInterfaceId, w.eni, formatIpv4(w.address));
           const perEni = await read(async (tx) => Promise.all(enis.map((e) => tx.getNetworkInterface(e.id))));
           assert.equal(
@@ -874,7 +954,8 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         const won = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
         assert.equal(won.length, 1);
         assert.equal(
-          (await read((tx) => tx.addressHolders(subnet.id, [ip('10.0.1.50')]))).get(ip('10.0.1.50'))?.networkInterfaceId,
+          (await read((tx) => tx.addressHolders(subnet.id, [ip('10.0.1.50')]))).get(ip('10.0.1.50'))
+            ?.networkInterfaceId,
           won[0]
         );
       });
@@ -955,7 +1036,10 @@ describe('SQLite on a file', () => {
     const path = join(dir, 'reopen.db');
     const vpc = makeVpc('10.0.0.0/16', [{ Key: 'Name', Value: 'kept' }]);
     const subnet = makeSubnet(vpc, '10.0.1.0/24');
-    const eni = makeEni(subnet, ['10.0.1.10', '10.0.1.11'], { prefixes: ['10.0.1.32'], tags: [{ Key: 'k', Value: 'v' }] });
+    const eni = makeEni(subnet, ['10.0.1.10', '10.0.1.11'], {
+      prefixes: ['10.0.1.32'],
+      tags: [{ Key: 'k', Value: 'v' }]
+    });
 
     const first = new SqliteStore({ path });
     await first.transaction(async (tx) => {
