@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { isWellFormedId } from '../domain/ids.js';
 import { type InstanceTypeInfo, instanceType } from '../domain/instance-types.js';
 import type { NetworkInterface, ResourceType, Subnet, Tag, Vpc } from '../domain/model.js';
@@ -103,4 +104,13 @@ export async function attachedInstanceType(tx: StoreTx, eni: NetworkInterface): 
   if (!eni.attachment) return undefined;
   const instance = await tx.getInstance(eni.attachment.instanceId);
   return instance && instanceType(instance.instanceType);
+}
+
+/**
+ * What a ClientToken remembers of its request: a digest of every parameter but the token and DryRun, so the same
+ * token with other parameters is IdempotentParameterMismatch (EC2 "Ensuring idempotency").
+ */
+export function clientTokenRequestHash(request: { readonly ClientToken?: string; readonly DryRun?: boolean }): string {
+  const { ClientToken: _token, DryRun: _dryRun, ...rest } = request;
+  return createHash('sha256').update(JSON.stringify(rest)).digest('hex');
 }

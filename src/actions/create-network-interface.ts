@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { isWellFormedId } from '../domain/ids.js';
 import { errors } from '../protocol/error-codes.js';
 import {
   boolean,
@@ -14,8 +12,14 @@ import {
 import { out } from '../protocol/output-spec.js';
 import { networkInterfaceShape } from '../protocol/resource-shapes.js';
 import { defineAction } from './action.js';
-import { type TagSpecification, requireNetworkInterface, requireSubnet, tagsFromSpecifications } from './common.js';
-import { createNetworkInterfaceRecord } from './network-interface-builder.js';
+import {
+  clientTokenRequestHash,
+  requireNetworkInterface,
+  requireSubnet,
+  tagsFromSpecifications,
+  type TagSpecification
+} from './common.js';
+import { checkAddressSpecification, createNetworkInterfaceRecord } from './network-interface-builder.js';
 import { networkInterfaceView } from './views.js';
 
 interface CreateNetworkInterfaceInput {
@@ -53,12 +57,6 @@ const input = structure({
   DryRun: dryRun
 });
 
-/** A digest of the request minus its token: the same token with other parameters is a mismatch. */
-function requestHash(request: CreateNetworkInterfaceInput): string {
-  const { ClientToken: _token, DryRun: _dryRun, ...rest } = request;
-  return createHash('sha256').update(JSON.stringify(rest)).digest('hex');
-}
-
 export const createNetworkInterface = defineAction<CreateNetworkInterfaceInput>({
   name: 'CreateNetworkInterface',
   input,
@@ -67,58 +65,13 @@ export const createNetworkInterface = defineAction<CreateNetworkInterfaceInput>(
     out.member('ClientToken', 'clientToken')
   ),
   check(request) {
-    const explicit = request.PrivateIpAddresses ?? [];
-    if (explicit.filter((a) => a.Primary).length > 1) throw errors.multiplePrimaries();
-    if (
-      request.PrivateIpAddress !== undefined &&
-      explicit.some((a) => a.Primary && a.PrivateIpAddress !== request.PrivateIpAddress)
-    ) {
-      throw errors.invalidParameterCombination(
-        'The primary private IP address is specified both as PrivateIpAddress and in PrivateIpAddresses with different values.'
-      );
-    }
-    for (const [value, name] of [
-      [request.SecondaryPrivateIpAddressCount, 'secondaryPrivateIpAddressCount'],
-      [request.Ipv4PrefixCount, 'ipv4PrefixCount']
-    ] as const) {
-      if (value !== undefined && value < 0) throw errors.notPositive(value, name);
-    }
-    // The EC2 model's member docs: "You can't specify a count of private IPv4 addresses if you've specified one of
-    // the following: specific private IPv4 addresses, specific IPv4 prefixes, or a count of IPv4 prefixes", and
-    // prefixes "cannot be used with" specific addresses. Texts [INF].
-    const prefixesAsked = request.Ipv4PrefixCount !== undefined || Boolean(request.Ipv4Prefixes?.length);
-    // Naming only the primary (PrivateIpAddress, or one entry marked Primary) is not "specific addresses" here.
-    const secondariesNamed = explicit.filter((a) => !a.Primary && a.PrivateIpAddress !== request.PrivateIpAddress);
-    if (prefixesAsked && secondariesNamed.length > 0) {
-      throw errors.invalidParameterCombination(
-        'You may not specify privateIpAddresses together with ipv4Prefixes or ipv4PrefixCount.'
-      );
-    }
-    if (request.SecondaryPrivateIpAddressCount && explicit.length > 1) {
-      throw errors.invalidParameterCombination(
-        'You may not specify secondaryPrivateIpAddressCount together with more than one privateIpAddresses entry.'
-      );
-    }
-    // Prefixes can't be combined with a secondary count, and a prefix count not with explicit prefixes (EC2 model).
-    if (request.Ipv4PrefixCount !== undefined && request.Ipv4Prefixes?.length) {
-      throw errors.invalidParameterCombination('You may specify either ipv4Prefixes or ipv4PrefixCount, but not both.');
-    }
-    if (
-      (request.Ipv4PrefixCount !== undefined || request.Ipv4Prefixes?.length) &&
-      request.SecondaryPrivateIpAddressCount
-    ) {
-      throw errors.invalidParameterCombination(
-        'You may not specify secondaryPrivateIpAddressCount together with ipv4Prefixes or ipv4PrefixCount.'
-      );
-    }
-    for (const group of request.Groups ?? [])
-      if (!isWellFormedId(group, 'sg')) throw errors.securityGroupIdMalformed(group);
+    checkAddressSpecification(request);
   },
   async run(tx, request, context) {
     if (request.ClientToken !== undefined) {
       const seen = await tx.getClientToken('CreateNetworkInterface', request.ClientToken);
       if (seen) {
-        if (seen.requestHash !== requestHash(request)) throw errors.idempotentRequestMismatch();
+        if (seen.requestHash !== clientTokenRequestHash(request)) throw errors.idempotentRequestMismatch();
         // The same token with the same parameters answers the interface it created (EC2 idempotency).
         const existing = await requireNetworkInterface(tx, seen.resourceId);
         return { NetworkInterface: networkInterfaceView(existing, context), ClientToken: request.ClientToken };
@@ -145,7 +98,7 @@ export const createNetworkInterface = defineAction<CreateNetworkInterfaceInput>(
     });
     if (request.ClientToken !== undefined) {
       await tx.putClientToken('CreateNetworkInterface', request.ClientToken, {
-        requestHash: requestHash(request),
+        requestHash: clientTokenRequestHash(request),
         resourceId: eni.id
       });
     }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { slotsUsed } from '../domain/assignment.js';
 import { isWellFormedId, newId } from '../domain/ids.js';
 import { type InstanceTypeInfo, instanceType, supportsPrefixDelegation } from '../domain/instance-types.js';
@@ -21,8 +20,14 @@ import {
 import { reservationShape } from '../protocol/resource-shapes.js';
 import type { StoreTx } from '../store/store.js';
 import { type ActionContext, defineAction } from './action.js';
-import { type TagSpecification, requireNetworkInterface, requireSubnet, tagsFromSpecifications } from './common.js';
-import { createNetworkInterfaceRecord } from './network-interface-builder.js';
+import {
+  clientTokenRequestHash,
+  requireNetworkInterface,
+  requireSubnet,
+  tagsFromSpecifications,
+  type TagSpecification
+} from './common.js';
+import { checkAddressSpecification, createNetworkInterfaceRecord } from './network-interface-builder.js';
 import { instanceView } from './views.js';
 
 interface NetworkInterfaceSpecification {
@@ -150,41 +155,12 @@ const input = structure({
 /** TagSpecification resource types RunInstances takes; volumes are accepted and have nothing to land on here. */
 const TAGGABLE = new Set(['instance', 'network-interface', 'volume']);
 
-function requestHash(request: RunInstancesInput): string {
-  const { ClientToken: _token, DryRun: _dryRun, ...rest } = request;
-  return createHash('sha256').update(JSON.stringify(rest)).digest('hex');
-}
-
 /** Stateless rules of one NetworkInterface.N (InstanceNetworkInterfaceSpecification doc strings of the EC2 model). */
 function checkInterfaceSpecification(spec: NetworkInterfaceSpecification, request: RunInstancesInput): void {
   // [OBS] hashicorp/packer PR #2242.
   if (spec.DeviceIndex === undefined) throw errors.missingDeviceIndex();
+  checkAddressSpecification(spec);
   const explicit = spec.PrivateIpAddresses ?? [];
-  if (explicit.filter((a) => a.Primary).length > 1) throw errors.multiplePrimaries();
-  if (
-    spec.PrivateIpAddress !== undefined &&
-    explicit.some((a) => a.Primary && a.PrivateIpAddress !== spec.PrivateIpAddress)
-  ) {
-    throw errors.invalidParameterCombination(
-      'The primary private IP address is specified both as PrivateIpAddress and in PrivateIpAddresses with different values.'
-    );
-  }
-  // Same rules and texts as CreateNetworkInterface [INF].
-  if (spec.Ipv4PrefixCount !== undefined && spec.Ipv4Prefixes?.length) {
-    throw errors.invalidParameterCombination('You may specify either ipv4Prefixes or ipv4PrefixCount, but not both.');
-  }
-  if ((spec.Ipv4PrefixCount !== undefined || spec.Ipv4Prefixes?.length) && spec.SecondaryPrivateIpAddressCount) {
-    throw errors.invalidParameterCombination(
-      'You may not specify secondaryPrivateIpAddressCount together with ipv4Prefixes or ipv4PrefixCount.'
-    );
-  }
-  // "You can't specify this option and specify more than one private IP address using the private IP addresses
-  // option" (model doc of SecondaryPrivateIpAddressCount); text [INF].
-  if (spec.SecondaryPrivateIpAddressCount && explicit.length > 1) {
-    throw errors.invalidParameterCombination(
-      'You may not specify secondaryPrivateIpAddressCount together with more than one address in privateIpAddresses.'
-    );
-  }
   // "You cannot specify this option if you're launching more than one instance" (model doc of PrivateIpAddress,
   // PrivateIpAddresses); an existing interface can go to one instance only. Texts [INF].
   if (request.MaxCount > 1 && (spec.PrivateIpAddress !== undefined || explicit.length > 0)) {
@@ -206,7 +182,6 @@ function checkInterfaceSpecification(spec: NetworkInterfaceSpecification, reques
       );
     }
   }
-  for (const group of spec.Groups ?? []) if (!isWellFormedId(group, 'sg')) throw errors.securityGroupIdMalformed(group);
 }
 
 /**
@@ -475,7 +450,7 @@ export const runInstances = defineAction<RunInstancesInput>({
       const seen = await tx.getClientToken('RunInstances', request.ClientToken);
       if (seen) {
         // [OBS] rust-lang/bors #830.
-        if (seen.requestHash !== requestHash(request)) throw errors.idempotentRequestMismatch();
+        if (seen.requestHash !== clientTokenRequestHash(request)) throw errors.idempotentRequestMismatch();
         return reservationView(tx, seen.resourceId, context);
       }
     }
@@ -535,7 +510,7 @@ export const runInstances = defineAction<RunInstancesInput>({
     }
     if (request.ClientToken !== undefined) {
       await tx.putClientToken('RunInstances', request.ClientToken, {
-        requestHash: requestHash(request),
+        requestHash: clientTokenRequestHash(request),
         resourceId: reservationId
       });
     }

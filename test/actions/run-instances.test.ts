@@ -139,8 +139,11 @@ describe('RunInstances', () => {
         'NetworkInterface.1.PrivateIpAddresses.1.PrivateIpAddress': subnet.at(20),
         'NetworkInterface.1.PrivateIpAddresses.1.Primary': true,
         'NetworkInterface.1.PrivateIpAddresses.2.PrivateIpAddress': subnet.at(21),
-        'NetworkInterface.1.Ipv4Prefix.1.Ipv4Prefix': subnet.prefix(64),
         'NetworkInterface.1.SecurityGroupId.1': group,
+        // Prefixes go on an interface without named secondaries (EC2 model member docs).
+        'NetworkInterface.2.DeviceIndex': 1,
+        'NetworkInterface.2.SubnetId': subnet.id,
+        'NetworkInterface.2.Ipv4Prefix.1.Ipv4Prefix': subnet.prefix(64),
         'TagSpecification.1.ResourceType': 'instance',
         'TagSpecification.1.Tag.1.Key': 'Name',
         'TagSpecification.1.Tag.1.Value': 'wire',
@@ -168,7 +171,7 @@ describe('RunInstances', () => {
         httpPutResponseHopLimit: '2',
         httpEndpoint: 'enabled'
       });
-      const [eni] = items(instance.networkInterfaceSet);
+      const [eni, second] = items(instance.networkInterfaceSet);
       assert.equal(eni.description, 'wire & <names>');
       assert.equal(eni.attachment.deviceIndex, '0');
       assert.equal(eni.attachment.deleteOnTermination, 'true');
@@ -180,7 +183,8 @@ describe('RunInstances', () => {
           [subnet.at(21), 'false']
         ]
       );
-      assert.deepEqual(items(eni.ipv4PrefixSet), [{ ipv4Prefix: subnet.prefix(64) }]);
+      assert.deepEqual(items(second.ipv4PrefixSet), [{ ipv4Prefix: subnet.prefix(64) }]);
+      assert.equal(second.attachment.deviceIndex, '1');
       assert.deepEqual(
         items(eni.groupSet).map((g) => g.groupId),
         [group]
@@ -623,6 +627,42 @@ describe('RunInstances', () => {
         }),
         'InvalidParameterCombination',
         'You may not specify secondaryPrivateIpAddressCount together with ipv4Prefixes or ipv4PrefixCount.'
+      );
+      await assertSdkError(
+        run({
+          InstanceType: 'm5.large',
+          NetworkInterfaces: [
+            {
+              DeviceIndex: 0,
+              SubnetId: subnet.id,
+              PrivateIpAddresses: [
+                { PrivateIpAddress: subnet.at(20), Primary: true },
+                { PrivateIpAddress: subnet.at(21) }
+              ],
+              Ipv4PrefixCount: 1
+            }
+          ]
+        }),
+        'InvalidParameterCombination',
+        'You may not specify privateIpAddresses together with ipv4Prefixes or ipv4PrefixCount.'
+      );
+      await assertSdkError(
+        run({
+          InstanceType: 'm5.large',
+          NetworkInterfaces: [
+            {
+              DeviceIndex: 0,
+              SubnetId: subnet.id,
+              PrivateIpAddresses: [
+                { PrivateIpAddress: subnet.at(20), Primary: true },
+                { PrivateIpAddress: subnet.at(21) }
+              ],
+              SecondaryPrivateIpAddressCount: 1
+            }
+          ]
+        }),
+        'InvalidParameterCombination',
+        'You may not specify secondaryPrivateIpAddressCount together with more than one privateIpAddresses entry.'
       );
     });
 
