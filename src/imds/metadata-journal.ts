@@ -199,11 +199,18 @@ class ChangeRecorder {
         await inner.removePrefixes(eni, bases);
       }
     };
+    // Bound once per transaction, not on every call: this wrapper sits on every request's path.
+    const bound = new Map<PropertyKey, unknown>();
     this.tx = new Proxy(inner, {
       get(target, property, receiver) {
         if (Object.hasOwn(overrides, property)) return overrides[property as keyof StoreTx];
-        const value: unknown = Reflect.get(target, property, receiver);
-        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+        let value = bound.get(property);
+        if (value === undefined) {
+          value = Reflect.get(target, property, receiver);
+          if (typeof value === 'function') value = (value as (...args: unknown[]) => unknown).bind(target);
+          bound.set(property, value);
+        }
+        return value;
       }
     });
   }
@@ -230,6 +237,8 @@ export function journaledStore(store: Store, options: MetadataJournalOptions): S
   return {
     transaction: (fn, transactionOptions) =>
       store.transaction(async (tx) => {
+        // A read-only transaction writes nothing to journal.
+        if (transactionOptions?.readOnly) return fn(tx);
         const recorder = new ChangeRecorder(tx);
         const result = await fn(recorder.tx);
         await recorder.flush(options);

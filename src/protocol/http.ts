@@ -25,7 +25,11 @@ export interface GateOptions {
   /** Step 6, SigV4 (protocol/sigv4.ts): who calls, from which region. Without it, every request is the context's default. */
   readonly authenticate?: Authenticator;
   /** Step 8, throttling, latency and injected faults (control/controls.ts): throws the EC2 error to answer. */
-  readonly admit?: (action: string, accountId: string, params: Readonly<Record<string, unknown>>) => Promise<void>;
+  readonly admit?: (
+    action: string,
+    accountId: string,
+    params: Readonly<Record<string, unknown>>
+  ) => Promise<void> | undefined;
   /** Called once per answered request with its outcome (the call log). */
   readonly record?: (call: CallRecord, error?: Ec2Error) => void;
 }
@@ -138,7 +142,8 @@ export function createGate(options: GateOptions): (req: IncomingMessage, res: Se
           // 7. Permission: the key's policy, before any state is read. A denied dry run is denied too (spec §5).
           if (caller?.policy && !isActionAllowed(caller.policy, actionName)) throw errors.unauthorizedOperation();
           // 8. Throttling, latency, injected faults (control/): before decoding, so none of them changes any state.
-          await options.admit?.(actionName, caller?.accountId ?? '', callParams);
+          const admitted = options.admit?.(actionName, caller?.accountId ?? '', callParams);
+          if (admitted) await admitted;
           // 9. Decode by the action's spec; 10. cross-field rules that need no state.
           const input = json ? decodeJson(action.input, json) : decodeQuery(action.input, params!);
           action.check?.(input as never);
