@@ -1,5 +1,5 @@
 import { formatCidr, formatIpv4 } from '../domain/ipv4.js';
-import type { NetworkInterface, Subnet, Vpc } from '../domain/model.js';
+import type { Instance, NetworkInterface, Subnet, Vpc } from '../domain/model.js';
 import type { MetadataJournalEntry, Store, StoreTx } from '../store/store.js';
 
 /**
@@ -146,86 +146,105 @@ export async function seedMetadataJournal(store: Store): Promise<void> {
   });
 }
 
-/** Which instances a transaction's writes touched, from the interfaces and instances it wrote. */
+/**
+ * Which instances a transaction's writes touched, from the interfaces and instances it wrote. It is itself the
+ * transaction the actions see: the writes below note what they touch, and every other StoreTx method is a plain
+ * delegate installed once on the prototype (one object per transaction, on every request's path).
+ */
 class ChangeRecorder {
-  readonly affected = new Set<string>();
+  /** Instances whose metadata view the transaction changed; created on the first change. */
+  affected: Set<string> | undefined;
   /** Instances launched in this transaction: they boot with their interfaces in place, so no lag. */
-  readonly launched = new Set<string>();
-  readonly tx: StoreTx;
+  launched: Set<string> | undefined;
 
-  constructor(private readonly inner: StoreTx) {
-    const note = (eni: NetworkInterface): void => {
-      if (eni.attachment) this.affected.add(eni.attachment.instanceId);
-    };
-    // The attachment the interface had before the write: a detach or a delete changes that instance's view.
-    const noteStored = async (id: string): Promise<void> => {
-      const stored = await inner.getNetworkInterface(id);
-      if (stored) note(stored);
-    };
-    const overrides: Partial<StoreTx> = {
-      insertInstance: async (instance) => {
-        this.launched.add(instance.id);
-        this.affected.add(instance.id);
-        await inner.insertInstance(instance);
-      },
-      insertNetworkInterface: async (eni) => {
-        note(eni);
-        await inner.insertNetworkInterface(eni);
-      },
-      updateNetworkInterface: async (eni) => {
-        await noteStored(eni.id);
-        note(eni);
-        await inner.updateNetworkInterface(eni);
-      },
-      deleteNetworkInterface: async (id) => {
-        await noteStored(id);
-        await inner.deleteNetworkInterface(id);
-      },
-      // Actions pass the interface they loaded in the transaction, attachment included.
-      addSecondaryAddresses: async (eni, addresses) => {
-        note(eni);
-        await inner.addSecondaryAddresses(eni, addresses);
-      },
-      removeSecondaryAddresses: async (eni, addresses) => {
-        note(eni);
-        await inner.removeSecondaryAddresses(eni, addresses);
-      },
-      addPrefixes: async (eni, bases) => {
-        note(eni);
-        await inner.addPrefixes(eni, bases);
-      },
-      removePrefixes: async (eni, bases) => {
-        note(eni);
-        await inner.removePrefixes(eni, bases);
-      }
-    };
-    // Bound once per transaction, not on every call: this wrapper sits on every request's path.
-    const bound = new Map<PropertyKey, unknown>();
-    this.tx = new Proxy(inner, {
-      get(target, property, receiver) {
-        if (Object.hasOwn(overrides, property)) return overrides[property as keyof StoreTx];
-        let value = bound.get(property);
-        if (value === undefined) {
-          value = Reflect.get(target, property, receiver);
-          if (typeof value === 'function') value = (value as (...args: unknown[]) => unknown).bind(target);
-          bound.set(property, value);
-        }
-        return value;
-      }
-    });
+  constructor(readonly inner: StoreTx) {}
+
+  private note(eni: NetworkInterface): void {
+    if (eni.attachment) (this.affected ??= new Set()).add(eni.attachment.instanceId);
+  }
+
+  /** The attachment the interface had before the write: a detach or a delete changes that instance's view. */
+  private async noteStored(id: string): Promise<void> {
+    const stored = await this.inner.getNetworkInterface(id);
+    if (stored) this.note(stored);
+  }
+
+  async insertInstance(instance: Instance): Promise<void> {
+    (this.launched ??= new Set()).add(instance.id);
+    (this.affected ??= new Set()).add(instance.id);
+    await this.inner.insertInstance(instance);
+  }
+
+  async insertNetworkInterface(eni: NetworkInterface): Promise<void> {
+    this.note(eni);
+    await this.inner.insertNetworkInterface(eni);
+  }
+
+  async updateNetworkInterface(eni: NetworkInterface): Promise<void> {
+    await this.noteStored(eni.id);
+    this.note(eni);
+    await this.inner.updateNetworkInterface(eni);
+  }
+
+  async deleteNetworkInterface(id: string): Promise<void> {
+    await this.noteStored(id);
+    await this.inner.deleteNetworkInterface(id);
+  }
+
+  // Actions pass the interface they loaded in the transaction, attachment included.
+  async addSecondaryAddresses(eni: NetworkInterface, addresses: readonly number[]): Promise<void> {
+    this.note(eni);
+    await this.inner.addSecondaryAddresses(eni, addresses);
+  }
+
+  async removeSecondaryAddresses(eni: NetworkInterface, addresses: readonly number[]): Promise<void> {
+    this.note(eni);
+    await this.inner.removeSecondaryAddresses(eni, addresses);
+  }
+
+  async addPrefixes(eni: NetworkInterface, bases: readonly number[]): Promise<void> {
+    this.note(eni);
+    await this.inner.addPrefixes(eni, bases);
+  }
+
+  async removePrefixes(eni: NetworkInterface, bases: readonly number[]): Promise<void> {
+    this.note(eni);
+    await this.inner.removePrefixes(eni, bases);
   }
 
   /** Appends a snapshot for each instance whose interfaces changed; launches are due at once. */
   async flush(options: MetadataJournalOptions): Promise<void> {
-    if (this.affected.size === 0) return;
+    if (!this.affected) return;
     const now = (options.now ?? Date.now)();
     const cache = new Map<string, Subnet | Vpc | undefined>();
     for (const instanceId of this.affected) {
       const instance = await this.inner.getInstance(instanceId);
       if (!instance) continue;
-      const effectiveAt = this.launched.has(instanceId) ? now : now + options.delayMs;
+      const effectiveAt = this.launched?.has(instanceId) ? now : now + options.delayMs;
       await appendSnapshot(this.inner, instanceId, effectiveAt, now, options.lingerMs, cache);
     }
+  }
+}
+
+/** Installs, once, a delegate on the recorder's prototype for every StoreTx method it does not override. */
+const delegated = new WeakSet<object>();
+
+function delegateTo(tx: StoreTx): void {
+  // Once per kind of transaction object: a store's own literal, or a class's prototype.
+  const kind = Object.getPrototypeOf(tx) === Object.prototype ? tx : (Object.getPrototypeOf(tx) as object);
+  if (delegated.has(kind)) return;
+  delegated.add(kind);
+  const prototype = ChangeRecorder.prototype as unknown as Record<string, unknown>;
+  // A store's transaction may be an object literal or a class instance: take methods from its whole chain.
+  const names = new Set<string>();
+  for (let o: object | null = tx; o && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
+    for (const name of Object.getOwnPropertyNames(o)) if (name !== 'constructor') names.add(name);
+  }
+  for (const name of names) {
+    if (name in prototype || typeof (tx as unknown as Record<string, unknown>)[name] !== 'function') continue;
+    prototype[name] = function (this: ChangeRecorder, ...args: unknown[]): unknown {
+      return (this.inner as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!(...args);
+    };
   }
 }
 
@@ -239,8 +258,9 @@ export function journaledStore(store: Store, options: MetadataJournalOptions): S
       store.transaction(async (tx) => {
         // A read-only transaction writes nothing to journal.
         if (transactionOptions?.readOnly) return fn(tx);
+        delegateTo(tx);
         const recorder = new ChangeRecorder(tx);
-        const result = await fn(recorder.tx);
+        const result = await fn(recorder as unknown as StoreTx);
         await recorder.flush(options);
         return result;
       }, transactionOptions),

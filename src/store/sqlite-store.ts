@@ -39,6 +39,7 @@ type Row = Record<string, unknown>;
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly rawStatements = new Map<string, { statement: Database.Statement; names: string[] }>();
   private readonly maps = new Map<string, AddressMap>();
   private queue: Promise<unknown> = Promise.resolve();
   private readonly tx: StoreTx;
@@ -180,12 +181,18 @@ export class SqliteStore implements Store {
 
   /**
    * Every row of a listing query as an object, built here from the raw arrays: better-sqlite3 builds its row objects
-   * a property at a time, which costs as much again as the query itself in a listing of thousands. The statement is
-   * cached in raw mode, so its text must not be used through sql() for object rows.
+   * a property at a time, which costs as much again as the query itself in a listing of thousands.
    */
   private rows(text: string, ...params: unknown[]): Row[] {
-    const statement = this.sql(text).raw();
-    const names = statement.columns().map((c) => c.name);
+    // Raw mode sticks to a statement, so raw statements have a cache of their own: one SQL text can serve both
+    // rows() and sql() without either seeing the other's mode.
+    let raw = this.rawStatements.get(text);
+    if (!raw) {
+      const statement = this.db.prepare(text).raw();
+      raw = { statement, names: statement.columns().map((c) => c.name) };
+      this.rawStatements.set(text, raw);
+    }
+    const { statement, names } = raw;
     return (statement.all(...params) as unknown[][]).map((values) => {
       const row: Row = {};
       for (let i = 0; i < names.length; i++) row[names[i]!] = values[i];
@@ -336,9 +343,10 @@ export class SqliteStore implements Store {
     const rows = this.sql(`SELECT * FROM network_interfaces ${where}`).all(...params) as Row[];
     return rows.map((r) => {
       const id = r.id as string;
-      const addresses = this.sql(
-        'SELECT address, kind, prefix_base FROM private_ip_addresses WHERE network_interface_id = ? ORDER BY seq'
-      ).all(id) as Row[];
+      const addresses = this.rows(
+        'SELECT address, kind, prefix_base FROM private_ip_addresses WHERE network_interface_id = ? ORDER BY seq',
+        id
+      );
       return this.interfaceFrom(r, addresses, this.tagsOf(id));
     });
   }
@@ -456,13 +464,13 @@ export class SqliteStore implements Store {
           .n as number;
       },
       async getNetworkInterface(id) {
-        const r = store.sql('SELECT * FROM network_interfaces WHERE id = ?').get(id) as Row | undefined;
+        // Raw rows, as the listings read them: better-sqlite3's row objects cost as much as the queries here.
+        const r = store.rows('SELECT * FROM network_interfaces WHERE id = ?', id)[0];
         if (!r) return undefined;
-        const addresses = store
-          .sql(
-            'SELECT address, kind, prefix_base FROM private_ip_addresses WHERE network_interface_id = ? ORDER BY seq'
-          )
-          .all(id) as Row[];
+        const addresses = store.rows(
+          'SELECT address, kind, prefix_base FROM private_ip_addresses WHERE network_interface_id = ? ORDER BY seq',
+          id
+        );
         return store.interfaceFrom(r, addresses, store.tagsOf(id));
       },
       async listNetworkInterfaces() {
