@@ -3,7 +3,9 @@ import type { MetadataOptions } from '../domain/model.js';
 import { errors } from '../protocol/error-codes.js';
 import { dryRun, integer, member, string, structure } from '../protocol/input-spec.js';
 import { out } from '../protocol/output-spec.js';
+import { instanceMetadataOptionsShape } from '../protocol/resource-shapes.js';
 import { defineAction } from './action.js';
+import { metadataOptionsView } from './views.js';
 
 interface ModifyInstanceMetadataOptionsInput {
   InstanceId: string;
@@ -37,18 +39,7 @@ export const modifyInstanceMetadataOptions = defineAction<ModifyInstanceMetadata
   }),
   output: out.structure(
     out.member('InstanceId', 'instanceId'),
-    out.member(
-      'InstanceMetadataOptions',
-      'instanceMetadataOptions',
-      out.structure(
-        out.member('State', 'state'),
-        out.member('HttpTokens', 'httpTokens'),
-        out.member('HttpPutResponseHopLimit', 'httpPutResponseHopLimit', 'integer'),
-        out.member('HttpEndpoint', 'httpEndpoint'),
-        out.member('HttpProtocolIpv6', 'httpProtocolIpv6'),
-        out.member('InstanceMetadataTags', 'instanceMetadataTags')
-      )
-    )
+    out.member('InstanceMetadataOptions', 'instanceMetadataOptions', instanceMetadataOptionsShape)
   ),
   check(input) {
     if (!isWellFormedId(input.InstanceId, 'i')) throw errors.instanceIdMalformed(input.InstanceId);
@@ -77,10 +68,7 @@ export const modifyInstanceMetadataOptions = defineAction<ModifyInstanceMetadata
     return {
       InstanceId: instance.id,
       InstanceMetadataOptions: {
-        State: 'pending',
-        HttpTokens: options.httpTokens,
-        HttpPutResponseHopLimit: options.httpPutResponseHopLimit,
-        HttpEndpoint: options.httpEndpoint,
+        ...metadataOptionsView(options, 'pending'),
         HttpProtocolIpv6: input.HttpProtocolIpv6 ?? 'disabled',
         InstanceMetadataTags: input.InstanceMetadataTags ?? 'disabled'
       }

@@ -5,6 +5,7 @@ import {
   INSTANCE_STATE_CODES,
   type Instance,
   type InstanceStateName,
+  type MetadataOptions,
   type NetworkInterface,
   type Subnet,
   type SubnetCidrReservation,
@@ -253,13 +254,18 @@ export function instanceView(
     SourceDestCheck: primaryEni?.sourceDestCheck ?? true,
     Tags: tagSetOf(instance.tags),
     VirtualizationType: 'hvm',
-    MetadataOptions: {
-      // RunInstances answers the options still pending, as it does the instance [INF].
-      State: shownState === 'pending' ? 'pending' : 'applied',
-      HttpTokens: instance.metadataOptions.httpTokens,
-      HttpPutResponseHopLimit: instance.metadataOptions.httpPutResponseHopLimit,
-      HttpEndpoint: instance.metadataOptions.httpEndpoint
-    }
+    // RunInstances answers the options still pending, as it does the instance [INF].
+    MetadataOptions: metadataOptionsView(instance.metadataOptions, shownState === 'pending' ? 'pending' : 'applied')
+  };
+}
+
+/** An instance's metadata options in the SDK's InstanceMetadataOptionsResponse shape. */
+export function metadataOptionsView(options: MetadataOptions, state: 'pending' | 'applied'): object {
+  return {
+    State: state,
+    HttpTokens: options.httpTokens,
+    HttpPutResponseHopLimit: options.httpPutResponseHopLimit,
+    HttpEndpoint: options.httpEndpoint
   };
 }
 

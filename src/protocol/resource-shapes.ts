@@ -151,6 +151,19 @@ export const instanceNetworkInterfaceShape = out.structure(
   out.member('Ipv4Prefixes', 'ipv4PrefixSet', out.list(out.structure(out.member('Ipv4Prefix', 'ipv4Prefix'))))
 );
 
+/**
+ * InstanceMetadataOptionsResponse: an instance's metadata options, under the instance and in
+ * ModifyInstanceMetadataOptions' answer (members a view leaves out are not written).
+ */
+export const instanceMetadataOptionsShape = out.structure(
+  out.member('State', 'state'),
+  out.member('HttpTokens', 'httpTokens'),
+  out.member('HttpPutResponseHopLimit', 'httpPutResponseHopLimit', 'integer'),
+  out.member('HttpEndpoint', 'httpEndpoint'),
+  out.member('HttpProtocolIpv6', 'httpProtocolIpv6'),
+  out.member('InstanceMetadataTags', 'instanceMetadataTags')
+);
+
 /** Instance, with EC2's XML quirks: instanceState, ipAddress, dnsName, reason (spec §2.11). */
 export const instanceShape = out.structure(
   out.member('AmiLaunchIndex', 'amiLaunchIndex', 'integer'),
@@ -184,16 +197,7 @@ export const instanceShape = out.structure(
   out.member('SourceDestCheck', 'sourceDestCheck', 'boolean'),
   out.member('Tags', 'tagSet', tagList),
   out.member('VirtualizationType', 'virtualizationType'),
-  out.member(
-    'MetadataOptions',
-    'metadataOptions',
-    out.structure(
-      out.member('State', 'state'),
-      out.member('HttpTokens', 'httpTokens'),
-      out.member('HttpPutResponseHopLimit', 'httpPutResponseHopLimit', 'integer'),
-      out.member('HttpEndpoint', 'httpEndpoint')
-    )
-  )
+  out.member('MetadataOptions', 'metadataOptions', instanceMetadataOptionsShape)
 );
 
 /** Reservation: the shape of RunInstances' answer and of each DescribeInstances reservationSet item. */
