@@ -13,7 +13,8 @@ function find(dir) {
   });
 }
 
-const only = process.argv.slice(2);
+// Arguments narrow the run to those files and folders.
+const only = process.argv.slice(2).flatMap((path) => (statSync(path).isDirectory() ? find(path).sort() : [path]));
 const files = only.length > 0 ? only : find('test').sort();
 if (files.length === 0) {
   console.error('run-tests: no test files found under test/');
