@@ -3,7 +3,9 @@ import { parseArgs } from 'node:util';
 import { type Ec2liteConfig, defaultConfig } from './config.js';
 import { loadConfigFile } from './config-file.js';
 import { type ThrottleSettings, parseThrottleFlag } from './control/settings.js';
+import { isAccountId } from './domain/ids.js';
 import { parseCidr } from './domain/ipv4.js';
+import { isRegionName } from './domain/zones.js';
 import { startEmulator } from './emulator.js';
 import { metadataEndpointCommand } from './imds/metadata-endpoint-command.js';
 import { NoDataError, checkDataFolder } from './store/check.js';
@@ -146,10 +148,9 @@ export async function main(argv: string[]): Promise<void> {
   // Defaults, then the config file, then the options given: each option below falls back to `base`.
   const base: Ec2liteConfig = { ...defaultConfig, ...fileConfig };
   const accountId = v['account-id'] ?? base.accountId;
-  if (!/^[0-9]{12}$/.test(accountId)) fail(`--account-id takes 12 digits, not '${accountId}'`);
+  if (!isAccountId(accountId)) fail(`--account-id takes 12 digits, not '${accountId}'`);
   const region = v.region ?? base.region;
-  if (!/^[a-z]{2}(-[a-z]+)+-[0-9]+$/.test(region))
-    fail(`--region takes a region name such as us-east-1, not '${region}'`);
+  if (!isRegionName(region)) fail(`--region takes a region name such as us-east-1, not '${region}'`);
   const publicIpPool = v['public-ip-pool'] ?? base.publicIpPool;
   if (!parseCidr(publicIpPool))
     fail(`--public-ip-pool takes a CIDR block such as 198.51.100.0/24, not '${publicIpPool}'`);
@@ -253,7 +254,8 @@ function runCheck(argv: string[]): number {
   }
   for (const v of report.violations) process.stdout.write(`${v.rule}: ${v.detail}\n`);
   const { subnets, networkInterfaces, addressRows, instances } = report.counts;
-  const scope = `${subnets} subnets, ${networkInterfaces} network interfaces, ${addressRows} addresses, ${instances} instances`;
+  const states = report.partitions > 1 ? `${report.partitions} account/region states, ` : '';
+  const scope = `${states}${subnets} subnets, ${networkInterfaces} network interfaces, ${addressRows} addresses, ${instances} instances`;
   if (report.violations.length > 0) {
     process.stdout.write(`ec2lite check: ${report.violations.length} violations in ${dataDir} (${scope})\n`);
     return 1;

@@ -18,13 +18,17 @@ import { createGate } from './protocol/http.js';
 import { type Caller, createAuthenticator } from './protocol/sigv4.js';
 import { createEc2Server } from './protocol/server.js';
 import { PostgresStore, isPostgresUrl } from './store/postgres-store.js';
+import { type PartitionKey, Partitions } from './store/partitions.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
 
 export interface Emulator {
   readonly url: string;
   readonly port: number;
+  /** The home partition's store: the configured account's and region's state. */
   readonly store: Store;
+  /** Every account's and region's state (store/partitions.ts). */
+  readonly partitions: Partitions;
   /** The instance metadata service, started and stopped with the EC2 endpoint. */
   readonly imds: ImdsServer;
   /** Throttling, injected faults and latency, the prefix-capacity switch and the call log (also at /_ec2lite/). */
@@ -60,19 +64,37 @@ async function bootstrapDefaultVpc(store: Store, context: ActionContext): Promis
   });
 }
 
-/** The embedded SQLite (a file in `dataDir`, or memory), or PostgreSQL when `store` is a postgres:// URL. */
-async function openStore(config: Ec2liteConfig): Promise<Store> {
+/**
+ * The store of one partition (store/partitions.ts): the embedded SQLite — the home partition in
+ * `<dataDir>/ec2lite.sqlite`, any other in `<dataDir>/accounts/<account>/<region>.sqlite`, or each in memory — or,
+ * when `store` is a postgres:// URL, PostgreSQL: the home partition in the URL's schema (its search_path), any
+ * other in a schema of its own beside it, `<home schema>_<account>_<region>` (`ec2lite_…` beside `public`).
+ */
+async function openPartitionStore(config: Ec2liteConfig, key: PartitionKey, home?: Store): Promise<Store> {
   if (config.store !== undefined && config.store !== '') {
     if (!isPostgresUrl(config.store)) throw new Error(`store must be a postgres:// URL, not '${config.store}'`);
-    // --sync normal: a commit survives a crash of ec2lite, as with SQLite; full: also one of PostgreSQL or the machine.
-    return PostgresStore.open({ url: config.store, synchronousCommit: config.sync === 'full' });
+    let schema: string | undefined;
+    if (home) {
+      const base = home instanceof PostgresStore && home.schema !== 'public' ? home.schema : 'ec2lite';
+      // Account and region names are checked by Partitions: digits, lower-case letters and '-'.
+      schema = `${base}_${key.accountId}_${key.region.replaceAll('-', '_')}`;
+      // PostgreSQL cuts longer names to 63 bytes, which could make two partitions one.
+      if (Buffer.byteLength(schema) > 63) throw new Error(`schema name too long for PostgreSQL: ${schema}`);
+    }
+    return PostgresStore.open({
+      url: config.store,
+      // --sync normal: a commit survives a crash of ec2lite, as with SQLite; full: also one of PostgreSQL or the machine.
+      synchronousCommit: config.sync === 'full',
+      ...(schema !== undefined ? { schema, poolSize: 4 } : {})
+    });
   }
-  let path = ':memory:';
-  if (!config.ephemeral) {
-    mkdirSync(config.dataDir, { recursive: true });
-    path = join(config.dataDir, 'ec2lite.sqlite');
-  }
-  return new SqliteStore({ path, synchronous: config.sync });
+  if (config.ephemeral) return new SqliteStore({ path: ':memory:', synchronous: config.sync });
+  const folder = home ? join(config.dataDir, 'accounts', key.accountId) : config.dataDir;
+  mkdirSync(folder, { recursive: true });
+  return new SqliteStore({
+    path: join(folder, home ? `${key.region}.sqlite` : 'ec2lite.sqlite'),
+    synchronous: config.sync
+  });
 }
 
 export async function startEmulator(overrides: Partial<Ec2liteConfig> = {}): Promise<Emulator> {
@@ -103,7 +125,6 @@ export async function startEmulator(overrides: Partial<Ec2liteConfig> = {}): Pro
     ...(config.latency ? { latency: config.latency } : {}),
     ...(config.prefixCapacity ? { prefixCapacity: config.prefixCapacity } : {})
   });
-  const store = await openStore(config);
   const random = seededRandom(config.seed);
   const zonesByRegion = new Map<string, readonly string[]>();
   const zonesOf = (region: string): readonly string[] => {
@@ -111,11 +132,10 @@ export async function startEmulator(overrides: Partial<Ec2liteConfig> = {}): Pro
     if (!zones) zonesByRegion.set(region, (zones = availabilityZones(region)));
     return zones;
   };
-  // The account and region are the signature's (protocol/sigv4.ts); an unsigned request's are the configured ones.
-  const context = (requestId: string, now: Date, caller?: Caller): ActionContext => ({
-    region: caller?.region ?? config.region,
-    accountId: caller?.accountId ?? config.accountId,
-    availabilityZones: zonesOf(caller?.region ?? config.region),
+  const contextOf = (requestId: string, now: Date, accountId: string, region: string): ActionContext => ({
+    region,
+    accountId,
+    availabilityZones: zonesOf(region),
     placement: config.placement === 'random' ? random : null,
     random,
     unattachedAddressLimit: config.unattachedAddressLimit,
@@ -125,20 +145,40 @@ export async function startEmulator(overrides: Partial<Ec2liteConfig> = {}): Pro
     now,
     subnetAtPrefixCapacity: (subnetId) => controls.isAtPrefixCapacity(subnetId)
   });
-  await bootstrapDefaultVpc(store, context('bootstrap', new Date()));
-  await seedMetadataJournal(store);
+  // The account and region are the signature's (protocol/sigv4.ts); an unsigned request's are the configured ones.
+  const context = (requestId: string, now: Date, caller?: Caller): ActionContext =>
+    contextOf(requestId, now, caller?.accountId ?? config.accountId, caller?.region ?? config.region);
+  const partitions = await Partitions.open({
+    home: { accountId: config.accountId, region: config.region },
+    open: (key, home) => openPartitionStore(config, key, home),
+    // Actions write through the journal that gives the metadata service its lagged view.
+    actionStore: (store) => journaledStore(store, { delayMs: config.imdsDelayMs, lingerMs: config.imdsLingerMs }),
+    prepare: async ({ store, accountId, region }) => {
+      await bootstrapDefaultVpc(store, contextOf('bootstrap', new Date(), accountId, region));
+      await seedMetadataJournal(store);
+    }
+  });
+  const store = partitions.home.store;
   let imds: ImdsServer;
   try {
-    imds = await ImdsServer.start({ store, port: config.imdsPort, host: config.imdsHost, region: config.region });
+    imds = await ImdsServer.start({
+      store,
+      partitions: async () => (await partitions.all()).map((p) => p.store),
+      port: config.imdsPort,
+      host: config.imdsHost,
+      region: config.region
+    });
   } catch (error) {
-    await store.close();
+    await partitions.close();
     throw error;
   }
 
   // A client that never finishes its request is cut off (408) rather than holding a socket forever.
   const gate = createGate({
-    // Actions write through the journal that gives the metadata service its lagged view.
-    store: journaledStore(store, { delayMs: config.imdsDelayMs, lingerMs: config.imdsLingerMs }),
+    store: ({ accountId, region }) => {
+      const partition = partitions.get(accountId, region);
+      return partition instanceof Promise ? partition.then((p) => p.actionStore) : partition.actionStore;
+    },
     actions,
     context,
     maxBodyBytes: config.maxBodyBytes,
@@ -152,13 +192,9 @@ export async function startEmulator(overrides: Partial<Ec2liteConfig> = {}): Pro
     maxBodyBytes: config.maxBodyBytes,
     // The metadata service's own control endpoints live under the same reserved path.
     routes: { instances: (req, res) => handleControlRequest(req, res, imds) },
-    ...(store.reset
+    ...(partitions.resettable
       ? {
-          resetState: async () => {
-            await store.reset!();
-            await bootstrapDefaultVpc(store, context('bootstrap', new Date()));
-            await seedMetadataJournal(store);
-          }
+          resetState: () => partitions.reset()
         }
       : {})
   });
@@ -171,13 +207,14 @@ export async function startEmulator(overrides: Partial<Ec2liteConfig> = {}): Pro
     port = await server.listen(config.port, config.host);
   } catch (error) {
     await imds.close();
-    await store.close();
+    await partitions.close();
     throw error;
   }
   return {
     url: `http://${config.host}:${port}`,
     port,
     store,
+    partitions,
     imds,
     controls,
     async close() {
@@ -185,7 +222,7 @@ export async function startEmulator(overrides: Partial<Ec2liteConfig> = {}): Pro
       // store commits its last batch and closes.
       await server.close(Math.min(config.requestTimeoutMs, 10_000));
       await imds.close();
-      await store.close();
+      await partitions.close();
     }
   };
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isAccountId } from '../domain/ids.js';
 import { type Policy, parsePolicy } from './policy.js';
 
 /** One access key ec2lite knows: its secret, the account it belongs to and, optionally, what it may do. */
@@ -17,11 +18,10 @@ export type KeyRing = ReadonlyMap<string, AccessKeyEntry>;
  * several accounts with no credentials file at all), any other key belongs to the configured default account.
  */
 export function accountForKey(accessKeyId: string, defaultAccountId: string): string {
-  return /^[0-9]{12}$/.test(accessKeyId) ? accessKeyId : defaultAccountId;
+  return isAccountId(accessKeyId) ? accessKeyId : defaultAccountId;
 }
 
 const KEY_ID = /^[A-Za-z0-9_.+=@-]{1,128}$/;
-const ACCOUNT_ID = /^[0-9]{12}$/;
 
 /** Builds the key ring from entries, refusing duplicates and malformed values; `where` names the source in messages. */
 export function keyRing(entries: readonly AccessKeyEntry[], where = 'credentials'): KeyRing {
@@ -154,7 +154,7 @@ function entry(fields: Record<string, unknown>, at: string): AccessKeyEntry {
   }
   if (typeof secretAccessKey !== 'string' || secretAccessKey === '')
     throw new Error(`${at}: the key ${accessKeyId} has no secret access key`);
-  if (accountId !== undefined && (typeof accountId !== 'string' || !ACCOUNT_ID.test(accountId))) {
+  if (accountId !== undefined && (typeof accountId !== 'string' || !isAccountId(accountId))) {
     throw new Error(`${at}: the account id of ${accessKeyId} must be 12 digits, not ${JSON.stringify(accountId)}`);
   }
   return {

@@ -23,3 +23,8 @@ export function isWellFormedId(value: string, prefix: string): boolean {
     /^[0-9a-f]+$/.test(value.slice(prefix.length + 1))
   );
 }
+
+/** An AWS account id: twelve digits. */
+export function isAccountId(value: string): boolean {
+  return /^[0-9]{12}$/.test(value);
+}

@@ -11,6 +11,11 @@ const ZONE_LETTERS: Readonly<Record<string, string>> = {
   'sa-east-1': 'abc'
 };
 
+/** A region name as AWS forms them: us-east-1, us-gov-west-1, eu-central-2. Also safe in a file or schema name. */
+export function isRegionName(value: string): boolean {
+  return /^[a-z]{2}(-[a-z]+)+-[0-9]+$/.test(value);
+}
+
 export function availabilityZones(region: string): string[] {
   return [...(ZONE_LETTERS[region] ?? 'abc')].map((letter) => `${region}${letter}`);
 }

@@ -23,7 +23,13 @@ import { MAX_TOKEN_TTL_SECONDS, TokenMinter, type TokenScope } from './tokens.js
  */
 
 export interface ImdsOptions {
+  /** Keeps the secret that signs session tokens. */
   readonly store: Store;
+  /**
+   * Every store that holds instances: one per account and region (store/partitions.ts), read again when an
+   * instance is not found, since another node sharing the state may have added one. Default: `store` alone.
+   */
+  readonly partitions?: () => Promise<readonly Store[]>;
   /** TCP port; 0 picks a free one. */
   readonly port: number;
   /** Address to listen on; the wildcard ('0.0.0.0') makes every instance's loopback address reachable. */
@@ -93,6 +99,7 @@ export class ImdsServer {
   readonly url: string;
   private readonly sharedHost: string;
   private readonly loopbackServed: boolean;
+  private readonly partitionOf = new Map<string, Store>();
 
   private constructor(
     private readonly server: Server,
@@ -110,7 +117,7 @@ export class ImdsServer {
 
   static async start(options: ImdsOptions): Promise<ImdsServer> {
     const tokens = await TokenMinter.open(options.store);
-    const loopback = new LoopbackDirectory(options.store);
+    const loopback = new LoopbackDirectory(options.partitions ?? (() => Promise.resolve([options.store])));
     let imds: ImdsServer | undefined;
     const server = createServer((req, res) => {
       imds!.handle(req, res).catch((error: unknown) => {
@@ -184,10 +191,7 @@ export class ImdsServer {
     const segments = path.split('/').filter((s) => s !== '');
 
     if (method === 'PUT') {
-      if (
-        atInstanceAddress &&
-        (await this.options.store.transaction((tx) => tx.getInstance(instanceId!))) === undefined
-      ) {
+      if (atInstanceAddress && (await this.instanceRecord(instanceId!)) === undefined) {
         instanceId = await this.lookAgain(local);
         if (instanceId === undefined) return this.fail(res, method, 404);
       }
@@ -269,20 +273,44 @@ export class ImdsServer {
   }
 
   /** The instance with the snapshot its metadata shows at `now`. */
-  private view(
+  private async view(
     instanceId: string,
     now: number
   ): Promise<{ instance: Instance; snapshot: MetadataSnapshot } | 'unknown' | 'terminated'> {
-    return this.options.store.transaction(async (tx) => {
-      const instance = await tx.getInstance(instanceId);
-      if (!instance) return 'unknown';
-      if (!live(instance)) return 'terminated';
-      return { instance, snapshot: snapshotAt(await tx.listMetadataJournal(instanceId), now) };
-    });
+    const store = await this.storeOf(instanceId);
+    if (!store) return 'unknown';
+    return store.transaction(
+      async (tx) => {
+        const instance = await tx.getInstance(instanceId);
+        if (!instance) return 'unknown';
+        if (!live(instance)) return 'terminated';
+        return { instance, snapshot: snapshotAt(await tx.listMetadataJournal(instanceId), now) };
+      },
+      { readOnly: true }
+    );
   }
 
   private async instance(instanceId: string): Promise<Instance | undefined> {
-    return live(await this.options.store.transaction((tx) => tx.getInstance(instanceId)));
+    return live(await this.instanceRecord(instanceId));
+  }
+
+  private async instanceRecord(instanceId: string): Promise<Instance | undefined> {
+    const store = await this.storeOf(instanceId);
+    return store?.transaction((tx) => tx.getInstance(instanceId), { readOnly: true });
+  }
+
+  /** The store of the partition holding an instance; an instance never changes partition, so it is remembered. */
+  private async storeOf(instanceId: string): Promise<Store | undefined> {
+    const known = this.partitionOf.get(instanceId);
+    if (known) return known;
+    const stores = this.options.partitions ? await this.options.partitions() : [this.options.store];
+    for (const store of stores) {
+      if (await store.transaction((tx) => tx.getInstance(instanceId), { readOnly: true })) {
+        this.partitionOf.set(instanceId, store);
+        return store;
+      }
+    }
+    return undefined;
   }
 
   private fail(res: ServerResponse, method: string, status: number): void {

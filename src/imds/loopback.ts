@@ -62,7 +62,8 @@ export class LoopbackDirectory {
   private byAddress = new Map<string, string>();
   private rebuilding: Promise<void> | undefined;
 
-  constructor(private readonly store: Store) {}
+  /** `stores`: every store holding instances (one per account and region). */
+  constructor(private readonly stores: () => Promise<readonly Store[]>) {}
 
   addressOf(instanceId: string): Promise<string | undefined> {
     return this.lookup(() => this.byInstance.get(instanceId));
@@ -93,8 +94,11 @@ export class LoopbackDirectory {
 
   /** One rebuild at a time; callers arriving meanwhile share it. */
   private rebuild(): Promise<void> {
-    this.rebuilding ??= this.store
-      .transaction((tx) => tx.listInstances())
+    this.rebuilding ??= this.stores()
+      .then(async (stores) => {
+        const lists = await Promise.all(stores.map((store) => store.transaction((tx) => tx.listInstances())));
+        return lists.flat();
+      })
       .then((instances) => {
         this.byInstance = assignLoopbackAddresses(instances);
         this.byAddress = new Map([...this.byInstance].map(([id, address]) => [address, id]));

@@ -15,7 +15,11 @@ import { renderXmlError, renderXmlResponse } from './xml.js';
 export const API_VERSION = '2016-11-15';
 
 export interface GateOptions {
-  readonly store: Store;
+  /**
+   * The store of the request's account and region (its partition, store/partitions.ts): a store of its own, so
+   * that another account's or region's resources do not exist for it. Synchronous once the partition is open.
+   */
+  readonly store: (context: ActionContext) => Store | Promise<Store>;
   readonly actions: ReadonlyMap<string, Action<never>>;
   /** The request's context: region, account, placement, limits; `caller` is who authentication found. */
   readonly context: (requestId: string, now: Date, caller?: Caller) => ActionContext;
@@ -149,7 +153,9 @@ export function createGate(options: GateOptions): (req: IncomingMessage, res: Se
           action.check?.(input as never);
           // 11. Load, decide and apply in one transaction; a dry run decides everything and then rolls back.
           const context = options.context(requestId, now, caller);
-          const result = await options.store.transaction(
+          const picked = options.store(context);
+          const store = picked instanceof Promise ? await picked : picked;
+          const result = await store.transaction(
             async (tx) => {
               const output = await action.run(tx, input as never, context);
               if (input.DryRun === true) throw errors.dryRunOperation();

@@ -1,6 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { KeyRing } from '../auth/credentials.js';
 import { accountForKey } from '../auth/credentials.js';
+import { isRegionName } from '../domain/zones.js';
 import type { Policy } from '../auth/policy.js';
 import { errors } from './error-codes.js';
 
@@ -90,6 +91,14 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       // test-kitchen/kitchen-ec2 #440): MissingParameter, "The request must contain the parameter AWSAccessKeyId".
       if (options.mode === 'verify') throw errors.missingAuthentication();
       return { accountId: options.defaultAccountId, region: options.defaultRegion };
+    }
+    // [OBS] AWS's query front end for a scope naming no region: SignatureDoesNotMatch 403, "Credential should be
+    // scoped to a valid region, not 'eu-central-1'. " (aws/aws-sdk-php #732, JuliaCloud/AWS.jl #565; the trailing
+    // blank as in joona/aws-es-curl #15). The region names a partition of the state, so it must be a region name.
+    if (!isRegionName(parsed.scope.region)) {
+      throw errors.signatureDoesNotMatch(
+        `Credential should be scoped to a valid region, not '${parsed.scope.region}'. `
+      );
     }
     const key = options.keys.get(parsed.accessKeyId);
     if (options.mode === 'verify') {

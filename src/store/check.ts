@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { AddressMap } from '../domain/address-map.js';
@@ -27,6 +27,8 @@ export interface CheckReport {
     readonly addressRows: number;
     readonly instances: number;
   };
+  /** States checked: the home one and every other account's and region's. */
+  readonly partitions: number;
 }
 
 /** The folder holds no ec2lite state: a usage error, not a violation. */
@@ -38,13 +40,54 @@ export function dataFile(dataDir: string): string {
 }
 
 /**
- * Checks every invariant of an ec2lite data folder by reading the SQLite file directly (it writes nothing, so it
- * can run beside a live server and right after a crash): it trusts none of the code that wrote the rows.
+ * The SQLite files of a data folder's other accounts and regions (store/partitions.ts), by "account/region":
+ * `accounts/<account>/<region>.sqlite`.
+ */
+export function partitionFiles(dataDir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const accounts = join(dataDir, 'accounts');
+  if (!existsSync(accounts)) return files;
+  for (const account of readdirSync(accounts).sort()) {
+    const folder = join(accounts, account);
+    if (!statSync(folder).isDirectory()) continue;
+    for (const name of readdirSync(folder).sort()) {
+      if (name.endsWith('.sqlite')) files.set(`${account}/${name.slice(0, -'.sqlite'.length)}`, join(folder, name));
+    }
+  }
+  return files;
+}
+
+/**
+ * Checks every invariant of an ec2lite data folder — the home state and every other account's and region's — by
+ * reading the SQLite files directly (it writes nothing, so it can run beside a live server and right after a
+ * crash): it trusts none of the code that wrote the rows. A violation in another partition names it first.
  */
 export function checkDataFolder(dataDir: string): CheckReport {
   const path = dataFile(dataDir);
   if (!existsSync(dataDir) || !statSync(dataDir).isDirectory()) throw new NoDataError(`${dataDir} is not a folder`);
   if (!existsSync(path)) throw new NoDataError(`${dataDir} holds no ec2lite state (no ec2lite.sqlite)`);
+  const reports = [checkFile(path)];
+  for (const [partition, file] of partitionFiles(dataDir)) {
+    const report = checkFile(file);
+    reports.push({
+      ...report,
+      violations: report.violations.map((v) => ({ rule: v.rule, detail: `${partition}: ${v.detail}` }))
+    });
+  }
+  const sum = (field: keyof CheckReport['counts']): number => reports.reduce((n, r) => n + r.counts[field], 0);
+  return {
+    violations: reports.flatMap((r) => r.violations),
+    counts: {
+      subnets: sum('subnets'),
+      networkInterfaces: sum('networkInterfaces'),
+      addressRows: sum('addressRows'),
+      instances: sum('instances')
+    },
+    partitions: reports.length
+  };
+}
+
+function checkFile(path: string): Omit<CheckReport, 'partitions'> {
   let db: Database.Database;
   try {
     // Not opened read-only: a read-only connection leaves empty -wal/-shm files behind. query_only forbids every
@@ -70,7 +113,7 @@ interface SubnetRow {
 }
 
 /** The checks themselves, on an open database; each rule is independent of the others. */
-export function checkDatabase(db: Database.Database): CheckReport {
+export function checkDatabase(db: Database.Database): Omit<CheckReport, 'partitions'> {
   const violations: Violation[] = [];
   const report = (rule: string, detail: string): void => {
     violations.push({ rule, detail });

@@ -97,6 +97,11 @@ export class PostgresStore implements Store {
   private readonly pool: pg.Pool;
   /** The schema the tables are in: advisory locks are per database, so their keys include it. */
   private namespace: string;
+
+  /** The schema the tables are in (known once open). */
+  get schema(): string {
+    return this.namespace;
+  }
   /** Occupancy bitmaps by subnet id, each with the version it is true for. */
   readonly maps = new Map<string, CachedMap>();
   /** Interface id → subnet id, and reservation id → subnet id: fixed for the life of the record. */

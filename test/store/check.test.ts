@@ -3,7 +3,14 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { AllocateAddressCommand, AssociateAddressCommand, type NetworkInterface } from '@aws-sdk/client-ec2';
+import {
+  AllocateAddressCommand,
+  AssociateAddressCommand,
+  CreateNetworkInterfaceCommand,
+  DescribeSubnetsCommand,
+  EC2Client,
+  type NetworkInterface
+} from '@aws-sdk/client-ec2';
 import Database from 'better-sqlite3';
 import { NoDataError, checkDataFolder, dataFile } from '../../src/store/check.js';
 import { launch } from '../helpers/attach-lab.js';
@@ -68,6 +75,39 @@ describe('ec2lite check', () => {
     const result = await runCheck(clean);
     assert.equal(result.code, 0, result.stdout + result.stderr);
     assert.match(result.stdout, /is consistent \(7 subnets, 2 network interfaces, 21 addresses, 1 instances\)/);
+  });
+
+  it("checks every account's and region's state, and names the one a violation is in", async () => {
+    const dir = join(root, 'partitions');
+    const server = await startTestServer({ ephemeral: false, dataDir: dir });
+    let eniId: string;
+    try {
+      const other = new EC2Client({
+        endpoint: server.url,
+        region: 'ap-northeast-1',
+        credentials: { accessKeyId: '210987654321', secretAccessKey: 'any' },
+        maxAttempts: 1
+      });
+      const { SubnetId } = (await other.send(new DescribeSubnetsCommand({}))).Subnets![0]!;
+      const { NetworkInterface } = await other.send(new CreateNetworkInterfaceCommand({ SubnetId }));
+      eniId = NetworkInterface!.NetworkInterfaceId!;
+      other.destroy();
+    } finally {
+      await server.close();
+    }
+    const consistent = await runCheck(dir);
+    assert.equal(consistent.code, 0, consistent.stdout + consistent.stderr);
+    assert.match(
+      consistent.stdout,
+      /is consistent \(2 account\/region states, 9 subnets, 1 network interfaces, 1 addresses, 0 instances\)/
+    );
+    const db = new Database(join(dir, 'accounts', '210987654321', 'ap-northeast-1.sqlite'));
+    db.pragma('foreign_keys = OFF');
+    db.prepare("DELETE FROM private_ip_addresses WHERE kind = 'primary'").run();
+    db.close();
+    const found = rules(dir);
+    assert.equal(found.length, 1, found.join('\n'));
+    assert.match(found[0]!, new RegExp(`^[a-z-]+: 210987654321/ap-northeast-1: .*${eniId!}`));
   });
 
   it('exits 2 for a usage error: no --data, a missing folder, a folder without state', async () => {
