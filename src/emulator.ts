@@ -143,13 +143,23 @@ export async function startEmulator(overrides: Partial<Ec2liteConfig> = {}): Pro
     elasticIpLimit: config.elasticIpLimit,
     requestId,
     now,
-    subnetAtPrefixCapacity: (subnetId) => controls.isAtPrefixCapacity(subnetId)
+    subnetAtPrefixCapacity: (subnetId) => controls.isAtPrefixCapacity(subnetId),
+    publicIpsHeldElsewhere: async () => {
+      const held = new Set<number>();
+      for (const other of await partitions.all()) {
+        if (other.accountId === accountId && other.region === region) continue;
+        const eips = await other.store.transaction((tx) => tx.listElasticIps(), { readOnly: true });
+        for (const eip of eips) held.add(eip.publicIp);
+      }
+      return held;
+    }
   });
   // The account and region are the signature's (protocol/sigv4.ts); an unsigned request's are the configured ones.
   const context = (requestId: string, now: Date, caller?: Caller): ActionContext =>
     contextOf(requestId, now, caller?.accountId ?? config.accountId, caller?.region ?? config.region);
   const partitions = await Partitions.open({
     home: { accountId: config.accountId, region: config.region },
+    shared: config.store !== undefined && config.store !== '',
     open: (key, home) => openPartitionStore(config, key, home),
     // Actions write through the journal that gives the metadata service its lagged view.
     actionStore: (store) => journaledStore(store, { delayMs: config.imdsDelayMs, lingerMs: config.imdsLingerMs }),

@@ -23,6 +23,11 @@ export interface ActionContext {
   readonly now: Date;
   /** Fault injection (control API): true for a subnet switched to answer InsufficientCidrBlocks to every prefix pick. */
   readonly subnetAtPrefixCapacity?: (subnetId: string) => boolean;
+  /**
+   * The public addresses Elastic IPs hold in every other account and region (store/partitions.ts): a public
+   * address belongs to one AWS customer at a time, whatever the account. Read by an action that `takesPublicIps`.
+   */
+  readonly publicIpsHeldElsewhere?: () => Promise<ReadonlySet<number>>;
 }
 
 /** One EC2 action: its wire spec, its output shape and its run, which loads, decides and applies in one transaction. */
@@ -32,6 +37,11 @@ export interface Action<I = Record<string, unknown>> {
   readonly output: OutputStructure;
   /** Read-only actions never write; they still see one consistent snapshot. */
   readonly readOnly?: boolean;
+  /**
+   * Takes addresses of the public pool, which every account and region share: the gate runs such requests one at
+   * a time in this process, and the action takes the store's public-pool lock for other nodes.
+   */
+  readonly takesPublicIps?: boolean;
   /** Cross-field rules that need no state; run before the transaction. */
   readonly check?: (input: I) => void;
   run(tx: StoreTx, input: I, context: ActionContext): Promise<object>;

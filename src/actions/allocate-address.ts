@@ -45,6 +45,7 @@ export const allocateAddress = defineAction<AllocateAddressInput>({
     out.member('Domain', 'domain'),
     out.member('PublicIp', 'publicIp')
   ),
+  takesPublicIps: true,
   check(input) {
     // Only Amazon's own pool exists here: no BYOIP, customer-owned (Outposts) or IPAM pools.
     if (input.PublicIpv4Pool !== undefined && input.PublicIpv4Pool !== 'amazon')
@@ -68,19 +69,18 @@ export const allocateAddress = defineAction<AllocateAddressInput>({
     const tags = tagsFromSpecifications(input.TagSpecifications, 'elastic-ip');
     const held = await tx.listElasticIps();
     if (held.length >= context.elasticIpLimit) throw errors.addressLimitExceeded();
+    // The pool is shared by every account and region: what they hold is taken too.
+    await tx.lockPublicIpPool();
+    const taken = [...held.map((e) => e.publicIp), ...((await context.publicIpsHeldElsewhere?.()) ?? [])];
     let publicIp: number | undefined;
     if (input.Address !== undefined) {
       // Recovering a specific address (API reference, Address): only one of the pool that no one holds.
       publicIp = parsePublicIp(input.Address, 'Address');
-      if (!inPublicPool(context.publicIpPool, publicIp) || held.some((e) => e.publicIp === publicIp)) {
+      if (!inPublicPool(context.publicIpPool, publicIp) || taken.includes(publicIp)) {
         throw errors.addressNotFound(input.Address);
       }
     } else {
-      publicIp = pickPublicAddress(
-        context.publicIpPool,
-        held.map((e) => e.publicIp),
-        context.placement
-      );
+      publicIp = pickPublicAddress(context.publicIpPool, taken, context.placement);
       if (publicIp === undefined) throw errors.insufficientAddressCapacity();
     }
     const eip: ElasticIp = { allocationId: newId('eipalloc'), publicIp, ownerId: context.accountId, tags };

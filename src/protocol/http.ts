@@ -47,6 +47,14 @@ type Face = 'xml' | 'json';
  * wins when several apply.
  */
 export function createGate(options: GateOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  // Requests whose action takes public addresses run one at a time: the pool is shared by every account's and
+  // region's store (Action.takesPublicIps), so none may pick while another has picked and not yet written.
+  let publicIpTurn: Promise<unknown> = Promise.resolve();
+  const inPublicIpTurn = <T>(run: () => Promise<T>): Promise<T> => {
+    const turn = publicIpTurn.then(run);
+    publicIpTurn = turn.catch(() => undefined);
+    return turn;
+  };
   return (req, res) => {
     const requestId = newRequestId();
     const now = new Date();
@@ -155,14 +163,16 @@ export function createGate(options: GateOptions): (req: IncomingMessage, res: Se
           const context = options.context(requestId, now, caller);
           const picked = options.store(context);
           const store = picked instanceof Promise ? await picked : picked;
-          const result = await store.transaction(
-            async (tx) => {
-              const output = await action.run(tx, input as never, context);
-              if (input.DryRun === true) throw errors.dryRunOperation();
-              return output;
-            },
-            { readOnly: action.readOnly === true }
-          );
+          const transaction = (): Promise<object> =>
+            store.transaction(
+              async (tx) => {
+                const output = await action.run(tx, input as never, context);
+                if (input.DryRun === true) throw errors.dryRunOperation();
+                return output;
+              },
+              { readOnly: action.readOnly === true }
+            );
+          const result = action.takesPublicIps ? await inPublicIpTurn(transaction) : await transaction();
           record(200);
           send(
             res,

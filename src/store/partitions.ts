@@ -27,6 +27,8 @@ export interface Partition extends PartitionKey {
 
 export interface PartitionsOptions {
   readonly home: PartitionKey;
+  /** Other processes share the stores (PostgreSQL) and may add partitions; else this process alone does. */
+  readonly shared: boolean;
   /**
    * Opens (creating when missing) the store of a partition: the home one when `home` is undefined, another one
    * beside `home`, the home partition's store.
@@ -77,7 +79,7 @@ export class Partitions {
         );
       }
       await options.prepare(home);
-      await partitions.all();
+      await partitions.openRegistered();
     } catch (error) {
       await partitions.close();
       throw error;
@@ -94,8 +96,16 @@ export class Partitions {
     return this.byKey.get(key) ?? this.openPartition({ accountId, region }, true);
   }
 
-  /** Every partition, including those another node sharing the state has created since this one last looked. */
+  /**
+   * Every partition, including those another node sharing the state has created since this one last looked. Safe
+   * inside a transaction of any partition: a store of this process alone is not read again.
+   */
   async all(): Promise<Partition[]> {
+    if (this.options.shared) await this.openRegistered();
+    return [...this.byKey.values()];
+  }
+
+  private async openRegistered(): Promise<void> {
     const registered = await this.home.store.transaction((tx) => tx.getMeta(REGISTRY), { readOnly: true });
     for (const key of parseRegistry(registered)) {
       if (!this.byKey.has(key)) {
@@ -103,7 +113,6 @@ export class Partitions {
         await this.openPartition({ accountId, region }, false);
       }
     }
-    return [...this.byKey.values()];
   }
 
   /** Wipes every partition and readies each again (the control API's reset). */

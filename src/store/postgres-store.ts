@@ -1032,6 +1032,12 @@ class PgTx implements StoreTx {
     );
   }
 
+  async lockPublicIpPool(): Promise<void> {
+    if (this.readOnly) return;
+    // Global, not per schema: every account's and region's schema draws from the one pool.
+    await this.batch([`SELECT pg_advisory_xact_lock(${this.store.lockKey('public-ip-pool', true)}::bigint)`]);
+  }
+
   async elasticIpsOnInterface(networkInterfaceId: string): Promise<ElasticIp[]> {
     // The interface's subnet lock is enough: every change to an association holds it.
     await this.lockInterface(networkInterfaceId);

@@ -726,6 +726,9 @@ export class SqliteStore implements Store {
             allocationId
           );
       },
+      async lockPublicIpPool() {
+        // A data folder belongs to one process, which runs the pool's users one at a time (Action.takesPublicIps).
+      },
       async elasticIpsOnInterface(networkInterfaceId) {
         return (
           store

@@ -96,6 +96,11 @@ export interface StoreTx {
   deleteElasticIp(allocationId: string): Promise<void>;
   /** Sets or clears the association of one Elastic IP. */
   setElasticIpAssociation(allocationId: string, association: ElasticIp['association']): Promise<void>;
+  /**
+   * Until the transaction ends, no other node sharing the store's database takes public addresses: the public pool
+   * is shared by every account and region, whose stores are separate. Nothing to do where one process holds them all.
+   */
+  lockPublicIpPool(): Promise<void>;
   /** Elastic IPs associated with addresses of an interface. */
   elasticIpsOnInterface(networkInterfaceId: string): Promise<ElasticIp[]>;
 

@@ -4,15 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
+  AllocateAddressCommand,
   AssignPrivateIpAddressesCommand,
   CreateNetworkInterfaceCommand,
   CreateSubnetCommand,
   CreateVpcCommand,
   DeleteVpcCommand,
+  DescribeAddressesCommand,
   DescribeNetworkInterfacesCommand,
   DescribeSubnetsCommand,
   DescribeVpcsCommand,
   EC2Client,
+  ReleaseAddressCommand,
   RunInstancesCommand
 } from '@aws-sdk/client-ec2';
 import { checkDataFolder } from '../../src/store/check.js';
@@ -230,6 +233,61 @@ describe('accounts and regions are isolated', () => {
   });
 });
 
+describe('public addresses are shared by every account and region', () => {
+  let server: TestServer;
+  let alice: EC2Client;
+  let bob: EC2Client;
+  let bobWest: EC2Client;
+
+  before(async () => {
+    // A /29: six public addresses for everyone, picked lowest first, so that two accounts would collide at once.
+    server = await startTestServer({ placement: 'lowest', publicIpPool: '203.0.113.0/29', elasticIpLimit: 5 });
+    alice = as(server, ALICE);
+    bob = as(server, BOB);
+    bobWest = as(server, BOB, 'us-west-2');
+  });
+  after(async () => {
+    for (const client of [alice, bob, bobWest]) client.destroy();
+    await server.close();
+  });
+
+  const allocate = async (client: EC2Client, address?: string) =>
+    (await client.send(new AllocateAddressCommand({ Domain: 'vpc', ...(address ? { Address: address } : {}) })))
+      .PublicIp!;
+
+  it('never hands one public address to two accounts or regions, even when they allocate at once', async () => {
+    const ips = await Promise.all([alice, bob, bobWest, alice, bob, bobWest].map((client) => allocate(client)));
+    assert.deepEqual([...ips].sort(), [
+      '203.0.113.1',
+      '203.0.113.2',
+      '203.0.113.3',
+      '203.0.113.4',
+      '203.0.113.5',
+      '203.0.113.6'
+    ]);
+    // The pool is empty for everyone, though each account holds fewer than its limit.
+    await assertSdkError(
+      alice.send(new AllocateAddressCommand({ Domain: 'vpc' })),
+      'InsufficientAddressCapacity',
+      'Not enough available addresses to satisfy your minimum request.',
+      500
+    );
+    const { Addresses: bobs } = await bob.send(new DescribeAddressesCommand({}));
+    const { Addresses: alices } = await alice.send(new DescribeAddressesCommand({}));
+    assert.equal(bobs?.length, 2);
+    assert.equal(alices?.length, 2);
+    // Another account's address cannot be recovered by naming it; once released, it can.
+    const hers = alices[0]!;
+    await assertSdkError(
+      bob.send(new AllocateAddressCommand({ Domain: 'vpc', Address: hers.PublicIp! })),
+      'InvalidAddress.NotFound',
+      `Address '${hers.PublicIp}' not found.`
+    );
+    await alice.send(new ReleaseAddressCommand({ AllocationId: hers.AllocationId! }));
+    assert.equal(await allocate(bob, hers.PublicIp), hers.PublicIp);
+  });
+});
+
 describe('accounts and regions on a data folder', () => {
   let dataDir: string;
   before(() => {
@@ -312,8 +370,8 @@ describe('accounts and regions on PostgreSQL', () => {
       await dropSchema(url, partitionSchema);
       await dropSchema(url, schema);
     });
-    const first = await startTestServer({ ephemeral: false, store: storeUrl });
-    const second = await startTestServer({ ephemeral: false, store: storeUrl });
+    const first = await startTestServer({ ephemeral: false, store: storeUrl, placement: 'lowest' });
+    const second = await startTestServer({ ephemeral: false, store: storeUrl, placement: 'lowest' });
     const bobOnFirst = as(first, BOB);
     const bobOnSecond = as(second, BOB);
     try {
@@ -334,6 +392,14 @@ describe('accounts and regions on PostgreSQL', () => {
         'InvalidNetworkInterfaceID.NotFound',
         `The networkInterface ID '${eniId}' does not exist`
       );
+      // Two nodes, two accounts, one public pool picked lowest first: never the same address twice.
+      const allocations = await Promise.all(
+        [bobOnFirst, bobOnSecond, first.ec2, second.ec2, bobOnSecond, second.ec2].map(async (client) => {
+          const { PublicIp } = await client.send(new AllocateAddressCommand({ Domain: 'vpc' }));
+          return PublicIp!;
+        })
+      );
+      assert.equal(new Set(allocations).size, 6, allocations.join(' '));
     } finally {
       bobOnFirst.destroy();
       bobOnSecond.destroy();
