@@ -11,7 +11,7 @@
  * The database: EC2LITE_BENCH_POSTGRES_URL, else a throwaway one from scripts/test-postgres.sh (dropped at the end).
  * Environment as run.ts: BENCH_SECONDS (5), BENCH_WARMUP_SECONDS (2). Results also go to bench/results/postgres.json.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { spawnListening, stopChild } from '../test/helpers/listening-child.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VERSION = '2016-11-15';
@@ -49,46 +50,13 @@ export interface PostgresBenchResult {
 const children = new Set<ChildProcess>();
 const agent = new Agent({ keepAlive: true, maxSockets: 16 });
 
-function startNode(args: readonly string[]): Promise<Node> {
-  const child = spawn(process.execPath, ['bin/ec2lite.js', '--host', '127.0.0.1', '--port', '0', ...args], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit']
+async function startNode(args: readonly string[]): Promise<Node> {
+  const { child, listening } = spawnListening(['bin/ec2lite.js', '--host', '127.0.0.1', '--port', '0', ...args], {
+    cwd: ROOT
   });
   children.add(child);
   child.once('exit', () => children.delete(child));
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`ec2lite did not start within 30 s:\n${output}`)), 30_000);
-    const onExit = (code: number | null, signal: string | null): void => {
-      clearTimeout(timer);
-      reject(new Error(`ec2lite exited (${code ?? signal}) before listening:\n${output}`));
-    };
-    child.once('exit', onExit);
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString('utf8');
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (!match) return;
-      clearTimeout(timer);
-      child.off('exit', onExit);
-      child.stdout.off('data', onData);
-      child.stdout.resume();
-      resolve({ url: match[1]!, child });
-    };
-    child.stdout.on('data', onData);
-  });
-}
-
-async function stopNodes(nodes: readonly Node[]): Promise<void> {
-  await Promise.all(
-    nodes.map(async ({ child }) => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    })
-  );
+  return { url: await listening, child };
 }
 
 function form(params: Record<string, string | number>): string {
@@ -307,7 +275,7 @@ export async function runPostgresBench(): Promise<PostgresBenchResult | undefine
           runs.push({ store, nodes: count, layout, ...figures });
           console.log(`${fmt(figures.requestsPerSecond)} req/s`);
         } finally {
-          await stopNodes(nodes);
+          await Promise.all(nodes.map((node) => stopChild(node.child)));
           if (store === 'PostgreSQL') await sql(db.url, `DROP SCHEMA ${schema} CASCADE`);
         }
       }

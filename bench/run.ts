@@ -23,13 +23,14 @@
  * fails). Results also go to bench/results/latest.json. Everything talks to 127.0.0.1 only; the children are
  * killed however this process ends.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { spawnListening, stopChild } from '../test/helpers/listening-child.js';
 import { runPostgresBench } from './postgres.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -96,40 +97,11 @@ interface Server {
   readonly child: ChildProcess;
 }
 
-function startServer(name: string, args: string[]): Promise<Server> {
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+async function startServer(name: string, args: string[]): Promise<Server> {
+  const { child, listening } = spawnListening(args, { cwd: ROOT, name });
   children.add(child);
   child.once('exit', () => children.delete(child));
-  return new Promise((resolvePromise, reject) => {
-    let output = '';
-    let listening = false;
-    const timer = setTimeout(() => reject(new Error(`${name} did not start listening within 30 s`)), 30_000);
-    const onExit = (code: number | null, signal: string | null): void => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited (${code ?? signal}) before listening:\n${output}`));
-    };
-    child.once('exit', onExit);
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (listening) return;
-      output += chunk.toString('utf8');
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (!match) return;
-      listening = true;
-      clearTimeout(timer);
-      child.off('exit', onExit);
-      resolvePromise({ name, url: match[1]!, child });
-    });
-  });
-}
-
-async function stopServer(server: Server): Promise<void> {
-  const { child } = server;
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolvePromise) => child.once('exit', () => resolvePromise()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
+  return { name, url: await listening, child };
 }
 
 /** Builds dist/ when any source is newer than the last build (bin/ec2lite.js runs dist/). */
@@ -857,7 +829,7 @@ async function main(): Promise<void> {
     if (missed > 0 && STRICT) process.exitCode = 1;
   } finally {
     agent.destroy();
-    await Promise.all(servers.map(stopServer));
+    await Promise.all(servers.map((server) => stopChild(server.child)));
     killChildren();
     clearTimeout(watchdog);
   }

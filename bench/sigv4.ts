@@ -11,12 +11,13 @@
  * changes nothing, so it can repeat). A signed request can be replayed within its 15 minutes, which is what lets
  * autocannon send one fixed request. Environment: BENCH_SECONDS (default 5), BENCH_WARMUP_SECONDS (1).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { spawnListening, stopChild } from '../test/helpers/listening-child.js';
 import { signRequest } from '../test/helpers/sigv4-oracle.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -25,32 +26,14 @@ const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 1);
 const KEY = { accessKeyId: 'AKIDBENCH00000000000', secretAccessKey: 'bench-secret' };
 const children = new Set<ChildProcess>();
 
-function start(args: string[]): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(
-    process.execPath,
+async function start(args: string[]): Promise<{ url: string; child: ChildProcess }> {
+  const { child, listening } = spawnListening(
     ['--import', 'tsx', '-e', "import('./src/cli.ts').then((m) => m.main(process.argv.slice(1)))", '--', ...args],
-    {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'inherit']
-    }
+    { cwd: ROOT }
   );
   children.add(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) resolve({ url: match[1]!, child });
-    });
-    child.once('exit', (code) => reject(new Error(`ec2lite exited (${code}): ${out}`)));
-  });
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-  children.delete(child);
+  child.once('exit', () => children.delete(child));
+  return { url: await listening, child };
 }
 
 async function load(
@@ -124,7 +107,7 @@ async function main(): Promise<void> {
           console.log(rows.at(-1));
         }
       }
-      await stop(server.child);
+      await stopChild(server.child);
     }
   } finally {
     for (const child of children) child.kill('SIGKILL');

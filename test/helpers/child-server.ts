@@ -1,10 +1,11 @@
-import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, rmdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { credentials } from './ec2lite.js';
+import { spawnListening } from './listening-child.js';
 
 /** The repository root. */
 export const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -81,33 +82,24 @@ export interface ChildServer {
 /** Starts `ec2lite --port 0 …args` and waits for its "listening on" line. */
 export async function startChildServer(args: readonly string[]): Promise<ChildServer> {
   await ensureBuilt();
-  const child = spawn(process.execPath, [bin, '--port', '0', ...args], {
+  const { child, listening } = spawnListening([bin, '--port', '0', ...args], {
     cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe']
+    timeoutMs: 20_000,
+    stderr: 'pipe'
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal }))
   );
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`ec2lite did not start in 20 s: ${stdout}${stderr}`)), 20_000);
-    const onData = (): void => {
-      const match = /listening on (http:\/\/\S+)/.exec(stdout);
-      if (match) {
-        clearTimeout(timer);
-        child.stdout.off('data', onData);
-        resolve(match[1]!);
-      }
-    };
-    child.stdout.on('data', onData);
-    void exited.then(({ code, signal }) => {
-      clearTimeout(timer);
-      reject(new Error(`ec2lite exited (${code ?? signal}) before listening: ${stdout}${stderr}`));
-    });
-  });
+  let url: string;
+  try {
+    url = await listening;
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${stderr}`);
+  }
   return {
     url,
     process: child,
