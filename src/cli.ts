@@ -8,7 +8,7 @@ import { parseCidr } from './domain/ipv4.js';
 import { isRegionName } from './domain/zones.js';
 import { startEmulator } from './emulator.js';
 import { metadataEndpointCommand } from './imds/metadata-endpoint-command.js';
-import { NoDataError, checkDataFolder } from './store/check.js';
+import { NoDataError, checkDataFolder, checkPostgres } from './store/check.js';
 import { isPostgresUrl } from './store/postgres-store.js';
 
 const HELP = `ec2lite — a local Amazon EC2 API for VPC private IP address management
@@ -83,7 +83,7 @@ function choice<T extends string>(value: string | undefined, name: string, allow
 
 export async function main(argv: string[]): Promise<void> {
   if (argv[0] === 'check') {
-    process.exitCode = runCheck(argv.slice(1));
+    process.exitCode = await runCheck(argv.slice(1));
     return;
   }
   if (argv[0] === 'metadata-endpoint') {
@@ -213,40 +213,50 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 const CHECK_HELP = `Usage: ec2lite check --data DIR
+       ec2lite check --store postgres://…   (or with EC2LITE_STORE set)
 
-Checks every invariant of an ec2lite data folder and prints each violation: no address on two interfaces
+Checks every invariant of ec2lite's state — a data folder, or the PostgreSQL database several nodes share,
+with every account's and region's state in it — and prints each violation: no address on two interfaces
 (by the rows and by the UNIQUE constraint), every address inside its subnet and not reserved, one primary
 address per interface, prefixes as 16 aligned rows inside the subnet, AvailableIpAddressCount consistent
 with the rows, attachments to existing instances on distinct device indexes, Elastic IPs associated with
 addresses their interface holds. It only reads, so it may run beside a server or right after a crash.
 
-Exit status: 0 when the folder is consistent, 1 when a violation was found, 2 for a usage error.
+Exit status: 0 when the state is consistent, 1 when a violation was found, 2 for a usage error.
 `;
 
-/** `ec2lite check --data DIR`: returns the exit status. */
-function runCheck(argv: string[]): number {
+/** `ec2lite check --data DIR` or `--store URL`: returns the exit status. */
+async function runCheck(argv: string[]): Promise<number> {
   let dataDir: string | undefined;
+  let store: string | undefined;
   try {
     const { values } = parseArgs({
       args: argv,
-      options: { data: { type: 'string' }, help: { type: 'boolean', short: 'h' } }
+      options: { data: { type: 'string' }, store: { type: 'string' }, help: { type: 'boolean', short: 'h' } }
     });
     if (values.help) {
       process.stdout.write(CHECK_HELP);
       return 0;
     }
-    dataDir = values.data;
+    dataDir = values.data || undefined;
+    // The environment names the store only when no folder is given, as for the server.
+    store = values.store || (dataDir === undefined ? process.env.EC2LITE_STORE || undefined : undefined);
   } catch (error) {
     process.stderr.write(`ec2lite check: ${(error as Error).message}\n\n${CHECK_HELP}`);
     return 2;
   }
-  if (dataDir === undefined || dataDir === '') {
-    process.stderr.write(`ec2lite check: --data DIR is required\n\n${CHECK_HELP}`);
+  if ((dataDir === undefined) === (store === undefined)) {
+    process.stderr.write(`ec2lite check: give either --data DIR or --store postgres://…\n\n${CHECK_HELP}`);
     return 2;
   }
+  if (store !== undefined && !isPostgresUrl(store)) {
+    process.stderr.write(`ec2lite check: --store takes a postgres:// URL, not '${store}'\n`);
+    return 2;
+  }
+  const where = dataDir ?? redactedUrl(store!);
   let report;
   try {
-    report = checkDataFolder(dataDir);
+    report = dataDir !== undefined ? await checkDataFolder(dataDir) : await checkPostgres(store!);
   } catch (error) {
     if (!(error instanceof NoDataError)) throw error;
     process.stderr.write(`ec2lite check: ${error.message}\n`);
@@ -257,9 +267,9 @@ function runCheck(argv: string[]): number {
   const states = report.partitions > 1 ? `${report.partitions} account/region states, ` : '';
   const scope = `${states}${subnets} subnets, ${networkInterfaces} network interfaces, ${addressRows} addresses, ${instances} instances`;
   if (report.violations.length > 0) {
-    process.stdout.write(`ec2lite check: ${report.violations.length} violations in ${dataDir} (${scope})\n`);
+    process.stdout.write(`ec2lite check: ${report.violations.length} violations in ${where} (${scope})\n`);
     return 1;
   }
-  process.stdout.write(`ec2lite check: ${dataDir} is consistent (${scope})\n`);
+  process.stdout.write(`ec2lite check: ${where} is consistent (${scope})\n`);
   return 0;
 }

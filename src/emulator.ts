@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname } from 'node:path';
 import type { ActionContext } from './actions/action.js';
 import { keyRing, loadCredentialsFile } from './auth/credentials.js';
 import { createSubnetRecord } from './actions/create-subnet.js';
@@ -17,7 +17,8 @@ import { journaledStore, seedMetadataJournal } from './imds/metadata-journal.js'
 import { createGate } from './protocol/http.js';
 import { type Caller, createAuthenticator } from './protocol/sigv4.js';
 import { createEc2Server } from './protocol/server.js';
-import { PostgresStore, isPostgresUrl } from './store/postgres-store.js';
+import { dataFile, partitionFile } from './store/check.js';
+import { PostgresStore, isPostgresUrl, partitionSchema } from './store/postgres-store.js';
 import { type PartitionKey, Partitions } from './store/partitions.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
@@ -73,14 +74,7 @@ async function bootstrapDefaultVpc(store: Store, context: ActionContext): Promis
 async function openPartitionStore(config: Ec2liteConfig, key: PartitionKey, home?: Store): Promise<Store> {
   if (config.store !== undefined && config.store !== '') {
     if (!isPostgresUrl(config.store)) throw new Error(`store must be a postgres:// URL, not '${config.store}'`);
-    let schema: string | undefined;
-    if (home) {
-      const base = home instanceof PostgresStore && home.schema !== 'public' ? home.schema : 'ec2lite';
-      // Account and region names are checked by Partitions: digits, lower-case letters and '-'.
-      schema = `${base}_${key.accountId}_${key.region.replaceAll('-', '_')}`;
-      // PostgreSQL cuts longer names to 63 bytes, which could make two partitions one.
-      if (Buffer.byteLength(schema) > 63) throw new Error(`schema name too long for PostgreSQL: ${schema}`);
-    }
+    const schema = home instanceof PostgresStore ? partitionSchema(home.schema, key.accountId, key.region) : undefined;
     return PostgresStore.open({
       url: config.store,
       // --sync normal: a commit survives a crash of ec2lite, as with SQLite; full: also one of PostgreSQL or the machine.
@@ -89,12 +83,9 @@ async function openPartitionStore(config: Ec2liteConfig, key: PartitionKey, home
     });
   }
   if (config.ephemeral) return new SqliteStore({ path: ':memory:', synchronous: config.sync });
-  const folder = home ? join(config.dataDir, 'accounts', key.accountId) : config.dataDir;
-  mkdirSync(folder, { recursive: true });
-  return new SqliteStore({
-    path: join(folder, home ? `${key.region}.sqlite` : 'ec2lite.sqlite'),
-    synchronous: config.sync
-  });
+  const path = home ? partitionFile(config.dataDir, key.accountId, key.region) : dataFile(config.dataDir);
+  mkdirSync(dirname(path), { recursive: true });
+  return new SqliteStore({ path, synchronous: config.sync });
 }
 
 export async function startEmulator(overrides: Partial<Ec2liteConfig> = {}): Promise<Emulator> {

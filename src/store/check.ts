@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { AddressMap } from '../domain/address-map.js';
 import {
   type Cidr,
@@ -12,6 +13,7 @@ import {
   formatIpv4,
   isReservedInSubnet
 } from '../domain/ipv4.js';
+import { numericTypes, partitionSchema } from './postgres-store.js';
 
 /** One broken invariant of a data folder: which rule, and where. */
 export interface Violation {
@@ -39,10 +41,12 @@ export function dataFile(dataDir: string): string {
   return join(dataDir, 'ec2lite.sqlite');
 }
 
-/**
- * The SQLite files of a data folder's other accounts and regions (store/partitions.ts), by "account/region":
- * `accounts/<account>/<region>.sqlite`.
- */
+/** The SQLite file of another account's and region's state (store/partitions.ts) in a data folder. */
+export function partitionFile(dataDir: string, accountId: string, region: string): string {
+  return join(dataDir, 'accounts', accountId, `${region}.sqlite`);
+}
+
+/** The SQLite files of a data folder's other accounts and regions (partitionFile), by "account/region". */
 export function partitionFiles(dataDir: string): Map<string, string> {
   const files = new Map<string, string>();
   const accounts = join(dataDir, 'accounts');
@@ -62,21 +66,96 @@ export function partitionFiles(dataDir: string): Map<string, string> {
  * reading the SQLite files directly (it writes nothing, so it can run beside a live server and right after a
  * crash): it trusts none of the code that wrote the rows. A violation in another partition names it first.
  */
-export function checkDataFolder(dataDir: string): CheckReport {
+export async function checkDataFolder(dataDir: string): Promise<CheckReport> {
   const path = dataFile(dataDir);
   if (!existsSync(dataDir) || !statSync(dataDir).isDirectory()) throw new NoDataError(`${dataDir} is not a folder`);
   if (!existsSync(path)) throw new NoDataError(`${dataDir} holds no ec2lite state (no ec2lite.sqlite)`);
-  const reports = [checkFile(path)];
-  for (const [partition, file] of partitionFiles(dataDir)) {
-    const report = checkFile(file);
-    reports.push({
-      ...report,
-      violations: report.violations.map((v) => ({ rule: v.rule, detail: `${partition}: ${v.detail}` }))
-    });
+  const reports: [string | undefined, Omit<CheckReport, 'partitions'>][] = [[undefined, await checkFile(path)]];
+  for (const [partition, file] of partitionFiles(dataDir)) reports.push([partition, await checkFile(file)]);
+  return merge(reports);
+}
+
+/**
+ * Checks the state ec2lite keeps in PostgreSQL (`--store`): the URL's schema and every other account's and
+ * region's schema beside it, each in one read-only snapshot, so it can run beside live nodes. The database
+ * enforces its own constraints; what is checked is that the one on addresses exists, and every rule on the rows.
+ */
+export async function checkPostgres(url: string): Promise<CheckReport> {
+  const client = new pg.Client({ connectionString: url, types: numericTypes() });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new NoDataError(`the database cannot be reached: ${(error as Error).message}`);
   }
-  const sum = (field: keyof CheckReport['counts']): number => reports.reduce((n, r) => n + r.counts[field], 0);
+  try {
+    const home = (await client.query('SELECT current_schema() AS name')).rows[0]?.name as string | null;
+    if (!home) throw new NoDataError('the URL names no schema that exists');
+    const reports: [string | undefined, Omit<CheckReport, 'partitions'>][] = [
+      [undefined, await checkSchema(client, home)]
+    ];
+    const registry = await client.query(`SELECT value FROM ${pg.escapeIdentifier(home)}.meta WHERE key = 'partitions'`);
+    const partitions = JSON.parse((registry.rows[0]?.value as string | undefined) ?? '[]') as string[];
+    for (const partition of partitions) {
+      const [accountId = '', region = ''] = partition.split('/');
+      reports.push([partition, await checkSchema(client, partitionSchema(home, accountId, region))]);
+    }
+    return merge(reports);
+  } finally {
+    await client.end();
+  }
+}
+
+async function checkSchema(client: pg.Client, schema: string): Promise<Omit<CheckReport, 'partitions'>> {
+  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  try {
+    await client.query(`SET LOCAL search_path = ${pg.escapeIdentifier(schema)}`);
+    const all = async (sql: string, params: unknown[] = []): Promise<Row[]> => (await client.query(sql, params)).rows;
+    const tables = new Set(
+      (await all('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = $1', [schema])).map(
+        (r) => r.name as string
+      )
+    );
+    if (!tables.has('meta')) throw new NoDataError(`schema ${schema} holds no ec2lite state`);
+    const rows = await loadRows(tables, (sql) => all(sql));
+    const violations: Violation[] = [];
+    const report = (rule: string, detail: string): void => {
+      violations.push({ rule, detail });
+    };
+    // No address on two interfaces, by the constraint: a unique index on exactly (subnet_id, address) …
+    const [unique] = await all(
+      `SELECT count(*)::int AS n FROM pg_index i
+         JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace s ON s.oid = t.relnamespace
+       WHERE s.nspname = $1 AND t.relname = 'private_ip_addresses' AND i.indisunique
+         AND (SELECT array_agg(a.attname::text ORDER BY k.n) FROM unnest(i.indkey) WITH ORDINALITY AS k(attnum, n)
+              JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum) = ARRAY['subnet_id', 'address']`,
+      [schema]
+    );
+    if (!(Number(unique?.n) > 0))
+      report('unique-constraint', 'private_ip_addresses has no UNIQUE (subnet_id, address) constraint');
+    // … and by the rows, whether or not it does.
+    reportDuplicates(
+      await all(
+        `SELECT subnet_id, address, string_agg(network_interface_id, ', ') AS holders FROM private_ip_addresses
+         GROUP BY subnet_id, address HAVING count(*) > 1`
+      ),
+      report
+    );
+    const checked = checkRows(rows);
+    return { violations: [...violations, ...checked.violations], counts: checked.counts };
+  } finally {
+    await client.query('ROLLBACK');
+  }
+}
+
+/** One report of several states: a violation outside the home state names its account and region first. */
+function merge(reports: readonly [string | undefined, Omit<CheckReport, 'partitions'>][]): CheckReport {
+  const sum = (field: keyof CheckReport['counts']): number => reports.reduce((n, [, r]) => n + r.counts[field], 0);
   return {
-    violations: reports.flatMap((r) => r.violations),
+    violations: reports.flatMap(([partition, r]) =>
+      partition === undefined
+        ? r.violations
+        : r.violations.map((v) => ({ rule: v.rule, detail: `${partition}: ${v.detail}` }))
+    ),
     counts: {
       subnets: sum('subnets'),
       networkInterfaces: sum('networkInterfaces'),
@@ -87,7 +166,7 @@ export function checkDataFolder(dataDir: string): CheckReport {
   };
 }
 
-function checkFile(path: string): Omit<CheckReport, 'partitions'> {
+async function checkFile(path: string): Promise<Omit<CheckReport, 'partitions'>> {
   let db: Database.Database;
   try {
     // Not opened read-only: a read-only connection leaves empty -wal/-shm files behind. query_only forbids every
@@ -98,7 +177,7 @@ function checkFile(path: string): Omit<CheckReport, 'partitions'> {
     throw new NoDataError(`${path} cannot be opened: ${(error as Error).message}`);
   }
   try {
-    return checkDatabase(db);
+    return await checkDatabase(db);
   } finally {
     db.close();
   }
@@ -112,17 +191,58 @@ interface SubnetRow {
   readonly cidr: Cidr;
 }
 
-/** The checks themselves, on an open database; each rule is independent of the others. */
-export function checkDatabase(db: Database.Database): Omit<CheckReport, 'partitions'> {
+/**
+ * The rows the rules read, the same in both backends' schemas. Optional tables came with later migrations; a
+ * data folder from before them has none of those rows.
+ */
+interface StateRows {
+  readonly vpcs: Row[];
+  readonly subnets: Row[];
+  readonly reservations: Row[];
+  readonly interfaces: Row[];
+  readonly addresses: Row[];
+  readonly instances: Row[];
+  readonly elasticIps: Row[];
+}
+
+const REQUIRED_TABLES = ['vpcs', 'subnets', 'network_interfaces', 'private_ip_addresses'];
+
+/** Reads the rows the rules check, with `all` running one SELECT; `tables` says which tables exist. */
+async function loadRows(tables: ReadonlySet<string>, all: (sql: string) => Row[] | Promise<Row[]>): Promise<StateRows> {
+  for (const table of REQUIRED_TABLES) {
+    if (!tables.has(table)) throw new NoDataError(`the database has no ${table} table: not ec2lite state`);
+  }
+  const optional = async (table: string, sql: string): Promise<Row[]> => (tables.has(table) ? all(sql) : []);
+  return {
+    vpcs: await all('SELECT id, cidr_base, prefix_length FROM vpcs'),
+    subnets: await all('SELECT id, vpc_id, cidr_base, prefix_length FROM subnets'),
+    reservations: await optional(
+      'subnet_cidr_reservations',
+      'SELECT id, subnet_id, cidr_base, prefix_length FROM subnet_cidr_reservations'
+    ),
+    interfaces: await all(
+      'SELECT id, subnet_id, vpc_id, attachment_id, instance_id, device_index, network_card_index FROM network_interfaces'
+    ),
+    addresses: await all(
+      'SELECT subnet_id, address, network_interface_id, kind, prefix_base FROM private_ip_addresses ORDER BY seq'
+    ),
+    instances: await optional('instances', 'SELECT id, state FROM instances'),
+    elasticIps: await optional(
+      'elastic_ips',
+      'SELECT allocation_id, association_id, network_interface_id, private_ip_address FROM elastic_ips'
+    )
+  };
+}
+
+/** The checks of an open SQLite database: the file itself, its constraints, then every rule on its rows. */
+export async function checkDatabase(db: Database.Database): Promise<Omit<CheckReport, 'partitions'>> {
   const violations: Violation[] = [];
   const report = (rule: string, detail: string): void => {
     violations.push({ rule, detail });
   };
   const all = (sql: string, ...params: unknown[]): Row[] => db.prepare(sql).all(...params) as Row[];
   const tables = new Set(all("SELECT name FROM sqlite_master WHERE type = 'table'").map((r) => r.name as string));
-  for (const table of ['vpcs', 'subnets', 'network_interfaces', 'private_ip_addresses']) {
-    if (!tables.has(table)) throw new NoDataError(`the database has no ${table} table: not an ec2lite data folder`);
-  }
+  const rows = await loadRows(tables, all);
 
   // The file itself.
   const integrity = all('PRAGMA integrity_check').map((r) => Object.values(r)[0] as string);
@@ -141,24 +261,38 @@ export function checkDatabase(db: Database.Database): Omit<CheckReport, 'partiti
   if (!uniqueOnAddress)
     report('unique-constraint', 'private_ip_addresses has no UNIQUE (subnet_id, address) constraint');
   // … and by the rows, whether or not it does.
-  for (const r of all(
-    `SELECT subnet_id, address, group_concat(network_interface_id, ', ') AS holders FROM private_ip_addresses
-     GROUP BY subnet_id, address HAVING count(*) > 1`
-  )) {
+  reportDuplicates(
+    all(
+      `SELECT subnet_id, address, group_concat(network_interface_id, ', ') AS holders FROM private_ip_addresses
+       GROUP BY subnet_id, address HAVING count(*) > 1`
+    ),
+    report
+  );
+  const checked = checkRows(rows);
+  return { violations: [...violations, ...checked.violations], counts: checked.counts };
+}
+
+function reportDuplicates(rows: readonly Row[], report: (rule: string, detail: string) => void): void {
+  for (const r of rows) {
     report(
       'duplicate-address',
       `${formatIpv4(r.address as number)} in ${String(r.subnet_id)} is held by ${String(r.holders)}`
     );
   }
+}
+
+/** Every rule on the rows of one state, whichever backend they come from; each rule is independent of the others. */
+function checkRows(state: StateRows): Omit<CheckReport, 'partitions'> {
+  const violations: Violation[] = [];
+  const report = (rule: string, detail: string): void => {
+    violations.push({ rule, detail });
+  };
 
   // VPCs and subnets: a subnet lies inside its VPC and overlaps no other subnet of it, so an address is unique in
   // its VPC once it is unique in its subnet.
-  const vpcs = new Map(all('SELECT id, cidr_base, prefix_length FROM vpcs').map((r) => [r.id as string, cidrOf(r)]));
+  const vpcs = new Map(state.vpcs.map((r) => [r.id as string, cidrOf(r)]));
   const subnets = new Map<string, SubnetRow>(
-    all('SELECT id, vpc_id, cidr_base, prefix_length FROM subnets').map((r) => [
-      r.id as string,
-      { id: r.id as string, vpcId: r.vpc_id as string, cidr: cidrOf(r) }
-    ])
+    state.subnets.map((r) => [r.id as string, { id: r.id as string, vpcId: r.vpc_id as string, cidr: cidrOf(r) }])
   );
   const byVpc = new Map<string, SubnetRow[]>();
   for (const subnet of subnets.values()) {
@@ -176,20 +310,18 @@ export function checkDatabase(db: Database.Database): Omit<CheckReport, 'partiti
     siblings.push(subnet);
     byVpc.set(subnet.vpcId, siblings);
   }
-  if (tables.has('subnet_cidr_reservations')) {
-    for (const r of all('SELECT id, subnet_id, cidr_base, prefix_length FROM subnet_cidr_reservations')) {
-      const subnet = subnets.get(r.subnet_id as string);
-      if (subnet && !cidrContainsCidr(subnet.cidr, cidrOf(r))) {
-        report(
-          'reservation',
-          `${String(r.id)} (${formatCidr(cidrOf(r))}) lies outside ${subnet.id} (${formatCidr(subnet.cidr)})`
-        );
-      }
+  for (const r of state.reservations) {
+    const subnet = subnets.get(r.subnet_id as string);
+    if (subnet && !cidrContainsCidr(subnet.cidr, cidrOf(r))) {
+      report(
+        'reservation',
+        `${String(r.id)} (${formatCidr(cidrOf(r))}) lies outside ${subnet.id} (${formatCidr(subnet.cidr)})`
+      );
     }
   }
 
   // Interfaces: in an existing subnet of the VPC they name.
-  const interfaces = new Map<string, Row>(all('SELECT * FROM network_interfaces').map((r) => [r.id as string, r]));
+  const interfaces = new Map<string, Row>(state.interfaces.map((r) => [r.id as string, r]));
   for (const eni of interfaces.values()) {
     const subnet = subnets.get(eni.subnet_id as string);
     if (!subnet) report('interface', `${String(eni.id)} is in ${String(eni.subnet_id)}, which does not exist`);
@@ -198,9 +330,7 @@ export function checkDatabase(db: Database.Database): Omit<CheckReport, 'partiti
   }
 
   // Address rows: each inside its subnet, not one of the five reserved, in the subnet of the interface holding it.
-  const rows = all(
-    'SELECT subnet_id, address, network_interface_id, kind, prefix_base FROM private_ip_addresses ORDER BY seq'
-  );
+  const rows = state.addresses;
   const rowsBySubnet = new Map<string, number[]>();
   const primaries = new Map<string, number>();
   const prefixes = new Map<string, { eni: string; subnetId: string; base: number; addresses: number[] }>();
@@ -290,9 +420,7 @@ export function checkDatabase(db: Database.Database): Omit<CheckReport, 'partiti
 
   // Attachments: to an existing instance, one interface per (network card, device index), the primary interface
   // of every live instance at card 0 / device 0, nothing attached to a terminated instance.
-  const instances = tables.has('instances')
-    ? new Map(all('SELECT id, state FROM instances').map((r) => [r.id as string, r.state as string]))
-    : new Map<string, string>();
+  const instances = new Map(state.instances.map((r) => [r.id as string, r.state as string]));
   const slots = new Map<string, string>();
   const hasPrimaryInterface = new Set<string>();
   for (const eni of interfaces.values()) {
@@ -320,25 +448,21 @@ export function checkDatabase(db: Database.Database): Omit<CheckReport, 'partiti
   }
 
   // Elastic IPs: an association is whole, and points at an address the interface holds.
-  if (tables.has('elastic_ips')) {
-    for (const r of all(
-      'SELECT allocation_id, association_id, network_interface_id, private_ip_address FROM elastic_ips'
-    )) {
-      const columns = [r.association_id, r.network_interface_id, r.private_ip_address];
-      if (columns.every((c) => c === null)) continue;
-      const name = String(r.allocation_id);
-      if (columns.some((c) => c === null)) {
-        report('elastic-ip', `${name} has a partial association record`);
-        continue;
-      }
-      const eniId = r.network_interface_id as string;
-      if (!interfaces.has(eniId)) report('elastic-ip', `${name} is associated with ${eniId}, which does not exist`);
-      else if (!held.get(eniId)?.has(r.private_ip_address as number)) {
-        report(
-          'elastic-ip',
-          `${name} is associated with ${formatIpv4(r.private_ip_address as number)}, which ${eniId} does not hold`
-        );
-      }
+  for (const r of state.elasticIps) {
+    const columns = [r.association_id, r.network_interface_id, r.private_ip_address];
+    if (columns.every((c) => c === null)) continue;
+    const name = String(r.allocation_id);
+    if (columns.some((c) => c === null)) {
+      report('elastic-ip', `${name} has a partial association record`);
+      continue;
+    }
+    const eniId = r.network_interface_id as string;
+    if (!interfaces.has(eniId)) report('elastic-ip', `${name} is associated with ${eniId}, which does not exist`);
+    else if (!held.get(eniId)?.has(r.private_ip_address as number)) {
+      report(
+        'elastic-ip',
+        `${name} is associated with ${formatIpv4(r.private_ip_address as number)}, which ${eniId} does not hold`
+      );
     }
   }
 

@@ -70,6 +70,30 @@ const MAX_ATTEMPTS = 10;
 /** Node-local caches are bounded: past this many entries they start afresh (they are only shortcuts). */
 const CACHE_LIMIT = 100_000;
 
+/** bigint (addresses, counts, versions) read as a number: every value ec2lite stores fits in 2^53. */
+export function numericTypes(): pg.TypeOverrides {
+  const types = new pg.TypeOverrides();
+  types.setTypeParser(pg.types.builtins.INT8, (text: string) => {
+    const value = Number(text);
+    if (!Number.isSafeInteger(value)) throw new Error(`bigint ${text} does not fit a JavaScript number`);
+    return value;
+  });
+  return types;
+}
+
+/**
+ * The schema of another account's and region's state (store/partitions.ts), beside the home schema:
+ * `<home>_<account>_<region>`, or `ec2lite_<account>_<region>` beside `public`.
+ */
+export function partitionSchema(homeSchema: string, accountId: string, region: string): string {
+  const base = homeSchema !== 'public' ? homeSchema : 'ec2lite';
+  // Account and region names are checked by Partitions: digits, lower-case letters and '-'.
+  const schema = `${base}_${accountId}_${region.replaceAll('-', '_')}`;
+  // PostgreSQL cuts longer names to 63 bytes, which could make two partitions one.
+  if (Buffer.byteLength(schema) > 63) throw new Error(`schema name too long for PostgreSQL: ${schema}`);
+  return schema;
+}
+
 /** The advisory lock that migrations run under, whatever the schema (one namespace for the whole database). */
 const MIGRATION_LOCK = 'ec2lite:migrations';
 
@@ -114,13 +138,7 @@ export class PostgresStore implements Store {
   readonly retries = new Map<string, number>();
 
   private constructor(options: PostgresStoreOptions) {
-    const types = new pg.TypeOverrides();
-    // bigint (addresses, counts, versions) as a number: every value ec2lite stores fits in 2^53.
-    types.setTypeParser(pg.types.builtins.INT8, (text: string) => {
-      const value = Number(text);
-      if (!Number.isSafeInteger(value)) throw new Error(`bigint ${text} does not fit a JavaScript number`);
-      return value;
-    });
+    const types = numericTypes();
     this.namespace = options.schema ?? '';
     this.pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10, types });
     // Session settings, sent before anything else on every new connection (options given in the URL stay as they are).

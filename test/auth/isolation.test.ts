@@ -317,7 +317,7 @@ describe('accounts and regions on a data folder', () => {
     }
     assert.ok(existsSync(join(dataDir, 'ec2lite.sqlite')));
     assert.ok(existsSync(join(dataDir, 'accounts', BOB, 'eu-west-1.sqlite')));
-    const report = checkDataFolder(dataDir);
+    const report = await checkDataFolder(dataDir);
     assert.deepEqual(report.violations, []);
     assert.equal(report.partitions, 2);
     assert.equal(report.counts.instances, 1);

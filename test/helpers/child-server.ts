@@ -109,11 +109,14 @@ export async function startChildServer(args: readonly string[]): Promise<ChildSe
   };
 }
 
-/** Runs `ec2lite check --data DIR`. */
-export async function runCheck(dataDir: string): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs `ec2lite check --data DIR`, or `ec2lite check …args` when given a list. */
+export async function runCheck(
+  dataDirOrArgs: string | readonly string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   await ensureBuilt();
+  const args = typeof dataDirOrArgs === 'string' ? ['--data', dataDirOrArgs] : dataDirOrArgs;
   return new Promise((resolve) => {
-    execFile(process.execPath, [bin, 'check', '--data', dataDir], { cwd: root }, (error, stdout, stderr) => {
+    execFile(process.execPath, [bin, 'check', ...args], { cwd: root }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });
