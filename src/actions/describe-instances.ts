@@ -1,6 +1,12 @@
 import { type Filter, compileFilters } from '../domain/filters.js';
 import { formatIpv4 } from '../domain/ipv4.js';
-import { type ElasticIp, INSTANCE_STATE_CODES, type Instance, type NetworkInterface } from '../domain/model.js';
+import {
+  type ElasticIp,
+  INSTANCE_STATE_CODES,
+  type Instance,
+  type InstanceBlockDevice,
+  type NetworkInterface
+} from '../domain/model.js';
 import { paginate } from '../domain/paging.js';
 import { errors } from '../protocol/error-codes.js';
 import { dryRun, filters, list, maxResults, member, nextToken, string, structure } from '../protocol/input-spec.js';
@@ -64,6 +70,9 @@ const primaryAddresses = (i: InstanceWithInterfaces): number[] => {
   return primary ? [primary.address] : [];
 };
 const primaryAddress = (i: InstanceWithInterfaces) => primaryAddresses(i).map(formatIpv4);
+/** A value of each EBS volume the instance shows (none once terminated, as its blockDeviceMapping). */
+const volumes = (read: (d: InstanceBlockDevice) => string) => (i: InstanceWithInterfaces) =>
+  i.state === 'terminated' ? [] : (i.blockDevices ?? []).map(read);
 
 /** DescribeInstances filters (EC2 model doc string, spec §2.12). */
 const instanceFilters = (region: string) => ({
@@ -97,7 +106,14 @@ const instanceFilters = (region: string) => ({
   'network-interface.group-id': each((e) => e.groups.map((g) => g.groupId)),
   'instance.group-id': (i: InstanceWithInterfaces) => i.groups.map((g) => g.groupId),
   'metadata-options.http-tokens': (i: InstanceWithInterfaces) => [i.metadataOptions.httpTokens],
-  'metadata-options.http-endpoint': (i: InstanceWithInterfaces) => [i.metadataOptions.httpEndpoint]
+  'metadata-options.http-endpoint': (i: InstanceWithInterfaces) => [i.metadataOptions.httpEndpoint],
+  'root-device-name': (i: InstanceWithInterfaces) => [i.rootDeviceName ?? '/dev/xvda'],
+  'root-device-type': () => ['ebs'],
+  'block-device-mapping.device-name': volumes((d) => d.deviceName),
+  'block-device-mapping.volume-id': volumes((d) => d.volumeId),
+  'block-device-mapping.status': volumes(() => 'attached'),
+  'block-device-mapping.delete-on-termination': volumes((d) => String(d.deleteOnTermination)),
+  'block-device-mapping.attach-time': volumes((d) => d.attachTime.toISOString())
 });
 
 /** Reservations in launch order, each with the matching instances of one RunInstances call. */

@@ -1,4 +1,12 @@
 import { slotsUsed } from '../domain/assignment.js';
+import {
+  type BlockDeviceMappingSpec,
+  VOLUME_TYPES,
+  checkBlockDeviceMappings,
+  launchBlockDevices,
+  rootDeviceNameFor
+} from '../domain/block-devices.js';
+import { type CpuOptionsRequest, decideCpuOptions } from '../domain/cpu-options.js';
 import { isWellFormedId, newId } from '../domain/ids.js';
 import { type InstanceTypeInfo, instanceType, supportsPrefixDelegation } from '../domain/instance-types.js';
 import { parseIpv4 } from '../domain/ipv4.js';
@@ -61,6 +69,9 @@ interface RunInstancesInput {
   TagSpecifications?: TagSpecification[];
   ClientToken?: string;
   MetadataOptions?: { HttpTokens?: string; HttpEndpoint?: string; HttpPutResponseHopLimit?: number };
+  BlockDeviceMappings?: BlockDeviceMappingSpec[];
+  CpuOptions?: CpuOptionsRequest;
+  LaunchTemplate?: { LaunchTemplateId?: string; LaunchTemplateName?: string; Version?: string };
   DryRun?: boolean;
 }
 
@@ -121,6 +132,50 @@ const input = structure({
     )
   ),
   TagSpecifications: tagSpecifications,
+  // locationName BlockDeviceMapping → BlockDeviceMapping.N, members as the EC2 model's BlockDeviceMapping and
+  // EbsBlockDevice name them (BlockDeviceMapping.1.DeviceName, BlockDeviceMapping.1.Ebs.VolumeSize, …).
+  BlockDeviceMappings: member(
+    'BlockDeviceMapping',
+    list(
+      structure({
+        DeviceName: member('DeviceName', string()),
+        VirtualName: member('VirtualName', string()),
+        NoDevice: member('NoDevice', string()),
+        Ebs: member(
+          'Ebs',
+          structure({
+            DeleteOnTermination: member('DeleteOnTermination', boolean()),
+            Iops: member('Iops', integer()),
+            SnapshotId: member('SnapshotId', string()),
+            VolumeSize: member('VolumeSize', integer()),
+            VolumeType: member('VolumeType', string({ enum: VOLUME_TYPES })),
+            KmsKeyId: member('KmsKeyId', string()),
+            Throughput: member('Throughput', integer()),
+            Encrypted: member('Encrypted', boolean()),
+            VolumeInitializationRate: member('VolumeInitializationRate', integer())
+          })
+        )
+      })
+    )
+  ),
+  CpuOptions: member(
+    'CpuOptions',
+    structure({
+      CoreCount: member('CoreCount', integer()),
+      ThreadsPerCore: member('ThreadsPerCore', integer()),
+      AmdSevSnp: member('AmdSevSnp', string({ enum: ['enabled', 'disabled'] })),
+      NestedVirtualization: member('NestedVirtualization', string({ enum: ['enabled', 'disabled'] }))
+    })
+  ),
+  // ec2lite keeps no launch templates: a reference answers as one to a template that does not exist.
+  LaunchTemplate: member(
+    'LaunchTemplate',
+    structure({
+      LaunchTemplateId: member('LaunchTemplateId', string()),
+      LaunchTemplateName: member('LaunchTemplateName', string()),
+      Version: member('Version', string())
+    })
+  ),
   ClientToken: member('ClientToken', string({ maxLength: 64 })),
   MetadataOptions: member(
     'MetadataOptions',
@@ -151,6 +206,27 @@ const input = structure({
   CreditSpecification: member('CreditSpecification', structure({ CpuCredits: member('CpuCredits', string()) })),
   DryRun: dryRun
 });
+
+/** Launch template names: 3 to 128 of letters, digits and ( ) . - / _ (CreateLaunchTemplate LaunchTemplateName). */
+const LAUNCH_TEMPLATE_NAME = /^[a-zA-Z0-9().\-/_]{3,128}$/;
+
+/**
+ * LaunchTemplate: ec2lite keeps no launch templates, so a well-formed reference names one that does not exist and
+ * answers as EC2 answers for a missing template; the Version is never reached.
+ */
+function checkLaunchTemplate(spec: NonNullable<RunInstancesInput['LaunchTemplate']>): void {
+  const { LaunchTemplateId: id, LaunchTemplateName: name } = spec;
+  if (id !== undefined && name !== undefined) throw errors.launchTemplateIdAndName();
+  if (id !== undefined) {
+    if (!isWellFormedId(id, 'lt')) throw errors.launchTemplateIdMalformed(id);
+    throw errors.launchTemplateIdNotFound(id);
+  }
+  if (name !== undefined) {
+    if (!LAUNCH_TEMPLATE_NAME.test(name)) throw errors.launchTemplateNameMalformed();
+    throw errors.launchTemplateNameNotFound(name);
+  }
+  throw errors.launchTemplateIdOrNameMissing();
+}
 
 /** TagSpecification resource types RunInstances takes; volumes are accepted and have nothing to land on here. */
 const TAGGABLE = new Set(['instance', 'network-interface', 'volume']);
@@ -402,6 +478,8 @@ export const runInstances = defineAction<RunInstancesInput>({
   input,
   output: reservationShape,
   check(request) {
+    // The template comes first: it may hold the ImageId and everything else.
+    if (request.LaunchTemplate !== undefined) checkLaunchTemplate(request.LaunchTemplate);
     if (request.ImageId === undefined) throw errors.missingParameter('ImageId');
     if (!isWellFormedId(request.ImageId, 'ami')) throw errors.imageIdMalformed(request.ImageId);
     if (request.MaxCount < 1) throw errors.maxCountNotPositive();
@@ -444,6 +522,7 @@ export const runInstances = defineAction<RunInstancesInput>({
         );
       }
     }
+    if (request.BlockDeviceMappings?.length) checkBlockDeviceMappings(request.BlockDeviceMappings);
   },
   async run(tx, request, context) {
     if (request.ClientToken !== undefined) {
@@ -459,6 +538,8 @@ export const runInstances = defineAction<RunInstancesInput>({
     const type = instanceType(typeName);
     // [OBS] getmoto/moto #1695 quoting EC2.
     if (!type) throw errors.invalidInstanceTypeValue(typeName);
+    const cpuOptions = decideCpuOptions(type, request.CpuOptions);
+    const rootDeviceName = rootDeviceNameFor(request.BlockDeviceMappings);
     const plan = await planInterfaces(tx, context, request, type);
     const reservationId = newId('r');
     const metadataOptions: MetadataOptions = {
@@ -503,7 +584,10 @@ export const runInstances = defineAction<RunInstancesInput>({
         ...(request.ClientToken !== undefined ? { clientToken: request.ClientToken } : {}),
         groups: primary.groups,
         metadataOptions,
-        tags: instanceTags
+        tags: instanceTags,
+        rootDeviceName,
+        blockDevices: launchBlockDevices(request.BlockDeviceMappings, rootDeviceName, context.now),
+        ...(cpuOptions ? { cpuOptions } : {})
       };
       await tx.insertInstance(instance);
       launched.push({ instance, interfaces });

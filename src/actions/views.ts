@@ -1,9 +1,13 @@
+import { defaultCpuOptions, isGraviton } from '../domain/cpu-options.js';
+import { instanceType } from '../domain/instance-types.js';
 import { formatCidr, formatIpv4 } from '../domain/ipv4.js';
 import {
   type Attachment,
+  type CpuOptions,
   type ElasticIp,
   INSTANCE_STATE_CODES,
   type Instance,
+  type InstanceBlockDevice,
   type InstanceStateName,
   type MetadataOptions,
   type NetworkInterface,
@@ -214,8 +218,11 @@ export function instanceView(
     StateTransitionReason: instance.stateTransitionReason,
     SubnetId: terminated ? undefined : instance.subnetId,
     VpcId: terminated ? undefined : instance.vpcId,
-    // Graviton: a "g" after the generation (m6g, c7gn, r6gd), and the first one, a1.
-    Architecture: /^([a-z0-9-]*g[a-z]*|a1)\./.test(instance.instanceType) ? 'arm64' : 'x86_64',
+    Architecture: isGraviton(instance.instanceType) ? 'arm64' : 'x86_64',
+    // RunInstances answers before the volumes attach ("BlockDeviceMappings": [] beside "State": pending in the CLI's
+    // output); a terminated instance has none left.
+    BlockDeviceMappings:
+      shownState === 'pending' || terminated ? [] : (instance.blockDevices ?? []).map(blockDeviceView),
     ClientToken: instance.clientToken ?? '',
     // The Instance model's hypervisor enum is ovm|xen: EC2 reports "xen" for Nitro instances too.
     Hypervisor: 'xen',
@@ -249,14 +256,42 @@ export function instanceView(
             Ipv4Prefixes: eni.ipv4Prefixes.map((base) => ({ Ipv4Prefix: `${formatIpv4(base)}/28` }))
           };
         }),
+    // Instances stored before ec2lite kept it were all launched from the same kind of AMI: an EBS root at /dev/xvda.
+    RootDeviceName: instance.rootDeviceName ?? '/dev/xvda',
     RootDeviceType: 'ebs',
     SecurityGroups: instance.groups.map((g) => ({ GroupName: g.groupName, GroupId: g.groupId })),
     SourceDestCheck: primaryEni?.sourceDestCheck ?? true,
     Tags: tagSetOf(instance.tags),
     VirtualizationType: 'hvm',
+    CpuOptions: cpuOptionsView(instance.cpuOptions ?? defaultCpuOptions(instanceType(instance.instanceType))),
     // RunInstances answers the options still pending, as it does the instance [INF].
     MetadataOptions: metadataOptionsView(instance.metadataOptions, shownState === 'pending' ? 'pending' : 'applied')
   };
+}
+
+/** An EBS volume under an instance (InstanceBlockDeviceMapping): attached since the launch. */
+function blockDeviceView(device: InstanceBlockDevice): object {
+  return {
+    DeviceName: device.deviceName,
+    Ebs: {
+      AttachTime: device.attachTime,
+      DeleteOnTermination: device.deleteOnTermination,
+      Status: 'attached',
+      VolumeId: device.volumeId
+    }
+  };
+}
+
+/** CpuOptions of an instance; left out where the type's vCPUs are unknown (bare metal, HPC). */
+function cpuOptionsView(options: CpuOptions | undefined): object | undefined {
+  return (
+    options && {
+      CoreCount: options.coreCount,
+      ThreadsPerCore: options.threadsPerCore,
+      AmdSevSnp: options.amdSevSnp,
+      NestedVirtualization: options.nestedVirtualization
+    }
+  );
 }
 
 /** An instance's metadata options in the SDK's InstanceMetadataOptionsResponse shape. */

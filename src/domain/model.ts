@@ -99,6 +99,32 @@ export interface MetadataOptions {
   readonly httpPutResponseHopLimit: number;
 }
 
+export type EbsVolumeType = 'standard' | 'io1' | 'io2' | 'gp2' | 'sc1' | 'st1' | 'gp3';
+
+/** An EBS volume attached to an instance since its launch: the AMI's root volume or one of BlockDeviceMapping.N. */
+export interface InstanceBlockDevice {
+  readonly deviceName: string;
+  readonly volumeId: string;
+  readonly attachTime: Date;
+  readonly deleteOnTermination: boolean;
+  /** The volume's parameters as the launch gave them; the root volume's others are the AMI's, which ec2lite does not know. */
+  readonly volumeType?: EbsVolumeType;
+  readonly volumeSize?: number;
+  readonly iops?: number;
+  readonly throughput?: number;
+  readonly encrypted?: boolean;
+  readonly kmsKeyId?: string;
+  readonly snapshotId?: string;
+}
+
+/** An instance's CPU options (CpuOptions of the EC2 model). */
+export interface CpuOptions {
+  readonly coreCount: number;
+  readonly threadsPerCore: number;
+  readonly amdSevSnp?: 'enabled' | 'disabled';
+  readonly nestedVirtualization?: 'enabled' | 'disabled';
+}
+
 export interface Instance {
   readonly id: string;
   readonly reservationId: string;
@@ -117,6 +143,13 @@ export interface Instance {
   readonly groups: readonly SecurityGroupRef[];
   readonly metadataOptions: MetadataOptions;
   readonly tags: readonly Tag[];
+  /**
+   * What the launch set up besides interfaces: the root device name, the EBS volumes (root first) and the CPU
+   * options. Absent on instances stored before ec2lite kept them: views fall back to the type's defaults.
+   */
+  readonly rootDeviceName?: string;
+  readonly blockDevices?: readonly InstanceBlockDevice[];
+  readonly cpuOptions?: CpuOptions;
 }
 
 /** An Elastic IP address (Domain vpc); associated with one private address of one interface at most. */

@@ -415,6 +415,153 @@ export const errors = {
   instanceCannotBeStopped: (id: string) =>
     new Ec2Error('IncorrectInstanceState', `This instance '${id}' is not in a state from which it can be stopped.`),
 
+  // --- block device mappings (RunInstances BlockDeviceMapping.N) --------------------------------------------------
+  /** [OBS] hashicorp/packer #6138: "InvalidBlockDeviceMapping: Missing device name" (RunInstances). */
+  missingDeviceName: () => new Ec2Error('InvalidBlockDeviceMapping', 'Missing device name'),
+  /** [OBS] aws/aws-cli #1071 ("Invalid device name /dev/sde1", RunInstances), ContinuumIO/anaconda-ec2 #7. */
+  invalidDeviceName: (name: string) => new Ec2Error('InvalidBlockDeviceMapping', `Invalid device name ${name}`),
+  /** [OBS] hashicorp/terraform #7233: "The device 'xvdb' is used in more than one block-device mapping" (RunInstances). */
+  deviceUsedTwice: (key: string) =>
+    new Ec2Error('InvalidBlockDeviceMapping', `The device '${key}' is used in more than one block-device mapping`),
+  /** [INF] NoDevice on the AMI's root device: an instance cannot launch without its root volume. */
+  rootDeviceSuppressed: (name: string) =>
+    new Ec2Error(
+      'InvalidBlockDeviceMapping',
+      `The root device ${name} cannot be removed from the block device mapping.`
+    ),
+  /** [OBS] nortontruter/infracoders-workshop PR #3: "Either snapshot ID or volume size must be provided for: /dev/sda1". */
+  volumeSizeOrSnapshot: (deviceName: string) =>
+    new Ec2Error('InvalidBlockDeviceMapping', `Either snapshot ID or volume size must be provided for: ${deviceName}`),
+  /** [OBS] terraform-provider-aws PR #4321: "The snapshot ID '' is not valid. The expected format is snap-xxxxxxxx or snap-xxxxxxxxxxxxxxxxx." */
+  snapshotIdMalformed: (value: string) =>
+    new Ec2Error(
+      'InvalidSnapshotID.Malformed',
+      `The snapshot ID '${value}' is not valid. The expected format is snap-xxxxxxxx or snap-xxxxxxxxxxxxxxxxx.`
+    ),
+  /** [INF] in the family of [OBS] "Volume of size 32GB is smaller than snapshot 'snap-…', expect size >= 64GB"
+   * (InvalidBlockDeviceMapping from RunInstances, AviatrixSystems/terraform-modules PR #105); ranges [DOC]. */
+  volumeTooSmall: (size: number, type: string, min: number) =>
+    new Ec2Error(
+      'InvalidBlockDeviceMapping',
+      `Volume of size ${size}GB is smaller than the minimum for volume type ${type}, expect size >= ${min}GB`
+    ),
+  /** [INF] as volumeTooSmall. */
+  volumeTooLarge: (size: number, type: string, max: number) =>
+    new Ec2Error(
+      'InvalidBlockDeviceMapping',
+      `Volume of size ${size}GB is larger than the maximum for volume type ${type}, expect size <= ${max}GB`
+    ),
+  /** [OBS] test-kitchen/kitchen-ec2 #157 (io1, RunInstances), velero-plugin-for-aws PR #119 (io2). */
+  iopsRequired: (type: string) =>
+    new Ec2Error('InvalidParameterCombination', `The parameter iops must be specified for ${type} volumes.`),
+  /** [OBS] libopenstorage/openstorage #121 (gp2), hashicorp/packer PR #2201 (standard). */
+  iopsNotSupported: (type: string) =>
+    new Ec2Error('InvalidParameterCombination', `The parameter iops is not supported for ${type} volumes.`),
+  /** [INF] in the form of [OBS] iopsRatioTooHigh; ranges [DOC] (EbsBlockDevice Iops doc string). */
+  iopsTooLow: (iops: number, min: number) =>
+    new Ec2Error('InvalidParameterValue', `Volume iops of ${iops} is too low; minimum is ${min}.`),
+  /** [INF] as iopsTooLow. */
+  iopsTooHigh: (iops: number, max: number) =>
+    new Ec2Error('InvalidParameterValue', `Volume iops of ${iops} is too high; maximum is ${max}.`),
+  /** [OBS] rocicorp/mono PR #4410: "Iops to volume size ratio of 750.000000 is too high; maximum is 500". */
+  iopsRatioTooHigh: (ratio: number, max: number) =>
+    new Ec2Error(
+      'InvalidParameterValue',
+      `Iops to volume size ratio of ${ratio.toFixed(6)} is too high; maximum is ${max}`
+    ),
+  /** [OBS] runs-on/runs-on #426: "InvalidParameterCombination: throughput can only be specified for volumeType gp3." */
+  throughputNotSupported: () =>
+    new Ec2Error('InvalidParameterCombination', 'throughput can only be specified for volumeType gp3.'),
+  /** [INF] in the form of the iops texts; range [DOC] (EbsBlockDevice Throughput doc string). */
+  throughputTooLow: (throughput: number, min: number) =>
+    new Ec2Error('InvalidParameterValue', `Volume throughput of ${throughput} is too low; minimum is ${min}.`),
+  /** [INF] as throughputTooLow. */
+  throughputTooHigh: (throughput: number, max: number) =>
+    new Ec2Error('InvalidParameterValue', `Volume throughput of ${throughput} is too high; maximum is ${max}.`),
+  /** Text [OBS] runs-on/runs-on #260: "Throughput (MiBps) to iops ratio of 0.333333 is too high; maximum is 0.250000
+   * MiBps per iops"; code [INF]. */
+  throughputRatioTooHigh: (ratio: number, max: number) =>
+    new Ec2Error(
+      'InvalidParameterValue',
+      `Throughput (MiBps) to iops ratio of ${ratio.toFixed(6)} is too high; maximum is ${max.toFixed(6)} MiBps per iops`
+    ),
+  /** [OBS] keithvassallomt/parsec-aws-automation #12 (RunInstances), kubernetes PR #31334. */
+  kmsKeyWithoutEncryption: () =>
+    new Ec2Error('InvalidParameterDependency', 'The parameter KmsKeyId requires the parameter Encrypted to be set.'),
+  /** [INF] text for the rule of the VolumeInitializationRate doc string ("supported only for volumes created from snapshots"). */
+  initializationRateWithoutSnapshot: () =>
+    new Ec2Error(
+      'InvalidParameterCombination',
+      'The parameter VolumeInitializationRate can only be specified for volumes created from snapshots.'
+    ),
+  /** [INF] text; range [DOC] "Valid range: 100 - 300 MiB/s". */
+  initializationRateOutOfRange: (rate: number, min: number, max: number) =>
+    new Ec2Error(
+      'InvalidParameterValue',
+      `Value (${rate}) for parameter VolumeInitializationRate is invalid. It must be between ${min} and ${max}.`
+    ),
+
+  // --- CPU options (RunInstances CpuOptions) ----------------------------------------------------------------------
+  /** [OBS] terraform-provider-aws #46821 (ModifyInstanceCpuOptions); the same rule at launch [DOC] "Rules for specifying CPU options". */
+  cpuOptionsIncomplete: () =>
+    new Ec2Error('MissingParameter', 'When specifying CpuOptions you must specify both CoreCount and ThreadsPerCore.'),
+  /** Rule [DOC] ("You can't specify CPU options for bare metal instances"; T2: awsdocs/amazon-ec2-user-guide PR #228); code and text [INF]. */
+  cpuOptionsUnsupported: (instanceType: string) =>
+    new Ec2Error('InvalidParameterCombination', `CPU options are not supported for instance type ${instanceType}.`),
+  /** Rule [DOC] (a valid core count of the type); text [INF] in EC2's "Value (x) for parameter y is invalid." family. */
+  invalidCoreCount: (cores: number, instanceType: string, max: number) =>
+    new Ec2Error(
+      'InvalidParameterValue',
+      `Value (${cores}) for parameter coreCount is invalid. Valid core counts for ${instanceType} are 1 to ${max}.`
+    ),
+  /** [INF] as invalidCoreCount. */
+  invalidThreadsPerCore: (threads: number, instanceType: string, valid: readonly number[]) =>
+    new Ec2Error(
+      'InvalidParameterValue',
+      `Value (${threads}) for parameter threadsPerCore is invalid. Valid threads per core for ${instanceType} are: ${valid.join(', ')}.`
+    ),
+  /** Rule [DOC] (CpuOptionsRequest AmdSevSnp doc string: M6a, R6a and C6a only); code and text [INF]. */
+  amdSevSnpUnsupported: (instanceType: string) =>
+    new Ec2Error('InvalidParameterCombination', `AMD SEV-SNP is not supported for instance type ${instanceType}.`),
+  /** Rule [DOC] (CpuOptionsRequest NestedVirtualization doc string: C8i, M8i, R8i and their flex variants); text [INF]. */
+  nestedVirtualizationUnsupported: (instanceType: string) =>
+    new Ec2Error(
+      'InvalidParameterCombination',
+      `Nested virtualization is not supported for instance type ${instanceType}.`
+    ),
+
+  // --- launch templates (RunInstances LaunchTemplate; ec2lite keeps none) -------------------------------------------
+  /** [OBS] aws/karpenter-provider-aws PR #5665: "The specified launch template, with template ID lt-019c5be5798f24ca7, does not exist." */
+  launchTemplateIdNotFound: (id: string) =>
+    new Ec2Error(
+      'InvalidLaunchTemplateId.NotFound',
+      `The specified launch template, with template ID ${id}, does not exist.`
+    ),
+  /** [OBS] getmoto/moto PR #5477 quoting the AWS CLI: "The specified launch template, with template name timski, does not exist." */
+  launchTemplateNameNotFound: (name: string) =>
+    new Ec2Error(
+      'InvalidLaunchTemplateName.NotFoundException',
+      `The specified launch template, with template name ${name}, does not exist.`
+    ),
+  /** Code [DOC] (errors overview); text [INF] in the launch template family. */
+  launchTemplateIdMalformed: (id: string) =>
+    new Ec2Error('InvalidLaunchTemplateId.Malformed', `The specified ID for the launch template, ${id}, is malformed.`),
+  /** [OBS] github-aws-runners/terraform-aws-github-runner #932 (a launch by template name). */
+  launchTemplateNameMalformed: () =>
+    new Ec2Error(
+      'InvalidLaunchTemplateName.Malformed',
+      'A launch template name must be between 3 and 128 characters, and may contain letters, numbers, and the following characters: - ( ) . / _.'
+    ),
+  /** Rule [DOC] (LaunchTemplateSpecification: "either the launch template ID or the launch template name, but not both"); text [INF]. */
+  launchTemplateIdAndName: () =>
+    new Ec2Error(
+      'InvalidParameterCombination',
+      'You must specify either the launch template ID or the launch template name, but not both.'
+    ),
+  /** [INF] in EC2's MissingParameter form. */
+  launchTemplateIdOrNameMissing: () =>
+    new Ec2Error('MissingParameter', 'The request must contain the parameter launchTemplateName or launchTemplateId'),
+
   // --- instance metadata options ------------------------------------------------------------------------------
   /** [OBS] RunInstances "A value of '' is not valid for HttpEndpoint. Specify either 'enabled' or 'disabled' and try
    * again." (terraform-provider-aws #25547); the same form for the other two-valued metadata options [INF]. */

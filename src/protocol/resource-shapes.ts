@@ -164,6 +164,29 @@ export const instanceMetadataOptionsShape = out.structure(
   out.member('InstanceMetadataTags', 'instanceMetadataTags')
 );
 
+/** InstanceBlockDeviceMapping: an EBS volume under its instance (EbsInstanceBlockDevice). */
+export const instanceBlockDeviceMappingShape = out.structure(
+  out.member('DeviceName', 'deviceName'),
+  out.member(
+    'Ebs',
+    'ebs',
+    out.structure(
+      out.member('AttachTime', 'attachTime', 'timestamp'),
+      out.member('DeleteOnTermination', 'deleteOnTermination', 'boolean'),
+      out.member('Status', 'status'),
+      out.member('VolumeId', 'volumeId')
+    )
+  )
+);
+
+/** CpuOptions of an instance. */
+export const cpuOptionsShape = out.structure(
+  out.member('CoreCount', 'coreCount', 'integer'),
+  out.member('ThreadsPerCore', 'threadsPerCore', 'integer'),
+  out.member('AmdSevSnp', 'amdSevSnp'),
+  out.member('NestedVirtualization', 'nestedVirtualization')
+);
+
 /** Instance, with EC2's XML quirks: instanceState, ipAddress, dnsName, reason (spec §2.11). */
 export const instanceShape = out.structure(
   out.member('AmiLaunchIndex', 'amiLaunchIndex', 'integer'),
@@ -189,14 +212,17 @@ export const instanceShape = out.structure(
   out.member('SubnetId', 'subnetId'),
   out.member('VpcId', 'vpcId'),
   out.member('Architecture', 'architecture'),
+  out.member('BlockDeviceMappings', 'blockDeviceMapping', out.list(instanceBlockDeviceMappingShape)),
   out.member('ClientToken', 'clientToken'),
   out.member('Hypervisor', 'hypervisor'),
   out.member('NetworkInterfaces', 'networkInterfaceSet', out.list(instanceNetworkInterfaceShape)),
+  out.member('RootDeviceName', 'rootDeviceName'),
   out.member('RootDeviceType', 'rootDeviceType'),
   out.member('SecurityGroups', 'groupSet', out.list(groupIdentifierShape)),
   out.member('SourceDestCheck', 'sourceDestCheck', 'boolean'),
   out.member('Tags', 'tagSet', tagList),
   out.member('VirtualizationType', 'virtualizationType'),
+  out.member('CpuOptions', 'cpuOptions', cpuOptionsShape),
   out.member('MetadataOptions', 'metadataOptions', instanceMetadataOptionsShape)
 );
 

@@ -14,6 +14,7 @@ import type {
   Tag,
   Vpc
 } from '../domain/model.js';
+import { launchFields, launchJson } from './instance-launch.js';
 import { postgresMigrations } from './migrations/postgres-migrations.js';
 import type {
   AddressHolder,
@@ -918,8 +919,8 @@ class PgTx implements StoreTx {
     await this.q(
       `INSERT INTO instances (id, reservation_id, image_id, instance_type, subnet_id, vpc_id, availability_zone, owner_id,
          state, state_transition_reason, launch_time, ami_launch_index, client_token, groups_json, http_tokens,
-         http_endpoint, http_put_response_hop_limit)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+         http_endpoint, http_put_response_hop_limit, launch_json)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
       [
         instance.id,
         instance.reservationId,
@@ -937,7 +938,8 @@ class PgTx implements StoreTx {
         JSON.stringify(instance.groups),
         instance.metadataOptions.httpTokens,
         instance.metadataOptions.httpEndpoint,
-        instance.metadataOptions.httpPutResponseHopLimit
+        instance.metadataOptions.httpPutResponseHopLimit,
+        launchJson(instance)
       ]
     );
     await this.replaceTags(instance.id, 'instance', instance.tags);
@@ -1338,7 +1340,8 @@ function instanceFrom(r: Row): Instance {
       httpEndpoint: r.http_endpoint as Instance['metadataOptions']['httpEndpoint'],
       httpPutResponseHopLimit: r.http_put_response_hop_limit as number
     },
-    tags: r.tags as Tag[]
+    tags: r.tags as Tag[],
+    ...launchFields(r.launch_json)
   };
 }
 

@@ -13,6 +13,7 @@ import type {
   Tag,
   Vpc
 } from '../domain/model.js';
+import { launchFields, launchJson } from './instance-launch.js';
 import { sqliteMigrations } from './migrations/sqlite-migrations.js';
 import type { AddressHolder, ClientTokenRecord, ResourceTag, Store, StoreTx } from './store.js';
 
@@ -305,7 +306,8 @@ export class SqliteStore implements Store {
         httpEndpoint: r.http_endpoint as Instance['metadataOptions']['httpEndpoint'],
         httpPutResponseHopLimit: r.http_put_response_hop_limit as number
       },
-      tags
+      tags,
+      ...launchFields(r.launch_json)
     };
   }
 
@@ -634,7 +636,8 @@ export class SqliteStore implements Store {
           .sql(
             `INSERT INTO instances (id, reservation_id, image_id, instance_type, subnet_id, vpc_id, availability_zone, owner_id,
                state, state_transition_reason, launch_time, ami_launch_index, client_token, groups_json, http_tokens,
-               http_endpoint, http_put_response_hop_limit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+               http_endpoint, http_put_response_hop_limit, launch_json)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
           )
           .run(
             instance.id,
@@ -653,7 +656,8 @@ export class SqliteStore implements Store {
             JSON.stringify(instance.groups),
             instance.metadataOptions.httpTokens,
             instance.metadataOptions.httpEndpoint,
-            instance.metadataOptions.httpPutResponseHopLimit
+            instance.metadataOptions.httpPutResponseHopLimit,
+            launchJson(instance)
           );
         store.replaceTags(instance.id, 'instance', instance.tags);
       },

@@ -7,7 +7,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { newId, newMacAddress } from '../../src/domain/ids.js';
 import { type Cidr, formatIpv4, parseCidr, parseIpv4 } from '../../src/domain/ipv4.js';
-import type { NetworkInterface, PrivateIpAddress, Subnet, Tag, Vpc } from '../../src/domain/model.js';
+import type { Instance, NetworkInterface, PrivateIpAddress, Subnet, Tag, Vpc } from '../../src/domain/model.js';
 import { seededRandom } from '../../src/domain/random.js';
 import { sqliteMigrations } from '../../src/store/migrations/sqlite-migrations.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
@@ -75,6 +75,50 @@ function makeEni(
     privateIpAddresses: addresses.map((a, i) => (typeof a === 'string' ? { address: ip(a), primary: i === 0 } : a)),
     ipv4Prefixes: (options.prefixes ?? []).map(ip),
     tags: options.tags ?? []
+  };
+}
+
+/** An instance in `subnet`; `launch` adds its root device, EBS volumes and CPU options as RunInstances sets them. */
+function makeInstance(subnet: Subnet, launch = false): Instance {
+  const launchTime = new Date('2026-01-02T03:04:05.678Z');
+  return {
+    id: newId('i'),
+    reservationId: newId('r'),
+    imageId: 'ami-0123456789abcdef0',
+    instanceType: 'm5.large',
+    subnetId: subnet.id,
+    vpcId: subnet.vpcId,
+    availabilityZone: subnet.availabilityZone,
+    ownerId: '000000000000',
+    state: 'running',
+    stateTransitionReason: '',
+    launchTime,
+    amiLaunchIndex: 0,
+    groups: [{ groupId: 'sg-0123456789abcdef0', groupName: 'default' }],
+    metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled', httpPutResponseHopLimit: 2 },
+    tags: [{ Key: 'Name', Value: 'web' }],
+    ...(launch
+      ? {
+          rootDeviceName: '/dev/xvda',
+          blockDevices: [
+            { deviceName: '/dev/xvda', volumeId: newId('vol'), attachTime: launchTime, deleteOnTermination: true },
+            {
+              deviceName: '/dev/sdf',
+              volumeId: newId('vol'),
+              attachTime: launchTime,
+              deleteOnTermination: false,
+              volumeType: 'gp3' as const,
+              volumeSize: 100,
+              iops: 4000,
+              throughput: 250,
+              encrypted: true,
+              kmsKeyId: 'alias/data',
+              snapshotId: 'snap-0123456789abcdef0'
+            }
+          ],
+          cpuOptions: { coreCount: 1, threadsPerCore: 1, amdSevSnp: 'disabled' as const }
+        }
+      : {})
   };
 }
 
@@ -512,6 +556,29 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       });
     });
 
+    describe('instances', () => {
+      it('returns an instance as it was inserted, with its root device, EBS volumes and CPU options', async () => {
+        const launched = makeInstance(subnet, true);
+        const bare = makeInstance(subnet);
+        await store.transaction(async (tx) => {
+          await tx.insertInstance(launched);
+          await tx.insertInstance(bare);
+        });
+        assert.deepEqual(await read((tx) => tx.getInstance(launched.id)), launched);
+        assert.deepEqual(await read((tx) => tx.getInstance(bare.id)), bare);
+        assert.deepEqual(await read((tx) => tx.listInstances()), [launched, bare]);
+        const stored = await read((tx) => tx.getInstance(launched.id));
+        assert.ok(stored?.blockDevices?.[0]?.attachTime instanceof Date);
+      });
+
+      it('keeps the launch fields when the state changes', async () => {
+        const launched = makeInstance(subnet, true);
+        await store.transaction((tx) => tx.insertInstance(launched));
+        await store.transaction((tx) => tx.updateInstance({ ...launched, state: 'stopped' }));
+        assert.deepEqual(await read((tx) => tx.getInstance(launched.id)), { ...launched, state: 'stopped' });
+      });
+    });
+
     describe('metadata journal', () => {
       it('lists the entries of an instance in append order with increasing seq, each verbatim', async () => {
         await store.transaction(async (tx) => {
@@ -760,6 +827,48 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         // A lowest-first pick skips them all.
         assert.deepEqual(map.pick(2, null)?.map(formatIpv4), ['10.0.1.7', '10.0.1.8']);
         await assert.rejects(store.transaction((tx) => tx.addSecondaryAddresses(other, [ip('10.0.1.5')])));
+      });
+
+      it('shows a subnet and an interface as last written, not as first read, and nothing of a failed change', async () => {
+        const eni = makeEni(subnet, ['10.0.1.4'], { tags: [{ Key: 'Name', Value: 'before' }] });
+        await store.transaction((tx) => tx.insertNetworkInterface(eni));
+        // Read both first, so that a store keeping what it read has it.
+        assert.deepEqual((await read((tx) => tx.getSubnet(subnet.id)))?.tags, [{ Key: 'tier', Value: 'app' }]);
+        assert.equal((await read((tx) => tx.getNetworkInterface(eni.id)))?.description, 'test interface');
+        await assert.rejects(
+          store.transaction(async (tx) => {
+            await tx.setTags(subnet.id, 'subnet', [{ Key: 'tier', Value: 'doomed' }]);
+            await tx.setTags(eni.id, 'network-interface', [{ Key: 'Name', Value: 'doomed' }]);
+            await tx.updateNetworkInterface({ ...eni, description: 'doomed' });
+            // Read back inside the transaction, which sees its own writes.
+            assert.deepEqual((await tx.getSubnet(subnet.id))?.tags, [{ Key: 'tier', Value: 'doomed' }]);
+            const inside = await tx.getNetworkInterface(eni.id);
+            assert.equal(inside?.description, 'doomed');
+            assert.deepEqual(inside?.tags, [{ Key: 'Name', Value: 'doomed' }]);
+            throw new Error('rolled back');
+          })
+        );
+        assert.deepEqual((await read((tx) => tx.getSubnet(subnet.id)))?.tags, [{ Key: 'tier', Value: 'app' }]);
+        const unchanged = await read((tx) => tx.getNetworkInterface(eni.id));
+        assert.equal(unchanged?.description, 'test interface');
+        assert.deepEqual(unchanged?.tags, [{ Key: 'Name', Value: 'before' }]);
+        // A change that commits shows in the next transaction.
+        await store.transaction(async (tx) => {
+          await tx.deleteTags(subnet.id);
+          await tx.updateNetworkInterface({ ...eni, description: 'after' });
+          await tx.addSecondaryAddresses(eni, [ip('10.0.1.9')]);
+        });
+        assert.deepEqual((await read((tx) => tx.getSubnet(subnet.id)))?.tags, []);
+        const changed = await read((tx) => tx.getNetworkInterface(eni.id));
+        assert.equal(changed?.description, 'after');
+        assert.deepEqual(addressesOf(changed), ['10.0.1.4*', '10.0.1.9']);
+        await store.transaction(async (tx) => {
+          await tx.removeSecondaryAddresses(eni, [ip('10.0.1.9')]);
+          await tx.deleteNetworkInterface(eni.id);
+          await tx.deleteSubnet(subnet.id);
+        });
+        assert.equal(await read((tx) => tx.getNetworkInterface(eni.id)), undefined);
+        assert.equal(await read((tx) => tx.getSubnet(subnet.id)), undefined);
       });
 
       it('runs the next transaction normally after one fails', async () => {
@@ -1040,6 +1149,7 @@ describe('SQLite on a file', () => {
       prefixes: ['10.0.1.32'],
       tags: [{ Key: 'k', Value: 'v' }]
     });
+    const instance = makeInstance(subnet, true);
 
     const first = new SqliteStore({ path });
     await first.transaction(async (tx) => {
@@ -1049,6 +1159,7 @@ describe('SQLite on a file', () => {
       await tx.addSecondaryAddresses(eni, [ip('10.0.1.5')]);
       await tx.putClientToken('CreateNetworkInterface', 'tok', { requestHash: 'h', resourceId: eni.id });
       await tx.setMeta('seed', '7');
+      await tx.insertInstance(instance);
     });
     await first.close();
 
@@ -1063,6 +1174,7 @@ describe('SQLite on a file', () => {
         assert.deepEqual(stored?.tags, [{ Key: 'k', Value: 'v' }]);
         assert.equal((await tx.getClientToken('CreateNetworkInterface', 'tok'))?.resourceId, eni.id);
         assert.equal(await tx.getMeta('seed'), '7');
+        assert.deepEqual(await tx.getInstance(instance.id), instance);
         const map = await tx.addressMap(subnet);
         assert.equal(map.freeCount, 251 - 19);
         assert.equal(map.isFree(ip('10.0.1.5')), false);

@@ -150,5 +150,14 @@ export const postgresMigrations: readonly { version: number; name: string; sql: 
       );
       CREATE INDEX instance_metadata_journal_instance ON instance_metadata_journal (instance_id, seq);
     `
+  },
+  {
+    version: 3,
+    name: 'instance-launch-options',
+    sql: `
+      -- The root device name, EBS volumes and CPU options of an instance, as JSON (store/instance-launch.ts); NULL on
+      -- instances stored before this step, which views show with the defaults.
+      ALTER TABLE instances ADD COLUMN launch_json json;
+    `
   }
 ];

@@ -143,5 +143,14 @@ export const sqliteMigrations: readonly { version: number; name: string; sql: st
       );
       CREATE INDEX instance_metadata_journal_instance ON instance_metadata_journal (instance_id, seq);
     `
+  },
+  {
+    version: 4,
+    name: 'instance-launch-options',
+    sql: `
+      -- The root device name, EBS volumes and CPU options of an instance, as JSON (store/instance-launch.ts); NULL on
+      -- instances stored before this step, which views show with the defaults.
+      ALTER TABLE instances ADD COLUMN launch_json TEXT;
+    `
   }
 ];
