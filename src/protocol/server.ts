@@ -1,4 +1,4 @@
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { type IncomingMessage, type OutgoingHttpHeaders, type Server, ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MAX_HEADER_BYTES, answerClientError } from './http.js';
 
@@ -27,8 +27,20 @@ export function createEc2Server(
 ): Ec2Server {
   const requestTimeout = options.requestTimeoutMs;
   const headersTimeout = Math.min(options.headersTimeoutMs, requestTimeout);
-  const inFlight = new Set<ServerResponse>();
   let closing = false;
+  /**
+   * Once the server is closing, every response answers `connection: close`, so that a keep-alive client cannot keep
+   * the server open by sending more. Decided as the head is written rather than through a set of the responses in
+   * flight: such a set, holding each response and its request while the transaction commits, got them promoted to
+   * the old generation, the largest GC cost of a request.
+   */
+  class Ec2Response extends ServerResponse {
+    override writeHead(statusCode: number, ...rest: unknown[]): this {
+      if (closing && !this.headersSent) this.setHeader('connection', 'close');
+      // Passed on as given (a status message and/or headers).
+      return super.writeHead(statusCode, ...(rest as [OutgoingHttpHeaders?]));
+    }
+  }
   const server = createServer(
     {
       requestTimeout,
@@ -36,14 +48,10 @@ export function createEc2Server(
       // node checks both timeouts only this often (30 s by default), so short timeouts need a shorter period.
       connectionsCheckingInterval: Math.max(25, Math.min(headersTimeout / 4, 1_000)),
       // Stated rather than inherited: a request head past it is answered RequestHeaderSectionTooLarge.
-      maxHeaderSize: MAX_HEADER_BYTES
+      maxHeaderSize: MAX_HEADER_BYTES,
+      ServerResponse: Ec2Response
     },
-    (req, res) => {
-      if (closing) res.setHeader('connection', 'close');
-      inFlight.add(res);
-      res.once('close', () => inFlight.delete(res));
-      handler(req, res);
-    }
+    handler
   );
   server.keepAliveTimeout = 5_000;
   // node answers a head it cannot parse, a head past maxHeaderSize and a timed-out request itself, with a bare
@@ -61,10 +69,8 @@ export function createEc2Server(
       });
     },
     close(graceMs) {
+      // Requests already being handled end their connection once answered (Ec2Response).
       closing = true;
-      // Requests already being handled end their connection once answered, so a keep-alive client cannot keep
-      // the server open by sending more.
-      for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
       return new Promise<void>((resolve) => {
         const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
         deadline.unref();
