@@ -61,7 +61,7 @@ export function createGate(options: GateOptions): (req: IncomingMessage, res: Se
     const mediaType = mediaTypeOf(req);
     // The face is known from the headers, so a JSON client hears even the refusals that come before its body is
     // read (a declared or streamed oversize body) as a JSON envelope, as ARCHITECTURE.md promises.
-    const face = faceOf(req);
+    const face = faceOf(req, mediaType);
     let actionName: string | undefined;
     let caller: Caller | undefined;
     let callParams: Record<string, unknown> = {};
@@ -69,7 +69,7 @@ export function createGate(options: GateOptions): (req: IncomingMessage, res: Se
     const record = (status: number, error?: Ec2Error): void => {
       options.record?.(
         {
-          time: now.toISOString(),
+          time: isoTime(now),
           requestId,
           ...(actionName !== undefined ? { action: actionName } : {}),
           params: callParams,
@@ -116,7 +116,8 @@ export function createGate(options: GateOptions): (req: IncomingMessage, res: Se
     readBody(req, options.maxBodyBytes).then(
       async (body) => {
         try {
-          const url = requestUrl(req.url);
+          // The target's query string; a target without one (a POST's `/`) has no URL to parse.
+          const query = req.url?.includes('?') ? requestUrl(req.url).searchParams : undefined;
           // 3. The face: form-encoded Query (also a GET's query string) or the JSON envelope.
           let params: [string, string][] | undefined;
           let json: Record<string, unknown> | undefined;
@@ -125,7 +126,7 @@ export function createGate(options: GateOptions): (req: IncomingMessage, res: Se
           } else if (req.method === 'GET' || mediaType === '' || mediaType === 'application/x-www-form-urlencoded') {
             // A presigned URL's X-Amz-* parameters are authentication, not the action's input.
             params = [
-              ...[...url.searchParams].filter(([name]) => !PRESIGN_PARAMETERS.has(name)),
+              ...(query ? [...query].filter(([name]) => !PRESIGN_PARAMETERS.has(name)) : []),
               ...(req.method === 'POST' ? new URLSearchParams(body.toString('utf8')) : [])
             ];
           } else {
@@ -133,9 +134,7 @@ export function createGate(options: GateOptions): (req: IncomingMessage, res: Se
           }
           // 4. Action, then 5. Version.
           const lookup = (name: string): string | undefined =>
-            json
-              ? (stringField(json, name) ?? url.searchParams.get(name) ?? undefined)
-              : params!.find(([k]) => k === name)?.[1];
+            json ? (stringField(json, name) ?? query?.get(name) ?? undefined) : params!.find(([k]) => k === name)?.[1];
           actionName = lookup('Action');
           if (actionName === undefined || actionName === '') throw errors.missingAction();
           const action = options.actions.get(actionName);
@@ -143,7 +142,7 @@ export function createGate(options: GateOptions): (req: IncomingMessage, res: Se
           const version = lookup('Version') ?? (json ? API_VERSION : undefined);
           if (version === undefined) throw errors.missingParameter('Version');
           if (version !== API_VERSION) throw errors.noSuchVersion(version);
-          const { Action: _action, Version: _version, ...rest } = json ?? Object.fromEntries(params!);
+          const rest = json ? withoutActionAndVersion(json) : Object.fromEntries(params!.filter(isActionParameter));
           // A large request is logged in part (the first parameters, values cut short), a small one as it came.
           callParams = body.length > 8192 || (req.url?.length ?? 0) > 8192 ? boundParams(rest) : rest;
           // 6. Auth: the signature (protocol/sigv4.ts) names the account and the region.
@@ -208,12 +207,36 @@ function requestUrl(raw: string | undefined): URL {
   }
 }
 
+/** A query parameter of the action's own, not Action or Version, which the gate reads itself. */
+function isActionParameter([name]: [string, string]): boolean {
+  return name !== 'Action' && name !== 'Version';
+}
+
+function withoutActionAndVersion(json: Record<string, unknown>): Record<string, unknown> {
+  const { Action: _action, Version: _version, ...rest } = json;
+  return rest;
+}
+
+/**
+ * `date.toISOString()`, kept for the millisecond it was last asked for: the call log stamps every request, many
+ * of them in the same millisecond, and formatting costs more than the rest of the log record.
+ */
+let isoMs = Number.NaN;
+let iso = '';
+function isoTime(date: Date): string {
+  const ms = date.getTime();
+  if (ms !== isoMs) {
+    iso = date.toISOString();
+    isoMs = ms;
+  }
+  return iso;
+}
+
 function mediaTypeOf(req: IncomingMessage): string {
   return (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
-function faceOf(req: IncomingMessage): Face {
-  const mediaType = mediaTypeOf(req);
+function faceOf(req: IncomingMessage, mediaType = mediaTypeOf(req)): Face {
   return req.method === 'POST' && (mediaType === 'application/json' || mediaType.endsWith('+json')) ? 'json' : 'xml';
 }
 

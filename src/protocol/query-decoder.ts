@@ -1,5 +1,5 @@
 import { errors } from './error-codes.js';
-import type { InputKind, InputMembers, StructureKind } from './input-spec.js';
+import type { InputKind, InputMember, InputMembers, StructureKind } from './input-spec.js';
 
 /** Parameters every EC2 request may carry that belong to the protocol, not to the action (SigV2, presigned SigV4). */
 const COMMON_PARAMETERS = new Set([
@@ -22,6 +22,7 @@ const COMMON_PARAMETERS = new Set([
 ]);
 
 const LIST_INDEX = /^[1-9][0-9]{0,8}$/;
+const INTEGER = /^[+-]?[0-9]{1,15}$/;
 
 type RawValue = string | RawStructure | RawList;
 interface RawStructure {
@@ -67,6 +68,17 @@ function wireIndex(members: InputMembers): Map<string, string> {
 }
 const wireIndexCache = new WeakMap<InputMembers, Map<string, string>>();
 
+/** `Object.entries(members)`, once per spec rather than once per request. */
+function memberEntries(members: InputMembers): readonly [string, InputMember][] {
+  let entries = memberEntriesCache.get(members);
+  if (!entries) {
+    entries = Object.entries(members);
+    memberEntriesCache.set(members, entries);
+  }
+  return entries;
+}
+const memberEntriesCache = new WeakMap<InputMembers, readonly [string, InputMember][]>();
+
 function place(spec: StructureKind, root: RawStructure, key: string, value: string): void {
   const segments = key.split('.');
   let kind: InputKind = spec;
@@ -74,14 +86,13 @@ function place(spec: StructureKind, root: RawStructure, key: string, value: stri
   let slot: string | number = '';
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i]!;
-    const prefix = segments.slice(0, i + 1).join('.');
     if (kind.type === 'structure') {
       const name = wireIndex(kind.members).get(segment);
-      if (name === undefined) throw errors.unknownParameter(prefix);
+      if (name === undefined) throw errors.unknownParameter(keyPrefix(segments, i));
       kind = kind.members[name]!.kind;
       slot = name;
     } else if (kind.type === 'list') {
-      if (!LIST_INDEX.test(segment)) throw errors.unknownParameter(prefix);
+      if (!LIST_INDEX.test(segment)) throw errors.unknownParameter(keyPrefix(segments, i));
       kind = kind.member;
       slot = Number(segment);
     } else {
@@ -103,6 +114,11 @@ function place(spec: StructureKind, root: RawStructure, key: string, value: stri
   }
 }
 
+/** The key up to and including segment `i`: what an UnknownParameter error names. */
+function keyPrefix(segments: readonly string[], i: number): string {
+  return segments.slice(0, i + 1).join('.');
+}
+
 function getRaw(container: RawStructure | RawList, slot: string | number): RawValue | undefined {
   return container.kind === 'structure' ? container.fields.get(slot as string) : container.items.get(slot as number);
 }
@@ -114,7 +130,7 @@ function setRaw(container: RawStructure | RawList, slot: string | number, value:
 
 function coerceStructure(kind: StructureKind, raw: RawStructure, prefix: string): unknown {
   const out: Record<string, unknown> = {};
-  for (const [name, m] of Object.entries(kind.members)) {
+  for (const [name, m] of memberEntries(kind.members)) {
     const wire = prefix + m.wire;
     const value = raw.fields.get(name);
     if (value === undefined) {
@@ -148,7 +164,7 @@ function coerceScalar(kind: InputKind, value: unknown, wire: string): unknown {
     case 'integer': {
       let n: number;
       if (typeof value === 'number') n = value;
-      else if (typeof value === 'string' && /^[+-]?[0-9]{1,15}$/.test(value)) n = Number(value);
+      else if (typeof value === 'string' && INTEGER.test(value)) n = Number(value);
       else throw errors.invalidValueType(truncate(String(value)), wire, 'an integer');
       if (!Number.isSafeInteger(n)) throw errors.invalidValueType(truncate(String(value)), wire, 'an integer');
       if ((kind.min !== undefined && n < kind.min) || (kind.max !== undefined && n > kind.max)) {
@@ -177,7 +193,7 @@ function coerceJson(kind: InputKind, value: unknown, wire: string): unknown {
     const names = new Set(Object.keys(kind.members));
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value)) if (!names.has(key)) throw errors.unknownParameter(prefix + key);
-    for (const [name, m] of Object.entries(kind.members)) {
+    for (const [name, m] of memberEntries(kind.members)) {
       const v = (value as Record<string, unknown>)[name];
       if (v === undefined || v === null) {
         // The JSON face speaks SDK member names, in this message as in UnknownParameter and type errors.
