@@ -110,9 +110,9 @@ export async function appendSnapshot(
   lingerMs: number,
   cache?: Map<string, Subnet | Vpc | undefined>
 ): Promise<void> {
-  const entries = await tx.listMetadataJournal(instanceId);
+  // Only the journal's ends: an instance changed often has an entry per change still pending, each a snapshot.
+  const { last, firstSeq, dueSeq } = await tx.metadataJournalEnds(instanceId, now);
   const interfaces = await currentInterfaces(tx, instanceId, cache);
-  const last = entries.at(-1);
   const previous = last ? (JSON.parse(last.snapshot) as MetadataSnapshot) : EMPTY;
   if (last && JSON.stringify(previous.interfaces) === JSON.stringify(interfaces)) return;
   const at = Math.max(effectiveAt, last?.effectiveAt ?? 0);
@@ -124,9 +124,7 @@ export async function appendSnapshot(
           ...previous.interfaces.filter((i) => !macs.has(i.mac)).map((i) => ({ mac: i.mac, until: at + lingerMs }))
         ]
       : [];
-  let due: MetadataJournalEntry | undefined;
-  for (const entry of entries) if (entry.effectiveAt <= now) due = entry;
-  if (due && due !== entries[0]) await tx.pruneMetadataJournal(instanceId, due.seq);
+  if (dueSeq !== undefined && dueSeq !== firstSeq) await tx.pruneMetadataJournal(instanceId, dueSeq);
   const snapshot: MetadataSnapshot = { interfaces, lingering };
   await tx.appendMetadataJournal(instanceId, at, JSON.stringify(snapshot));
 }
@@ -261,7 +259,8 @@ export function journaledStore(store: Store, options: MetadataJournalOptions): S
         delegateTo(tx);
         const recorder = new ChangeRecorder(tx);
         const result = await fn(recorder as unknown as StoreTx);
-        await recorder.flush(options);
+        // Most writes change no instance's interfaces: then there is nothing to flush, not even a promise to await.
+        if (recorder.affected) await recorder.flush(options);
         return result;
       }, transactionOptions),
     close: () => store.close()

@@ -19,6 +19,7 @@ import { postgresMigrations } from './migrations/postgres-migrations.js';
 import type {
   AddressHolder,
   ClientTokenRecord,
+  MetadataJournalEnds,
   MetadataJournalEntry,
   ResourceTag,
   Store,
@@ -1231,6 +1232,26 @@ class PgTx implements StoreTx {
       effectiveAt: r.effective_at as number,
       snapshot: r.snapshot as string
     }));
+  }
+
+  async metadataJournalEnds(instanceId: string, now: number): Promise<MetadataJournalEnds> {
+    await this.lock([`instance:${instanceId}`]);
+    const [r] = await this.q(
+      // The entry before the oldest one still pending: found from the oldest end, past the few already due.
+      `SELECT seq, effective_at, snapshot,
+         (SELECT min(seq) FROM instance_metadata_journal WHERE instance_id = $1) AS first_seq,
+         (SELECT max(seq) FROM instance_metadata_journal WHERE instance_id = $1 AND seq < coalesce(
+            (SELECT seq FROM instance_metadata_journal WHERE instance_id = $1 AND effective_at > $2 ORDER BY seq LIMIT 1),
+            9223372036854775807)) AS due_seq
+       FROM instance_metadata_journal WHERE instance_id = $1 ORDER BY seq DESC LIMIT 1`,
+      [instanceId, now]
+    );
+    if (!r) return { last: undefined, firstSeq: undefined, dueSeq: undefined };
+    return {
+      last: { seq: r.seq as number, instanceId, effectiveAt: r.effective_at as number, snapshot: r.snapshot as string },
+      firstSeq: r.first_seq as number,
+      dueSeq: (r.due_seq as number | null) ?? undefined
+    };
   }
 
   async pruneMetadataJournal(instanceId: string, belowSeq: number): Promise<void> {

@@ -15,7 +15,7 @@ import type {
 } from '../domain/model.js';
 import { launchFields, launchJson } from './instance-launch.js';
 import { sqliteMigrations } from './migrations/sqlite-migrations.js';
-import type { AddressHolder, ClientTokenRecord, ResourceTag, Store, StoreTx } from './store.js';
+import type { AddressHolder, ClientTokenRecord, MetadataJournalEnds, ResourceTag, Store, StoreTx } from './store.js';
 
 export interface SqliteStoreOptions {
   /** A file path, or ':memory:' for a throwaway state. */
@@ -25,6 +25,12 @@ export interface SqliteStoreOptions {
 }
 
 type Row = Record<string, unknown>;
+
+/** A network interface without its addresses: what the store keeps of it between transactions. */
+type InterfaceHead = Omit<NetworkInterface, 'privateIpAddresses' | 'ipv4Prefixes'>;
+
+/** Rows each cache keeps: the interfaces and subnets in use, not a copy of a large state. */
+const ROW_CACHE_SIZE = 4096;
 
 /**
  * The embedded store: better-sqlite3 (synchronous) behind the async Store interface. Transactions are
@@ -44,7 +50,17 @@ export class SqliteStore implements Store {
   private readonly maps = new Map<string, AddressMap>();
   private queue: Promise<unknown> = Promise.resolve();
   private readonly tx: StoreTx;
-  private touchedSubnets = new Set<string>();
+  private readonly touchedSubnets = new Set<string>();
+  /**
+   * Subnets, and interfaces without their addresses, as last read: every assign or unassign reads them, and only
+   * this store's own writes change them (a data folder belongs to one process, as the occupancy maps assume too).
+   * A write to a row or its tags drops the entry (`changed`); a rolled-back transaction drops what it wrote, a lost
+   * batch everything. Addresses are always read from the rows.
+   */
+  private readonly subnetCache = new Map<string, Subnet>();
+  private readonly interfaceCache = new Map<string, InterfaceHead>();
+  /** Ids whose cached row or tags the running transaction changed. */
+  private readonly touchedRows = new Set<string>();
   /** Transactions released into the open batch, waiting for its COMMIT. */
   private uncommitted: { resolve: () => void; reject: (error: unknown) => void }[] = [];
   private running = false;
@@ -65,7 +81,8 @@ export class SqliteStore implements Store {
       if (!this.db.inTransaction) this.sql('BEGIN IMMEDIATE').run();
       this.sql('SAVEPOINT tx').run();
       this.running = true;
-      this.touchedSubnets = new Set();
+      this.touchedSubnets.clear();
+      this.touchedRows.clear();
       try {
         const result = await fn(this.tx);
         this.sql('RELEASE tx').run();
@@ -77,6 +94,8 @@ export class SqliteStore implements Store {
           this.db.exec('RELEASE tx');
           // The cached occupancy saw the rolled-back writes: rebuild it from the rows on next use.
           for (const subnetId of this.touchedSubnets) this.maps.delete(subnetId);
+          // So did the cached rows it wrote, and any it read back afterwards.
+          for (const id of this.touchedRows) this.forgetRow(id);
         } else {
           // SQLite rolled the whole batch back by itself: nothing released into it survives.
           this.abandonBatch(error);
@@ -122,9 +141,11 @@ export class SqliteStore implements Store {
     for (const w of waiting) w.resolve();
   }
 
-  /** The open batch is lost: its transactions fail and every cached occupancy is rebuilt from the rows. */
+  /** The open batch is lost: its transactions fail, and every cached occupancy and row is read again. */
   private abandonBatch(error: unknown): void {
     this.maps.clear();
+    this.subnetCache.clear();
+    this.interfaceCache.clear();
     const waiting = this.uncommitted;
     this.uncommitted = [];
     for (const w of waiting) w.reject(error);
@@ -149,6 +170,9 @@ export class SqliteStore implements Store {
       // Every table is empty, so nothing is left to check: the rest of the batch checks its keys at once again.
       this.db.pragma('defer_foreign_keys = OFF');
       for (const subnetId of [...this.maps.keys()]) this.touchedSubnets.add(subnetId);
+      // At once: the transactions after this one in the batch must not see the rows it deleted.
+      this.subnetCache.clear();
+      this.interfaceCache.clear();
     });
     this.maps.clear();
   }
@@ -249,23 +273,8 @@ export class SqliteStore implements Store {
     };
   }
 
-  private interfaceFrom(
-    r: Row,
-    addresses: Row[],
-    tags: Tag[],
-    groupsCache?: Map<string, SecurityGroupRef[]>
-  ): NetworkInterface {
-    const privateIpAddresses = [];
-    const ipv4Prefixes: number[] = [];
-    for (const a of addresses) {
-      if (a.kind === 'prefix') {
-        if (a.address === a.prefix_base) ipv4Prefixes.push(a.prefix_base as number);
-      } else {
-        privateIpAddresses.push({ address: a.address as number, primary: a.kind === 'primary' });
-      }
-    }
-    // Primary first, then the secondaries in assignment order (rows come in seq order).
-    privateIpAddresses.sort((x, y) => Number(y.primary) - Number(x.primary));
+  /** An interface row with its tags: everything of the interface but its addresses. */
+  private interfaceHead(r: Row, tags: Tag[], groupsCache?: Map<string, SecurityGroupRef[]>): InterfaceHead {
     return {
       id: r.id as string,
       subnetId: r.subnet_id as string,
@@ -278,10 +287,43 @@ export class SqliteStore implements Store {
       sourceDestCheck: r.source_dest_check === 1,
       requesterManaged: r.requester_managed === 1,
       groups: groupsFrom(r.groups_json as string, groupsCache),
-      privateIpAddresses,
-      ipv4Prefixes,
       tags,
       ...(r.attachment_id ? { attachment: attachmentFrom(r) } : {})
+    };
+  }
+
+  private interfaceFrom(head: InterfaceHead, addresses: Row[]): NetworkInterface {
+    const privateIpAddresses = [];
+    const ipv4Prefixes: number[] = [];
+    let primaryFirst = true;
+    for (const a of addresses) {
+      if (a.kind === 'prefix') {
+        if (a.address === a.prefix_base) ipv4Prefixes.push(a.prefix_base as number);
+      } else {
+        const primary = a.kind === 'primary';
+        if (primary && privateIpAddresses.length > 0) primaryFirst = false;
+        privateIpAddresses.push({ address: a.address as number, primary });
+      }
+    }
+    // Primary first, then the secondaries in assignment order (rows come in seq order). The primary's row is
+    // nearly always the interface's first, so the (stable) sort is seldom needed.
+    if (!primaryFirst) privateIpAddresses.sort((x, y) => Number(y.primary) - Number(x.primary));
+    return {
+      id: head.id,
+      subnetId: head.subnetId,
+      vpcId: head.vpcId,
+      availabilityZone: head.availabilityZone,
+      description: head.description,
+      macAddress: head.macAddress,
+      ownerId: head.ownerId,
+      interfaceType: head.interfaceType,
+      sourceDestCheck: head.sourceDestCheck,
+      requesterManaged: head.requesterManaged,
+      groups: head.groups,
+      privateIpAddresses,
+      ipv4Prefixes,
+      tags: head.tags,
+      ...(head.attachment ? { attachment: head.attachment } : {})
     };
   }
 
@@ -349,7 +391,7 @@ export class SqliteStore implements Store {
         'SELECT address, kind, prefix_base FROM private_ip_addresses WHERE network_interface_id = ? ORDER BY seq',
         id
       );
-      return this.interfaceFrom(r, addresses, this.tagsOf(id));
+      return this.interfaceFrom(this.interfaceHead(r, this.tagsOf(id)), addresses);
     });
   }
 
@@ -370,6 +412,24 @@ export class SqliteStore implements Store {
 
   private cachedMap(subnetId: string): AddressMap | undefined {
     return this.maps.get(subnetId);
+  }
+
+  /** Keeps a row read for the next transactions; the oldest entry goes once the cache is full. */
+  private remember<T>(cache: Map<string, T>, id: string, value: T): T {
+    if (cache.size >= ROW_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+    cache.set(id, value);
+    return value;
+  }
+
+  /** A subnet's or an interface's row, or a resource's tags, is being written: its cached copy is stale. */
+  private changed(id: string): void {
+    this.forgetRow(id);
+    this.touchedRows.add(id);
+  }
+
+  private forgetRow(id: string): void {
+    this.subnetCache.delete(id);
+    this.interfaceCache.delete(id);
   }
 
   private makeTx(): StoreTx {
@@ -414,8 +474,11 @@ export class SqliteStore implements Store {
         return (store.sql('SELECT count(*) AS n FROM subnets WHERE vpc_id = ?').get(vpcId) as Row).n as number;
       },
       async getSubnet(id) {
+        const cached = store.subnetCache.get(id);
+        if (cached) return cached;
         const r = store.sql('SELECT * FROM subnets WHERE id = ?').get(id) as Row | undefined;
-        return r && store.subnetFrom(r, store.tagsOf(id));
+        if (!r) return undefined;
+        return store.remember(store.subnetCache, id, store.subnetFrom(r, store.tagsOf(id)));
       },
       async listSubnets() {
         const tags = store.tagsByResource('subnet');
@@ -443,6 +506,7 @@ export class SqliteStore implements Store {
         store.replaceTags(subnet.id, 'subnet', subnet.tags);
       },
       async deleteSubnet(id) {
+        store.changed(id);
         store.sql('DELETE FROM tags WHERE resource_id = ?').run(id);
         store.sql('DELETE FROM subnets WHERE id = ?').run(id);
         store.maps.delete(id);
@@ -466,14 +530,18 @@ export class SqliteStore implements Store {
           .n as number;
       },
       async getNetworkInterface(id) {
-        // Raw rows, as the listings read them: better-sqlite3's row objects cost as much as the queries here.
-        const r = store.rows('SELECT * FROM network_interfaces WHERE id = ?', id)[0];
-        if (!r) return undefined;
+        let head = store.interfaceCache.get(id);
+        if (!head) {
+          // Raw rows, as the listings read them: better-sqlite3's row objects cost as much as the queries here.
+          const r = store.rows('SELECT * FROM network_interfaces WHERE id = ?', id)[0];
+          if (!r) return undefined;
+          head = store.remember(store.interfaceCache, id, store.interfaceHead(r, store.tagsOf(id)));
+        }
         const addresses = store.rows(
           'SELECT address, kind, prefix_base FROM private_ip_addresses WHERE network_interface_id = ? ORDER BY seq',
           id
         );
-        return store.interfaceFrom(r, addresses, store.tagsOf(id));
+        return store.interfaceFrom(head, addresses);
       },
       async listNetworkInterfaces() {
         const tags = store.tagsByResource('network-interface');
@@ -490,10 +558,14 @@ export class SqliteStore implements Store {
         return store
           .rows('SELECT * FROM network_interfaces ORDER BY rowid')
           .map((r) =>
-            store.interfaceFrom(r, addresses.get(r.id as string) ?? [], tags.get(r.id as string) ?? [], groups)
+            store.interfaceFrom(
+              store.interfaceHead(r, tags.get(r.id as string) ?? [], groups),
+              addresses.get(r.id as string) ?? []
+            )
           );
       },
       async insertNetworkInterface(eni) {
+        store.changed(eni.id);
         store
           .sql(
             `INSERT INTO network_interfaces (id, subnet_id, vpc_id, availability_zone, description, mac_address, owner_id,
@@ -525,6 +597,7 @@ export class SqliteStore implements Store {
         store.replaceTags(eni.id, 'network-interface', eni.tags);
       },
       async deleteNetworkInterface(id) {
+        store.changed(id);
         const r = store.sql('SELECT subnet_id FROM network_interfaces WHERE id = ?').get(id) as Row | undefined;
         if (!r) return;
         const subnetId = r.subnet_id as string;
@@ -598,6 +671,7 @@ export class SqliteStore implements Store {
         }
       },
       async updateNetworkInterface(eni) {
+        store.changed(eni.id);
         store
           .sql(
             `UPDATE network_interfaces SET description = ?, source_dest_check = ?, groups_json = ?, attachment_id = ?,
@@ -774,6 +848,7 @@ export class SqliteStore implements Store {
         store.sql('DELETE FROM subnet_cidr_reservations WHERE id = ?').run(id);
       },
       async deleteTags(resourceId, tags) {
+        store.changed(resourceId);
         if (tags === undefined) {
           store.sql('DELETE FROM tags WHERE resource_id = ?').run(resourceId);
           return;
@@ -801,6 +876,7 @@ export class SqliteStore implements Store {
         }));
       },
       async setTags(resourceId, resourceType, tags) {
+        store.changed(resourceId);
         const upsert = store.sql(
           `INSERT INTO tags (resource_id, resource_type, key, value) VALUES (?, ?, ?, ?)
              ON CONFLICT (resource_id, key) DO UPDATE SET value = excluded.value`
@@ -844,6 +920,20 @@ export class SqliteStore implements Store {
           snapshot: r.snapshot as string
         }));
       },
+      async metadataJournalEnds(instanceId, now) {
+        const r = store
+          .sql(
+            // The entry before the oldest one still pending: found from the oldest end, past the few already due.
+            `SELECT seq, effective_at, snapshot,
+               (SELECT min(seq) FROM instance_metadata_journal WHERE instance_id = @instanceId) AS first_seq,
+               (SELECT max(seq) FROM instance_metadata_journal WHERE instance_id = @instanceId AND seq < coalesce(
+                  (SELECT seq FROM instance_metadata_journal WHERE instance_id = @instanceId AND effective_at > @now
+                   ORDER BY seq LIMIT 1), 9223372036854775807)) AS due_seq
+             FROM instance_metadata_journal WHERE instance_id = @instanceId ORDER BY seq DESC LIMIT 1`
+          )
+          .get({ instanceId, now }) as Row | undefined;
+        return journalEndsFrom(instanceId, r);
+      },
       async pruneMetadataJournal(instanceId, belowSeq) {
         store.sql('DELETE FROM instance_metadata_journal WHERE instance_id = ? AND seq < ?').run(instanceId, belowSeq);
       }
@@ -851,10 +941,20 @@ export class SqliteStore implements Store {
   }
 
   private replaceTags(resourceId: string, resourceType: ResourceType, tags: readonly Tag[]): void {
+    this.changed(resourceId);
     this.sql('DELETE FROM tags WHERE resource_id = ?').run(resourceId);
     const insert = this.sql('INSERT INTO tags (resource_id, resource_type, key, value) VALUES (?, ?, ?, ?)');
     for (const tag of tags) insert.run(resourceId, resourceType, tag.Key, tag.Value);
   }
+}
+
+function journalEndsFrom(instanceId: string, r: Row | undefined): MetadataJournalEnds {
+  if (!r) return { last: undefined, firstSeq: undefined, dueSeq: undefined };
+  return {
+    last: { seq: r.seq as number, instanceId, effectiveAt: r.effective_at as number, snapshot: r.snapshot as string },
+    firstSeq: r.first_seq as number,
+    dueSeq: (r.due_seq as number | null) ?? undefined
+  };
 }
 
 function attachmentFrom(r: Row): Attachment {

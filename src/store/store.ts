@@ -39,6 +39,16 @@ export interface MetadataJournalEntry {
   readonly snapshot: string;
 }
 
+/** See StoreTx.metadataJournalEnds; every field is undefined for an empty journal. */
+export interface MetadataJournalEnds {
+  /** The newest entry. */
+  readonly last: MetadataJournalEntry | undefined;
+  /** The `seq` of the oldest entry. */
+  readonly firstSeq: number | undefined;
+  /** The `seq` of the newest entry already due (`effectiveAt` ≤ now), if any is: what the metadata shows now. */
+  readonly dueSeq: number | undefined;
+}
+
 export interface ClientTokenRecord {
   readonly requestHash: string;
   readonly resourceId: string;
@@ -125,6 +135,13 @@ export interface StoreTx {
   appendMetadataJournal(instanceId: string, effectiveAt: number, snapshot: string): Promise<void>;
   /** The instance's journal entries in `seq` order, oldest first; none for an unknown instance. */
   listMetadataJournal(instanceId: string): Promise<MetadataJournalEntry[]>;
+  /**
+   * The ends of the instance's journal as of `now` (ms), in one read: all an append needs, without the entries
+   * still pending in between, of which a busy instance has one per change made within the metadata's lag. Relies
+   * on the journal's order: times never decrease along `seq` (metadata-journal.ts appends them so), so the entries
+   * already due are the oldest ones.
+   */
+  metadataJournalEnds(instanceId: string, now: number): Promise<MetadataJournalEnds>;
   /** Deletes the instance's entries whose `seq` is below `belowSeq`; the others stay. */
   pruneMetadataJournal(instanceId: string, belowSeq: number): Promise<void>;
 }

@@ -620,6 +620,26 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         assert.equal((await read((tx) => tx.listMetadataJournal('i-0000000000000000a'))).length, 2);
       });
 
+      it('gives the ends of a journal as its list shows them: newest entry, oldest seq, newest entry due', async () => {
+        const none = { last: undefined, firstSeq: undefined, dueSeq: undefined };
+        assert.deepEqual(await read((tx) => tx.metadataJournalEnds('i-0000000000000000a', 10)), none);
+        await store.transaction(async (tx) => {
+          // Times never decrease along the journal (the metadata journal appends them so); two entries share one.
+          for (const [i, at] of [5, 8, 8, 20, 30].entries()) {
+            await tx.appendMetadataJournal('i-0000000000000000a', at, `{"i":${i}}`);
+          }
+          await tx.appendMetadataJournal('i-0000000000000000b', 1, '{}');
+        });
+        const entries = await read((tx) => tx.listMetadataJournal('i-0000000000000000a'));
+        // The newest entry due at `now`, as the metadata service picks it (snapshotAt).
+        for (const now of [4, 5, 7, 8, 19, 25, 30, 31]) {
+          const due = entries.filter((e) => e.effectiveAt <= now).at(-1);
+          const ends = await read((tx) => tx.metadataJournalEnds('i-0000000000000000a', now));
+          assert.deepEqual(ends, { last: entries.at(-1), firstSeq: entries[0]!.seq, dueSeq: due?.seq }, `at ${now}`);
+        }
+        assert.deepEqual(await read((tx) => tx.metadataJournalEnds('i-0123456789abcdef0', 100)), none);
+      });
+
       it('keeps no entry appended in a transaction that fails', async () => {
         await assert.rejects(
           store.transaction(async (tx) => {
