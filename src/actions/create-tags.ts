@@ -7,6 +7,7 @@ import { returnOutput } from '../protocol/output-spec.js';
 import type { StoreTx } from '../store/store.js';
 import { defineAction } from './action.js';
 import { MAX_TAGS_PER_RESOURCE, checkTag } from './common.js';
+import { volumesOf } from './describe-volumes.js';
 
 /** A resource CreateTags and DeleteTags may touch: its id and the type DescribeTags reports. */
 export interface TaggableResource {
@@ -53,6 +54,13 @@ const KINDS: readonly TaggableKind[] = [
     type: 'security-group',
     exists: async (tx, id) => (await tx.listVpcs()).some((vpc) => vpc.defaultSecurityGroupId === id),
     notFound: errors.securityGroupNotFound
+  },
+  {
+    prefix: 'vol',
+    type: 'volume',
+    // Volumes are those of the instances (describe-volumes.ts): one exists while DescribeVolumes shows it.
+    exists: async (tx, id) => volumesOf(await tx.listInstances()).some((v) => v.id === id),
+    notFound: errors.volumeNotFound
   },
   {
     prefix: 'scr',

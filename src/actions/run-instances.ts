@@ -228,7 +228,7 @@ function checkLaunchTemplate(spec: NonNullable<RunInstancesInput['LaunchTemplate
   throw errors.launchTemplateIdOrNameMissing();
 }
 
-/** TagSpecification resource types RunInstances takes; volumes are accepted and have nothing to land on here. */
+/** TagSpecification resource types RunInstances takes; `volume` tags every EBS volume of each instance. */
 const TAGGABLE = new Set(['instance', 'network-interface', 'volume']);
 
 /** Stateless rules of one NetworkInterface.N (InstanceNetworkInterfaceSpecification doc strings of the EC2 model). */
@@ -547,13 +547,14 @@ export const runInstances = defineAction<RunInstancesInput>({
       httpEndpoint: (request.MetadataOptions?.HttpEndpoint as MetadataOptions['httpEndpoint'] | undefined) ?? 'enabled',
       httpPutResponseHopLimit: request.MetadataOptions?.HttpPutResponseHopLimit ?? 1
     };
-    const ofType = (resourceType: 'instance' | 'network-interface') =>
+    const ofType = (resourceType: 'instance' | 'network-interface' | 'volume') =>
       tagsFromSpecifications(
         request.TagSpecifications?.filter((t) => t.ResourceType === resourceType),
         resourceType
       );
     const instanceTags = ofType('instance');
     const interfaceTags = ofType('network-interface');
+    const volumeTags = ofType('volume');
     const launched: { instance: Instance; interfaces: NetworkInterface[] }[] = [];
     for (let index = 0; index < request.MaxCount; index++) {
       const id = newId('i');
@@ -590,6 +591,8 @@ export const runInstances = defineAction<RunInstancesInput>({
         ...(cpuOptions ? { cpuOptions } : {})
       };
       await tx.insertInstance(instance);
+      if (volumeTags.length > 0)
+        for (const device of instance.blockDevices ?? []) await tx.setTags(device.volumeId, 'volume', volumeTags);
       launched.push({ instance, interfaces });
     }
     if (request.ClientToken !== undefined) {

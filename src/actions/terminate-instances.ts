@@ -5,6 +5,7 @@ import { defineStateChange, skipOsShutdown, userInitiated } from './instance-sta
  * TerminateInstances: → shutting-down (reported) → terminated, from running or stopped. Interfaces with
  * DeleteOnTermination go with the instance, freeing their addresses and prefixes and disassociating their
  * Elastic IPs; the others are detached and keep their addresses, prefixes and Elastic IPs (spec §2.12).
+ * EBS volumes with DeleteOnTermination go too, with their tags; the others stay, available (describe-volumes.ts).
  * Terminating a terminated instance answers its state again (terminated → terminated).
  */
 export const terminateInstances = defineStateChange({
@@ -24,5 +25,7 @@ export const terminateInstances = defineStateChange({
         await tx.updateNetworkInterface(rest);
       }
     }
+    for (const device of instance.blockDevices ?? [])
+      if (device.deleteOnTermination) await tx.deleteTags(device.volumeId);
   }
 });

@@ -1,5 +1,6 @@
 import { errors } from '../protocol/error-codes.js';
 import { newId } from './ids.js';
+import { AMI_ROOT_DEVICE_NAME, AMI_ROOT_VOLUME, amiRootSnapshotId } from './images.js';
 import type { EbsVolumeType, InstanceBlockDevice } from './model.js';
 
 /** EbsBlockDevice of a RunInstances BlockDeviceMapping.N (EC2 model). */
@@ -51,7 +52,7 @@ const GP3_DEFAULT_IOPS = 3000;
 const INITIALIZATION_RATE = { min: 100, max: 300 };
 
 /** The two root device names EC2 AMIs use: Amazon Linux's and that of Ubuntu, Debian, RHEL and Windows (device_naming.html). */
-const XVDA = '/dev/xvda';
+const XVDA = AMI_ROOT_DEVICE_NAME;
 const SDA1 = '/dev/sda1';
 
 /**
@@ -188,4 +189,49 @@ export function launchBlockDevices(
     devices.push(volume(mapping.DeviceName!, mapping.Ebs, false));
   }
   return devices;
+}
+
+/** gp2 baseline IOPS: 3 per GiB, at least 100 and at most 16,000 (Amazon EBS User Guide, "General Purpose SSD volumes"). */
+const GP2_IOPS = { perGiB: 3, min: 100, max: 16000 };
+
+/** An EBS volume's parameters as DescribeVolumes shows them: the launch's, with the defaults EC2 fills in. */
+export interface VolumeParameters {
+  readonly size: number;
+  readonly type: EbsVolumeType;
+  /** gp2's baseline, or the IOPS of gp3, io1 and io2; EC2 shows none for st1, sc1 and standard. */
+  readonly iops?: number;
+  /** gp3 only. */
+  readonly throughput?: number;
+  readonly encrypted: boolean;
+  readonly kmsKeyId?: string;
+  /** "" for a volume made from no snapshot, as EC2 shows it. */
+  readonly snapshotId: string;
+}
+
+/**
+ * One launched volume's parameters. The root volume is the AMI's root snapshot (its size and type unless the launch
+ * changed them, images.ts); another volume from a snapshot the launch gave no size has that snapshot's size, which
+ * ec2lite does not know either, so it takes the AMI root's [INF]. gp3 has 3,000 IOPS and 125 MiB/s unless told
+ * otherwise (EbsBlockDevice Iops and Throughput doc strings).
+ */
+export function volumeParameters(device: InstanceBlockDevice, root: boolean, imageId: string): VolumeParameters {
+  const size = device.volumeSize ?? AMI_ROOT_VOLUME.size;
+  const type = device.volumeType ?? AMI_ROOT_VOLUME.type;
+  const iops =
+    type === 'gp2'
+      ? Math.min(GP2_IOPS.max, Math.max(GP2_IOPS.min, GP2_IOPS.perGiB * size))
+      : type === 'gp3'
+        ? (device.iops ?? GP3_DEFAULT_IOPS)
+        : IOPS[type]
+          ? device.iops
+          : undefined;
+  return {
+    size,
+    type,
+    ...(iops !== undefined ? { iops } : {}),
+    ...(type === 'gp3' ? { throughput: device.throughput ?? THROUGHPUT.min } : {}),
+    encrypted: device.encrypted ?? false,
+    ...(device.kmsKeyId !== undefined ? { kmsKeyId: device.kmsKeyId } : {}),
+    snapshotId: device.snapshotId ?? (root ? amiRootSnapshotId(imageId) : '')
+  };
 }

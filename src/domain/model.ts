@@ -8,7 +8,14 @@ export interface Tag {
 }
 
 export type ResourceType =
-  'vpc' | 'subnet' | 'network-interface' | 'security-group' | 'instance' | 'elastic-ip' | 'subnet-cidr-reservation';
+  | 'vpc'
+  | 'subnet'
+  | 'network-interface'
+  | 'security-group'
+  | 'instance'
+  | 'elastic-ip'
+  | 'subnet-cidr-reservation'
+  | 'volume';
 
 export interface Vpc {
   readonly id: string;

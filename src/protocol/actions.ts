@@ -20,7 +20,9 @@ import { describeVpcs } from '../actions/describe-vpcs.js';
 import { modifyInstanceMetadataOptions } from '../actions/modify-instance-metadata-options.js';
 import { modifyNetworkInterfaceAttribute } from '../actions/modify-network-interface-attribute.js';
 import { describeInstanceTypes } from '../actions/describe-instance-types.js';
+import { describeImages } from '../actions/describe-images.js';
 import { describeInstances } from '../actions/describe-instances.js';
+import { describeVolumes } from '../actions/describe-volumes.js';
 import { runInstances } from '../actions/run-instances.js';
 import { startInstances } from '../actions/start-instances.js';
 import { stopInstances } from '../actions/stop-instances.js';
@@ -58,6 +60,8 @@ export const actions: ReadonlyMap<string, Action<never>> = new Map(
     describeInstanceTypes,
     runInstances,
     describeInstances,
+    describeVolumes,
+    describeImages,
     stopInstances,
     startInstances,
     terminateInstances,

@@ -164,6 +164,15 @@ export const errors = {
   subnetCidrReservationIdMalformed: (value: string) =>
     new Ec2Error('InvalidSubnetCidrReservationID.Malformed', `Invalid id: "${value}" (expecting "scr-...")`),
 
+  /** [OBS] DescribeVolumes: "InvalidVolume.NotFound: The volume 'vol-004ab6351315fa821' does not exist."
+   * (kubernetes-sigs/aws-ebs-csi-driver #2436, #1343; cloud-custodian's replayed DescribeVolumes). Note the period. */
+  volumeNotFound: (id: string) => new Ec2Error('InvalidVolume.NotFound', `The volume '${id}' does not exist.`),
+  /** [OBS] "Value (i-…) for parameter volumes is invalid. Expected: 'vol-...'." (a volume id that is not one, reaching
+   * DescribeVolumes through Cloud Control: eash-misoni/wishicraft-server's migration notes); CreateSnapshot answers
+   * the same form for volumeId (cloudavail/aws-missing-tools #59), as does Eucalyptus's EC2 DescribeVolumes. */
+  volumeIdMalformed: (value: string) =>
+    new Ec2Error('InvalidParameterValue', `Value (${value}) for parameter volumes is invalid. Expected: 'vol-...'.`),
+
   /** [OBS] "The following supplied instance types do not exist: [x]". */
   invalidInstanceType: (names: readonly string[]) =>
     new Ec2Error('InvalidInstanceType', `The following supplied instance types do not exist: [${names.join(', ')}]`),
@@ -361,7 +370,8 @@ export const errors = {
     ),
   /** [OBS] "VPCIdNotSpecified: No default VPC for this user". */
   noDefaultVpc: () => new Ec2Error('VPCIdNotSpecified', 'No default VPC for this user'),
-  /** [DOC] InvalidAMIID.Malformed; text in EC2's Invalid id form [INF]. */
+  /** [OBS] RunInstances: InvalidAMIID.Malformed: Invalid id: "{var.ami_id}" (expecting "ami-...") (hashicorp/terraform
+   * #22172); DescribeImages answers a malformed id with the same code (cloud-custodian PR #3630) and text [INF]. */
   imageIdMalformed: (value: string) =>
     new Ec2Error('InvalidAMIID.Malformed', `Invalid id: "${value}" (expecting "ami-...")`),
   /** [INF] RunInstances with MaxCount below MinCount. */

@@ -255,3 +255,81 @@ export const addressShape = out.structure(
   out.member('InstanceId', 'instanceId'),
   out.member('PublicIp', 'publicIp')
 );
+
+/** VolumeAttachment: a volume's attachment to an instance, in DescribeVolumes' attachmentSet (EC2 model). */
+export const volumeAttachmentShape = out.structure(
+  out.member('AttachTime', 'attachTime', 'timestamp'),
+  out.member('Device', 'device'),
+  out.member('InstanceId', 'instanceId'),
+  out.member('State', 'status'),
+  out.member('VolumeId', 'volumeId'),
+  out.member('DeleteOnTermination', 'deleteOnTermination', 'boolean')
+);
+
+/** Volume: an EBS volume as DescribeVolumes lists it (EC2 model; note State → status). */
+export const volumeShape = out.structure(
+  out.member('Attachments', 'attachmentSet', out.list(volumeAttachmentShape)),
+  out.member('AvailabilityZone', 'availabilityZone'),
+  out.member('AvailabilityZoneId', 'availabilityZoneId'),
+  out.member('CreateTime', 'createTime', 'timestamp'),
+  out.member('Encrypted', 'encrypted', 'boolean'),
+  out.member('KmsKeyId', 'kmsKeyId'),
+  out.member('Size', 'size', 'integer'),
+  out.member('SnapshotId', 'snapshotId'),
+  out.member('State', 'status'),
+  out.member('VolumeId', 'volumeId'),
+  out.member('Iops', 'iops', 'integer'),
+  out.member('Tags', 'tagSet', tagList),
+  out.member('VolumeType', 'volumeType'),
+  out.member('MultiAttachEnabled', 'multiAttachEnabled', 'boolean'),
+  out.member('Throughput', 'throughput', 'integer')
+);
+
+/** BlockDeviceMapping with its EbsBlockDevice, as an image shows its devices (EC2 model). */
+export const blockDeviceMappingShape = out.structure(
+  out.member('DeviceName', 'deviceName'),
+  out.member('VirtualName', 'virtualName'),
+  out.member(
+    'Ebs',
+    'ebs',
+    out.structure(
+      out.member('DeleteOnTermination', 'deleteOnTermination', 'boolean'),
+      out.member('Iops', 'iops', 'integer'),
+      out.member('SnapshotId', 'snapshotId'),
+      out.member('VolumeSize', 'volumeSize', 'integer'),
+      out.member('VolumeType', 'volumeType'),
+      out.member('KmsKeyId', 'kmsKeyId'),
+      out.member('Throughput', 'throughput', 'integer'),
+      out.member('Encrypted', 'encrypted', 'boolean')
+    )
+  ),
+  out.member('NoDevice', 'noDevice')
+);
+
+/**
+ * Image: an AMI as DescribeImages lists it (EC2 model; note State → imageState, OwnerId → imageOwnerId, Public →
+ * isPublic, and CreationDate a string, not a timestamp).
+ */
+export const imageShape = out.structure(
+  out.member('Architecture', 'architecture'),
+  out.member('CreationDate', 'creationDate'),
+  out.member('ImageId', 'imageId'),
+  out.member('ImageLocation', 'imageLocation'),
+  out.member('ImageType', 'imageType'),
+  out.member('Public', 'isPublic', 'boolean'),
+  out.member('OwnerId', 'imageOwnerId'),
+  out.member('PlatformDetails', 'platformDetails'),
+  out.member('UsageOperation', 'usageOperation'),
+  out.member('State', 'imageState'),
+  out.member('BlockDeviceMappings', 'blockDeviceMapping', out.list(blockDeviceMappingShape)),
+  out.member('Description', 'description'),
+  out.member('EnaSupport', 'enaSupport', 'boolean'),
+  out.member('Hypervisor', 'hypervisor'),
+  out.member('ImageOwnerAlias', 'imageOwnerAlias'),
+  out.member('Name', 'name'),
+  out.member('RootDeviceName', 'rootDeviceName'),
+  out.member('RootDeviceType', 'rootDeviceType'),
+  out.member('SriovNetSupport', 'sriovNetSupport'),
+  out.member('Tags', 'tagSet', tagList),
+  out.member('VirtualizationType', 'virtualizationType')
+);
