@@ -66,6 +66,8 @@ async function main(): Promise<void> {
   const credentials = join(dir, 'keys.json');
   writeFileSync(credentials, JSON.stringify([KEY]));
   const rows: string[] = [];
+  // The baseline of each request: the same request, unsigned, in open mode, measured in this run.
+  const baseline = new Map<string, number>();
   try {
     for (const mode of ['open', 'verify'] as const) {
       const server = await start([
@@ -101,8 +103,10 @@ async function main(): Promise<void> {
         for (const [variant, request] of Object.entries(variants)) {
           if (WARMUP > 0) await load(server.url, request, WARMUP);
           const { rps, p99, codes } = await load(server.url, request, SECONDS);
+          if (mode === 'open' && variant === 'unsigned') baseline.set(name, rps);
+          const ratio = (rps / baseline.get(name)!).toFixed(2);
           rows.push(
-            `${name.padEnd(18)} ${`${mode}, ${variant}`.padEnd(16)} ${String(rps).padStart(8)} req/s   p99 ${String(p99).padStart(4)} ms   ${codes}`
+            `${name.padEnd(18)} ${`${mode}, ${variant}`.padEnd(16)} ${String(rps).padStart(8)} req/s   ${ratio} of unsigned   p99 ${String(p99).padStart(4)} ms   ${codes}`
           );
           console.log(rows.at(-1));
         }
