@@ -11,6 +11,7 @@ import {
   assertCliError,
   assertSdkError,
   assertXmlError,
+  items,
   startTestServer
 } from '../helpers/ec2lite.js';
 import {
@@ -24,12 +25,6 @@ import {
   secondariesOf,
   toInt
 } from '../helpers/vpc-lab.js';
-
-/** fast-xml-parser gives one `item` as an object and several as an array. */
-function items(set: unknown): any[] {
-  const item = (set as { item?: unknown } | undefined)?.item;
-  return item === undefined ? [] : Array.isArray(item) ? item : [item];
-}
 
 const MOVE_NOT_ALLOWED = (...addresses: string[]) => `[${addresses.join(', ')}] assigned, but move is not allowed.`;
 const NONE_GIVEN =

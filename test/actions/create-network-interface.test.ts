@@ -10,6 +10,7 @@ import {
   assertCliError,
   assertSdkError,
   assertXmlError,
+  items,
   startTestServer
 } from '../helpers/ec2lite.js';
 import {
@@ -22,11 +23,6 @@ import {
   prefixesOf,
   toInt
 } from '../helpers/vpc-lab.js';
-
-function items(set: unknown): any[] {
-  const item = (set as { item?: unknown } | undefined)?.item;
-  return item === undefined ? [] : Array.isArray(item) ? item : [item];
-}
 
 const IN_USE = 'The specified address is already in use.';
 const OUTSIDE = "Address does not fall within the subnet's address range";

@@ -15,14 +15,10 @@ import {
   assertCliError,
   assertSdkError,
   assertXmlError,
+  items,
   startTestServer
 } from '../helpers/ec2lite.js';
 import { VpcLab } from '../helpers/vpc-lab.js';
-
-function items(set: unknown): any[] {
-  const item = (set as { item?: unknown } | undefined)?.item;
-  return item === undefined ? [] : Array.isArray(item) ? item : [item];
-}
 
 const AMI = 'ami-0abcdef1234567890';
 const OTHER = 'ami-0123456789abcdef0';

@@ -13,14 +13,10 @@ import {
   assertCliError,
   assertSdkError,
   assertXmlError,
+  items,
   startTestServer
 } from '../helpers/ec2lite.js';
 import { type LabSubnet, UNKNOWN_ENI, VpcLab, addressesOf, assign, describeEni } from '../helpers/vpc-lab.js';
-
-function items(set: unknown): any[] {
-  const item = (set as { item?: unknown } | undefined)?.item;
-  return item === undefined ? [] : Array.isArray(item) ? item : [item];
-}
 
 const NOT_FOUND = /^The networkInterface ID '(eni-[0-9a-f]+)' does not exist$/;
 

@@ -27,6 +27,7 @@ import {
   assertCliError,
   assertSdkError,
   assertXmlError,
+  items,
   startTestServer
 } from '../helpers/ec2lite.js';
 import { type LabSubnet, UNKNOWN_ENI, VpcLab, describeEni } from '../helpers/vpc-lab.js';
@@ -40,12 +41,6 @@ const UNKNOWN_INSTANCE = 'i-0123456789abcdef0';
 const allocationNotFound = (id: string) => `The allocation ID '${id}' does not exist`;
 const associationNotFound = (id: string) => `The association ID '${id}' does not exist`;
 const publicDns = (ip: string) => `ec2-${ip.replaceAll('.', '-')}.compute-1.amazonaws.com`;
-
-/** `<x><item>…</item></x>` as fast-xml-parser reads it: one item is an object, several an array. */
-function items(set: unknown): any[] {
-  const item = (set as { item?: unknown } | undefined)?.item;
-  return item === undefined ? [] : Array.isArray(item) ? item : [item];
-}
 
 /** The calls every block below makes, bound to one server. */
 function client(server: TestServer) {

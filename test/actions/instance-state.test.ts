@@ -18,14 +18,10 @@ import {
   assertCliError,
   assertSdkError,
   assertXmlError,
+  items,
   startTestServer
 } from '../helpers/ec2lite.js';
 import { type LabSubnet, VpcLab, addressesOf, assign, describeEni, prefixesOf } from '../helpers/vpc-lab.js';
-
-function items(set: unknown): any[] {
-  const item = (set as { item?: unknown } | undefined)?.item;
-  return item === undefined ? [] : Array.isArray(item) ? item : [item];
-}
 
 const AMI = 'ami-0abcdef1234567890';
 const UNKNOWN_INSTANCE = 'i-0123456789abcdef0';

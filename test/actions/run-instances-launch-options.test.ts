@@ -12,14 +12,10 @@ import {
   assertCliError,
   assertSdkError,
   assertXmlError,
+  items,
   startTestServer
 } from '../helpers/ec2lite.js';
 import { type LabSubnet, VpcLab } from '../helpers/vpc-lab.js';
-
-function items(set: unknown): any[] {
-  const item = (set as { item?: unknown } | undefined)?.item;
-  return item === undefined ? [] : Array.isArray(item) ? item : [item];
-}
 
 const AMI = 'ami-0abcdef1234567890';
 const VOLUME_ID = /^vol-[0-9a-f]{17}$/;

@@ -13,6 +13,7 @@ import {
   assertCliError,
   assertSdkError,
   assertXmlError,
+  items,
   startTestServer
 } from '../helpers/ec2lite.js';
 import {
@@ -25,11 +26,6 @@ import {
   prefixesOf,
   secondariesOf
 } from '../helpers/vpc-lab.js';
-
-function items(set: unknown): any[] {
-  const item = (set as { item?: unknown } | undefined)?.item;
-  return item === undefined ? [] : Array.isArray(item) ? item : [item];
-}
 
 const AMI = 'ami-0abcdef1234567890';
 const NO_ADDRESSES = 'The specified subnet does not have enough free addresses to satisfy the request.';

@@ -18,6 +18,7 @@ import {
   assertCliError,
   assertSdkError,
   assertXmlError,
+  items,
   startTestServer
 } from '../helpers/ec2lite.js';
 import {
@@ -44,12 +45,6 @@ const DRY_RUN = 'Request would have succeeded, but DryRun flag is set.';
 const INSUFFICIENT_ADDRESSES = 'The specified subnet does not have enough free addresses to satisfy the request.';
 const NO_ROOM_FOR_PREFIXES = "There aren't sufficient free Ipv4 addresses or prefixes";
 const IMAGE = 'ami-0123456789abcdef0';
-
-/** fast-xml-parser gives one `item` as an object and several as an array. */
-function items(set: unknown): any[] {
-  const item = (set as { item?: unknown } | undefined)?.item;
-  return item === undefined ? [] : Array.isArray(item) ? item : [item];
-}
 
 /** The offset of an address or of a prefix's base inside a subnet. */
 function offsetIn(subnet: LabSubnet, address: string): number {

@@ -28,6 +28,7 @@ import {
   assertCliError,
   assertSdkError,
   assertXmlError,
+  items,
   startTestServer
 } from '../helpers/ec2lite.js';
 import { type LabSubnet, UNKNOWN_ENI, UNKNOWN_SUBNET, VpcLab, describeEni } from '../helpers/vpc-lab.js';
@@ -42,12 +43,6 @@ const IMAGE = 'ami-0123456789abcdef0';
 /** `n` distinct tags k0…k(n-1). */
 function manyTags(n: number, prefix = 'k'): Tag[] {
   return Array.from({ length: n }, (_, i) => ({ Key: `${prefix}${i}`, Value: `v${i}` }));
-}
-
-/** fast-xml-parser gives one `item` as an object and several as an array. */
-function items(set: unknown): any[] {
-  const item = (set as { item?: unknown } | undefined)?.item;
-  return item === undefined ? [] : Array.isArray(item) ? item : [item];
 }
 
 describe('tag actions', () => {

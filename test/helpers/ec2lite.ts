@@ -45,6 +45,12 @@ export interface RawResponse {
 
 export const xmlParser = new XMLParser({ parseTagValue: false, ignoreAttributes: false });
 
+/** The members of an EC2 XML list element (`<…Set><item>…</item></…Set>`) as parsed: none, one or several. */
+export function items(set: unknown): any[] {
+  const item = (set as { item?: unknown } | undefined)?.item;
+  return item === undefined ? [] : Array.isArray(item) ? item : [item];
+}
+
 export const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 
 export async function startTestServer(overrides: Partial<Ec2liteConfig> = {}): Promise<TestServer> {
