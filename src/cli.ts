@@ -15,6 +15,7 @@ const HELP = `ec2lite — a local Amazon EC2 API for VPC private IP address mana
 
 Usage: ec2lite [options]
        ec2lite check --data DIR      check every invariant of a data folder; exit 0 clean, 1 violations, 2 usage
+       ec2lite check --store URL     the same for the state in PostgreSQL
        ec2lite metadata-endpoint INSTANCE_ID [--endpoint-url URL]
                                      print the URL of the instance's metadata service (asks a running ec2lite)
 
