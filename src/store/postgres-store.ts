@@ -1129,11 +1129,19 @@ class PgTx implements StoreTx {
   }
 
   // ---------------------------------------------------------------------------------------------------------------
-  // Tags: upserts need no lock; the resource's own lock (taken when it was looked up) orders them with its deletion.
+  // Tags: the resource's own lock, taken when it was looked up, orders an upsert with the resource's deletion; a
+  // subnet, looked up without one, is locked here.
 
   async setTags(resourceId: string, resourceType: ResourceType, tags: readonly Tag[]): Promise<void> {
     this.forgetPrefetched();
-    if (tags.length > 0) await this.upsertTags(resourceId, resourceType, tags);
+    if (tags.length === 0) return;
+    if (resourceType === 'subnet') {
+      // A subnet is read without its lock (getSubnet): take it before writing, so that a deletion on another node
+      // comes after this transaction or has committed, and then tag only a subnet that is still there.
+      await this.lockSubnets([resourceId]);
+      if ((await this.q('SELECT 1 FROM subnets WHERE id = $1', [resourceId])).length === 0) return;
+    }
+    await this.upsertTags(resourceId, resourceType, tags);
   }
 
   async deleteTags(

@@ -338,6 +338,29 @@ describe('PostgreSQL store shared by several nodes', () => {
       assert.equal((await on(2)((tx) => tx.getInstance(instance.id)))?.state, 'terminated');
     });
 
+    it('leaves no tag on a subnet another node deletes while it is being tagged', async () => {
+      const bare = makeSubnet(vpc, '10.0.9.0/24');
+      await on(0)((tx) => tx.insertSubnet(bare));
+      const deleted = gate();
+      const release = gate();
+      const deleting = on(1)(async (tx) => {
+        await tx.deleteSubnet(bare.id);
+        deleted.open();
+        await release.opened;
+      });
+      await deleted.opened;
+      const tagging = on(0)(async (tx) => {
+        // Read before the deletion commits: the subnet is still there, as CreateTags finds it.
+        assert.ok(await tx.getSubnet(bare.id));
+        const tagged = tx.setTags(bare.id, 'subnet', [{ Key: 'team', Value: 'net' }]);
+        release.open();
+        await tagged;
+      });
+      await Promise.all([deleting, tagging]);
+      assert.deepEqual(await on(2)((tx) => tx.tagsOf(bare.id)), []);
+      assert.equal(await on(2)((tx) => tx.getSubnet(bare.id)), undefined);
+    });
+
     it('runs again a transaction that listed subnets when another node added one before it did', async () => {
       const listed = gate();
       const added = gate();
