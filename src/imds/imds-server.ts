@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Instance } from '../domain/model.js';
 import type { Store } from '../store/store.js';
 import { LoopbackDirectory, isInstanceLoopback } from './loopback.js';
-import { type MetadataSnapshot, snapshotAt } from './metadata-journal.js';
+import { type MetadataSnapshot, readSnapshotAt } from './metadata-journal.js';
 import { metadataTree, resolve } from './metadata-tree.js';
 import { MAX_TOKEN_TTL_SECONDS, TokenMinter, type TokenScope } from './tokens.js';
 
@@ -284,7 +284,7 @@ export class ImdsServer {
         const instance = await tx.getInstance(instanceId);
         if (!instance) return 'unknown';
         if (!live(instance)) return 'terminated';
-        return { instance, snapshot: snapshotAt(await tx.listMetadataJournal(instanceId), now) };
+        return { instance, snapshot: await readSnapshotAt(tx, instanceId, now) };
       },
       { readOnly: true }
     );

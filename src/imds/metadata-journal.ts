@@ -56,6 +56,17 @@ export function snapshotAt(entries: readonly MetadataJournalEntry[], now: number
   return due ? (JSON.parse(due.snapshot) as MetadataSnapshot) : EMPTY;
 }
 
+/**
+ * snapshotAt of the instance's journal, reading only its ends when nothing is pending (the newest entry is due):
+ * what the metadata service does on every request, so a quiet instance costs one small read, not its journal.
+ */
+export async function readSnapshotAt(tx: StoreTx, instanceId: string, now: number): Promise<MetadataSnapshot> {
+  const { last, dueSeq } = await tx.metadataJournalEnds(instanceId, now);
+  if (dueSeq === undefined) return EMPTY;
+  if (dueSeq === last?.seq) return JSON.parse(last.snapshot) as MetadataSnapshot;
+  return snapshotAt(await tx.listMetadataJournal(instanceId), now);
+}
+
 /** The interfaces attached to an instance now, as its metadata will show them. */
 export async function currentInterfaces(
   tx: StoreTx,

@@ -4,7 +4,7 @@ import { newId, newMacAddress } from '../../src/domain/ids.js';
 import { parseCidr, parseIpv4 } from '../../src/domain/ipv4.js';
 import type { Attachment, Instance, NetworkInterface, Subnet, Vpc } from '../../src/domain/model.js';
 import { assignLoopbackAddresses, homeAddress, isInstanceLoopback } from '../../src/imds/loopback.js';
-import { type MetadataSnapshot, journaledStore, snapshotAt } from '../../src/imds/metadata-journal.js';
+import { type MetadataSnapshot, journaledStore, readSnapshotAt, snapshotAt } from '../../src/imds/metadata-journal.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
 
@@ -92,7 +92,12 @@ describe('metadata journal', () => {
   let eth0: NetworkInterface;
 
   const shownAt = async (instanceId: string, at: number): Promise<MetadataSnapshot> =>
-    raw.transaction(async (tx) => snapshotAt(await tx.listMetadataJournal(instanceId), at));
+    raw.transaction(async (tx) => {
+      const shown = snapshotAt(await tx.listMetadataJournal(instanceId), at);
+      // What the metadata service reads, from the journal's ends where it can, must be the same at every moment.
+      assert.deepEqual(await readSnapshotAt(tx, instanceId, at), shown, `at ${at}`);
+      return shown;
+    });
   const ipsAt = async (instanceId: string, at: number, mac = eth0.macAddress): Promise<string[]> => [
     ...((await shownAt(instanceId, at)).interfaces.find((i) => i.mac === mac)?.privateIpv4s ?? [])
   ];
