@@ -4,14 +4,11 @@ import {
   CreateTagsCommand,
   DeleteTagsCommand,
   DescribeImagesCommand,
-  DescribeInstancesCommand,
   DescribeTagsCommand,
   DescribeVolumesCommand,
   type DescribeVolumesCommandInput,
   type Filter,
   type Instance,
-  RunInstancesCommand,
-  type RunInstancesCommandInput,
   StopInstancesCommand,
   TerminateInstancesCommand,
   type Volume,
@@ -26,6 +23,7 @@ import {
   startTestServer
 } from '../helpers/ec2lite.js';
 import { type LabSubnet, VpcLab } from '../helpers/vpc-lab.js';
+import { launcher } from '../helpers/launcher.js';
 
 const AMI = 'ami-0abcdef1234567890';
 const VOLUME_ID = /^vol-[0-9a-f]{17}$/;
@@ -36,17 +34,7 @@ describe('DescribeVolumes', () => {
   let server: TestServer;
   let lab: VpcLab;
   let subnet: LabSubnet;
-  const run = (input: Partial<RunInstancesCommandInput>) =>
-    server.ec2.send(new RunInstancesCommand({ ImageId: AMI, MinCount: 1, MaxCount: 1, SubnetId: subnet.id, ...input }));
-  const launch = async (input: Partial<RunInstancesCommandInput>): Promise<Instance> => {
-    const { Instances } = await run(input);
-    assert.equal(Instances?.length, 1);
-    return Instances[0]!;
-  };
-  const describeInstance = async (id: string): Promise<Instance> => {
-    const { Reservations } = await server.ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }));
-    return Reservations![0]!.Instances![0]!;
-  };
+  const { run, launch, describeInstance } = launcher(() => server, { imageId: AMI, subnetId: () => subnet.id });
   const describeWith = async (input: DescribeVolumesCommandInput): Promise<Volume[]> =>
     (await server.ec2.send(new DescribeVolumesCommand(input))).Volumes ?? [];
   const ofInstance = (instanceId: string, ...filters: Filter[]) =>

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
   DescribeInstancesCommand,
-  type Instance,
   RunInstancesCommand,
   type RunInstancesCommandInput,
   TerminateInstancesCommand
@@ -16,6 +15,7 @@ import {
   startTestServer
 } from '../helpers/ec2lite.js';
 import { type LabSubnet, VpcLab } from '../helpers/vpc-lab.js';
+import { launcher } from '../helpers/launcher.js';
 
 const AMI = 'ami-0abcdef1234567890';
 const VOLUME_ID = /^vol-[0-9a-f]{17}$/;
@@ -26,17 +26,7 @@ describe('RunInstances: block device mappings, CPU options and launch templates'
   let server: TestServer;
   let lab: VpcLab;
   let subnet: LabSubnet;
-  const run = (input: Partial<RunInstancesCommandInput>) =>
-    server.ec2.send(new RunInstancesCommand({ ImageId: AMI, MinCount: 1, MaxCount: 1, SubnetId: subnet.id, ...input }));
-  const launch = async (input: Partial<RunInstancesCommandInput>): Promise<Instance> => {
-    const { Instances } = await run(input);
-    assert.equal(Instances?.length, 1);
-    return Instances[0]!;
-  };
-  const describeInstance = async (id: string): Promise<Instance> => {
-    const { Reservations } = await server.ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }));
-    return Reservations![0]!.Instances![0]!;
-  };
+  const { run, launch, describeInstance } = launcher(() => server, { imageId: AMI, subnetId: () => subnet.id });
   /** After a refused launch the subnet holds no instance. */
   const assertNothingLaunched = async (): Promise<void> => {
     const { Reservations } = await server.ec2.send(

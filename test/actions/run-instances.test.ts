@@ -5,8 +5,7 @@ import {
   DescribeInstancesCommand,
   DescribeNetworkInterfacesCommand,
   type Instance,
-  RunInstancesCommand,
-  type RunInstancesCommandInput
+  RunInstancesCommand
 } from '@aws-sdk/client-ec2';
 import {
   type TestServer,
@@ -26,6 +25,7 @@ import {
   prefixesOf,
   secondariesOf
 } from '../helpers/vpc-lab.js';
+import { launcher } from '../helpers/launcher.js';
 
 const AMI = 'ami-0abcdef1234567890';
 const NO_ADDRESSES = 'The specified subnet does not have enough free addresses to satisfy the request.';
@@ -36,18 +36,7 @@ const SUBNET_AND_INTERFACES =
 describe('RunInstances', () => {
   let server: TestServer;
   let lab: VpcLab;
-  const run = (input: Partial<RunInstancesCommandInput>) =>
-    server.ec2.send(new RunInstancesCommand({ ImageId: AMI, MinCount: 1, MaxCount: 1, ...input }));
-  /** Launches one instance and returns it as RunInstances answered. */
-  const launch = async (input: Partial<RunInstancesCommandInput>): Promise<Instance> => {
-    const { Instances } = await run(input);
-    assert.equal(Instances?.length, 1);
-    return Instances[0]!;
-  };
-  const describeInstance = async (id: string): Promise<Instance> => {
-    const { Reservations } = await server.ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }));
-    return Reservations![0]!.Instances![0]!;
-  };
+  const { run, launch, describeInstance } = launcher(() => server, { imageId: AMI });
   const instancesInSubnet = async (subnet: LabSubnet): Promise<Instance[]> => {
     const { Reservations } = await server.ec2.send(
       new DescribeInstancesCommand({ Filters: [{ Name: 'subnet-id', Values: [subnet.id] }] })
