@@ -13,6 +13,7 @@ import {
   formatIpv4,
   isReservedInSubnet
 } from '../domain/ipv4.js';
+import { PARTITION_REGISTRY, registeredPartitions } from './partitions.js';
 import { numericTypes, partitionSchema } from './postgres-store.js';
 
 /** One broken invariant of a data folder: which rule, and where. */
@@ -93,11 +94,11 @@ export async function checkPostgres(url: string): Promise<CheckReport> {
     const reports: [string | undefined, Omit<CheckReport, 'partitions'>][] = [
       [undefined, await checkSchema(client, home)]
     ];
-    const registry = await client.query(`SELECT value FROM ${pg.escapeIdentifier(home)}.meta WHERE key = 'partitions'`);
-    const partitions = JSON.parse((registry.rows[0]?.value as string | undefined) ?? '[]') as string[];
-    for (const partition of partitions) {
-      const [accountId = '', region = ''] = partition.split('/');
-      reports.push([partition, await checkSchema(client, partitionSchema(home, accountId, region))]);
+    const registry = await client.query(`SELECT value FROM ${pg.escapeIdentifier(home)}.meta WHERE key = $1`, [
+      PARTITION_REGISTRY
+    ]);
+    for (const { accountId, region } of registeredPartitions(registry.rows[0]?.value as string | undefined)) {
+      reports.push([`${accountId}/${region}`, await checkSchema(client, partitionSchema(home, accountId, region))]);
     }
     return merge(reports);
   } finally {
@@ -117,11 +118,6 @@ async function checkSchema(client: pg.Client, schema: string): Promise<Omit<Chec
     );
     if (!tables.has('meta')) throw new NoDataError(`schema ${schema} holds no ec2lite state`);
     const rows = await loadRows(tables, (sql) => all(sql));
-    const violations: Violation[] = [];
-    const report = (rule: string, detail: string): void => {
-      violations.push({ rule, detail });
-    };
-    // No address on two interfaces, by the constraint: a unique index on exactly (subnet_id, address) …
     const [unique] = await all(
       `SELECT count(*)::int AS n FROM pg_index i
          JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace s ON s.oid = t.relnamespace
@@ -130,18 +126,11 @@ async function checkSchema(client: pg.Client, schema: string): Promise<Omit<Chec
               JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum) = ARRAY['subnet_id', 'address']`,
       [schema]
     );
-    if (!(Number(unique?.n) > 0))
-      report('unique-constraint', 'private_ip_addresses has no UNIQUE (subnet_id, address) constraint');
-    // … and by the rows, whether or not it does.
-    reportDuplicates(
-      await all(
-        `SELECT subnet_id, address, string_agg(network_interface_id, ', ') AS holders FROM private_ip_addresses
-         GROUP BY subnet_id, address HAVING count(*) > 1`
-      ),
-      report
+    const duplicates = await all(
+      `SELECT subnet_id, address, string_agg(network_interface_id, ', ') AS holders FROM private_ip_addresses
+       GROUP BY subnet_id, address HAVING count(*) > 1`
     );
-    const checked = checkRows(rows);
-    return { violations: [...violations, ...checked.violations], counts: checked.counts };
+    return stateReport([], Number(unique?.n) > 0, duplicates, rows);
   } finally {
     await client.query('ROLLBACK');
   }
@@ -236,49 +225,55 @@ async function loadRows(tables: ReadonlySet<string>, all: (sql: string) => Row[]
 
 /** The checks of an open SQLite database: the file itself, its constraints, then every rule on its rows. */
 export async function checkDatabase(db: Database.Database): Promise<Omit<CheckReport, 'partitions'>> {
-  const violations: Violation[] = [];
-  const report = (rule: string, detail: string): void => {
-    violations.push({ rule, detail });
-  };
+  const file: Violation[] = [];
   const all = (sql: string, ...params: unknown[]): Row[] => db.prepare(sql).all(...params) as Row[];
   const tables = new Set(all("SELECT name FROM sqlite_master WHERE type = 'table'").map((r) => r.name as string));
   const rows = await loadRows(tables, all);
 
   // The file itself.
   const integrity = all('PRAGMA integrity_check').map((r) => Object.values(r)[0] as string);
-  if (integrity.join() !== 'ok') for (const line of integrity) report('integrity', line);
+  if (integrity.join() !== 'ok') for (const line of integrity) file.push({ rule: 'integrity', detail: line });
   for (const r of all('PRAGMA foreign_key_check')) {
-    report('foreign-key', `${String(r.table)} row ${String(r.rowid)} refers to a missing ${String(r.parent)} row`);
+    const detail = `${String(r.table)} row ${String(r.rowid)} refers to a missing ${String(r.parent)} row`;
+    file.push({ rule: 'foreign-key', detail });
   }
 
-  // No address on two interfaces, by the constraint: the UNIQUE (subnet_id, address) index must exist …
   const uniqueOnAddress = all('SELECT name FROM pragma_index_list(\'private_ip_addresses\') WHERE "unique" = 1').some(
     (r) =>
       all('SELECT name FROM pragma_index_info(?) ORDER BY seqno', r.name)
         .map((c) => c.name)
         .join() === 'subnet_id,address'
   );
-  if (!uniqueOnAddress)
-    report('unique-constraint', 'private_ip_addresses has no UNIQUE (subnet_id, address) constraint');
-  // … and by the rows, whether or not it does.
-  reportDuplicates(
-    all(
-      `SELECT subnet_id, address, group_concat(network_interface_id, ', ') AS holders FROM private_ip_addresses
-       GROUP BY subnet_id, address HAVING count(*) > 1`
-    ),
-    report
+  const duplicates = all(
+    `SELECT subnet_id, address, group_concat(network_interface_id, ', ') AS holders FROM private_ip_addresses
+     GROUP BY subnet_id, address HAVING count(*) > 1`
   );
-  const checked = checkRows(rows);
-  return { violations: [...violations, ...checked.violations], counts: checked.counts };
+  return stateReport(file, uniqueOnAddress, duplicates, rows);
 }
 
-function reportDuplicates(rows: readonly Row[], report: (rule: string, detail: string) => void): void {
-  for (const r of rows) {
-    report(
-      'duplicate-address',
-      `${formatIpv4(r.address as number)} in ${String(r.subnet_id)} is held by ${String(r.holders)}`
-    );
+/**
+ * One state's report, after what only its backend checks (`found`): no address on two interfaces, by the
+ * constraint — a unique index on exactly (subnet_id, address) must exist — and by the rows (`duplicates`, one per
+ * address held twice, with its `holders`) whether or not it does; then every rule on the rows.
+ */
+function stateReport(
+  found: readonly Violation[],
+  uniqueOnAddress: boolean,
+  duplicates: readonly Row[],
+  rows: StateRows
+): Omit<CheckReport, 'partitions'> {
+  const violations = [...found];
+  if (!uniqueOnAddress)
+    violations.push({
+      rule: 'unique-constraint',
+      detail: 'private_ip_addresses has no UNIQUE (subnet_id, address) constraint'
+    });
+  for (const r of duplicates) {
+    const detail = `${formatIpv4(r.address as number)} in ${String(r.subnet_id)} is held by ${String(r.holders)}`;
+    violations.push({ rule: 'duplicate-address', detail });
   }
+  const checked = checkRows(rows);
+  return { violations: [...violations, ...checked.violations], counts: checked.counts };
 }
 
 /** Every rule on the rows of one state, whichever backend they come from; each rule is independent of the others. */

@@ -40,8 +40,8 @@ export interface PartitionsOptions {
   prepare(partition: Partition): Promise<void>;
 }
 
-/** The home store's meta key listing the other partitions ("account/region", JSON). */
-const REGISTRY = 'partitions';
+/** The home store's meta key listing the other partitions (a JSON list of "account/region"). */
+export const PARTITION_REGISTRY = 'partitions';
 /** The home store's meta key naming the account and region it belongs to. */
 const HOME = 'home-partition';
 
@@ -106,12 +106,9 @@ export class Partitions {
   }
 
   private async openRegistered(): Promise<void> {
-    const registered = await this.home.store.transaction((tx) => tx.getMeta(REGISTRY), { readOnly: true });
-    for (const key of parseRegistry(registered)) {
-      if (!this.byKey.has(key)) {
-        const [accountId = '', region = ''] = key.split('/');
-        await this.openPartition({ accountId, region }, false);
-      }
+    const registered = await this.home.store.transaction((tx) => tx.getMeta(PARTITION_REGISTRY), { readOnly: true });
+    for (const key of registeredPartitions(registered)) {
+      if (!this.byKey.has(keyOf(key))) await this.openPartition(key, false);
     }
   }
 
@@ -121,7 +118,7 @@ export class Partitions {
     for (const partition of all) await partition.store.reset?.();
     await this.home.store.transaction(async (tx) => {
       await tx.setMeta(HOME, keyOf(this.home));
-      await tx.setMeta(REGISTRY, JSON.stringify(all.filter((p) => p !== this.home).map(keyOf)));
+      await tx.setMeta(PARTITION_REGISTRY, JSON.stringify(all.filter((p) => p !== this.home).map(keyOf)));
     });
     for (const partition of all) await this.options.prepare(partition);
   }
@@ -156,8 +153,8 @@ export class Partitions {
       await this.options.prepare(partition);
       if (register) {
         await this.home.store.transaction(async (tx) => {
-          const known = parseRegistry(await tx.getMeta(REGISTRY));
-          if (!known.includes(keyOf(key))) await tx.setMeta(REGISTRY, JSON.stringify([...known, keyOf(key)]));
+          const known = registeredPartitions(await tx.getMeta(PARTITION_REGISTRY)).map(keyOf);
+          if (!known.includes(keyOf(key))) await tx.setMeta(PARTITION_REGISTRY, JSON.stringify([...known, keyOf(key)]));
         });
       }
     } catch (error) {
@@ -180,8 +177,15 @@ function checkKey(key: PartitionKey): void {
   }
 }
 
-function parseRegistry(text: string | undefined): string[] {
+/** The partitions the home store's registry (its PARTITION_REGISTRY meta value) names. */
+export function registeredPartitions(text: string | undefined): PartitionKey[] {
   if (text === undefined) return [];
   const value: unknown = JSON.parse(text);
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  if (!Array.isArray(value)) return [];
+  return value
+    .filter((v): v is string => typeof v === 'string')
+    .map((name) => {
+      const [accountId = '', region = ''] = name.split('/');
+      return { accountId, region };
+    });
 }
