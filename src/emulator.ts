@@ -123,6 +123,17 @@ export async function startEmulator(overrides: Partial<Ec2liteConfig> = {}): Pro
     if (!zones) zonesByRegion.set(region, (zones = availabilityZones(region)));
     return zones;
   };
+  // Made once, not per request: the context's functions take what differs from one request to the next.
+  const subnetAtPrefixCapacity = (subnetId: string): boolean => controls.isAtPrefixCapacity(subnetId);
+  const publicIpsHeldElsewhere = async (accountId: string, region: string): Promise<Set<number>> => {
+    const held = new Set<number>();
+    for (const other of await partitions.all()) {
+      if (other.accountId === accountId && other.region === region) continue;
+      const eips = await other.store.transaction((tx) => tx.listElasticIps(), { readOnly: true });
+      for (const eip of eips) held.add(eip.publicIp);
+    }
+    return held;
+  };
   const contextOf = (requestId: string, now: Date, accountId: string, region: string): ActionContext => ({
     region,
     accountId,
@@ -134,16 +145,8 @@ export async function startEmulator(overrides: Partial<Ec2liteConfig> = {}): Pro
     elasticIpLimit: config.elasticIpLimit,
     requestId,
     now,
-    subnetAtPrefixCapacity: (subnetId) => controls.isAtPrefixCapacity(subnetId),
-    publicIpsHeldElsewhere: async () => {
-      const held = new Set<number>();
-      for (const other of await partitions.all()) {
-        if (other.accountId === accountId && other.region === region) continue;
-        const eips = await other.store.transaction((tx) => tx.listElasticIps(), { readOnly: true });
-        for (const eip of eips) held.add(eip.publicIp);
-      }
-      return held;
-    }
+    subnetAtPrefixCapacity,
+    publicIpsHeldElsewhere
   });
   // The account and region are the signature's (protocol/sigv4.ts); an unsigned request's are the configured ones.
   const context = (requestId: string, now: Date, caller?: Caller): ActionContext =>

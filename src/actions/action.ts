@@ -24,10 +24,10 @@ export interface ActionContext {
   /** Fault injection (control API): true for a subnet switched to answer InsufficientCidrBlocks to every prefix pick. */
   readonly subnetAtPrefixCapacity?: (subnetId: string) => boolean;
   /**
-   * The public addresses Elastic IPs hold in every other account and region (store/partitions.ts): a public
+   * The public addresses Elastic IPs hold in every account and region but this one (store/partitions.ts): a public
    * address belongs to one AWS customer at a time, whatever the account. Read by an action that `takesPublicIps`.
    */
-  readonly publicIpsHeldElsewhere?: () => Promise<ReadonlySet<number>>;
+  readonly publicIpsHeldElsewhere?: (accountId: string, region: string) => Promise<ReadonlySet<number>>;
 }
 
 /** One EC2 action: its wire spec, its output shape and its run, which loads, decides and applies in one transaction. */

@@ -71,7 +71,10 @@ export const allocateAddress = defineAction<AllocateAddressInput>({
     if (held.length >= context.elasticIpLimit) throw errors.addressLimitExceeded();
     // The pool is shared by every account and region: what they hold is taken too.
     await tx.lockPublicIpPool();
-    const taken = [...held.map((e) => e.publicIp), ...((await context.publicIpsHeldElsewhere?.()) ?? [])];
+    const taken = [
+      ...held.map((e) => e.publicIp),
+      ...((await context.publicIpsHeldElsewhere?.(context.accountId, context.region)) ?? [])
+    ];
     let publicIp: number | undefined;
     if (input.Address !== undefined) {
       // Recovering a specific address (API reference, Address): only one of the pool that no one holds.
