@@ -70,7 +70,7 @@ export function volumesOf(
 }
 
 /** Every volume of the account with its tags, in two queries. */
-export async function loadVolumes(tx: StoreTx): Promise<Volume[]> {
+async function loadVolumes(tx: StoreTx): Promise<Volume[]> {
   const tags = new Map<string, Tag[]>();
   for (const t of await tx.listTags()) {
     if (t.resourceType !== 'volume') continue;

@@ -48,7 +48,7 @@ export function partitionFile(dataDir: string, accountId: string, region: string
 }
 
 /** The SQLite files of a data folder's other accounts and regions (partitionFile), by "account/region". */
-export function partitionFiles(dataDir: string): Map<string, string> {
+function partitionFiles(dataDir: string): Map<string, string> {
   const files = new Map<string, string>();
   const accounts = join(dataDir, 'accounts');
   if (!existsSync(accounts)) return files;
@@ -224,7 +224,7 @@ async function loadRows(tables: ReadonlySet<string>, all: (sql: string) => Row[]
 }
 
 /** The checks of an open SQLite database: the file itself, its constraints, then every rule on its rows. */
-export async function checkDatabase(db: Database.Database): Promise<Omit<CheckReport, 'partitions'>> {
+async function checkDatabase(db: Database.Database): Promise<Omit<CheckReport, 'partitions'>> {
   const file: Violation[] = [];
   const all = (sql: string, ...params: unknown[]): Row[] => db.prepare(sql).all(...params) as Row[];
   const tables = new Set(all("SELECT name FROM sqlite_master WHERE type = 'table'").map((r) => r.name as string));
