@@ -52,14 +52,25 @@ const KINDS: readonly TaggableKind[] = [
   {
     prefix: 'sg',
     type: 'security-group',
-    exists: async (tx, id) => (await tx.listVpcs()).some((vpc) => vpc.defaultSecurityGroupId === id),
+    // Read again under its VPC's lock (getVpc): a DeleteVpc, which takes the group's tags with it, then either
+    // comes after this call or has already removed the group, so no tag outlives it on a shared store.
+    exists: async (tx, id) => {
+      const vpc = (await tx.listVpcs()).find((v) => v.defaultSecurityGroupId === id);
+      return vpc !== undefined && (await tx.getVpc(vpc.id)) !== undefined;
+    },
     notFound: errors.securityGroupNotFound
   },
   {
     prefix: 'vol',
     type: 'volume',
-    // Volumes are those of the instances (describe-volumes.ts): one exists while DescribeVolumes shows it.
-    exists: async (tx, id) => volumesOf(await tx.listInstances()).some((v) => v.id === id),
+    // Volumes are those of the instances (describe-volumes.ts): one exists while DescribeVolumes shows it. Its
+    // instance is read again under the instance's lock (getInstance), so that a termination that deletes the
+    // volume and its tags is ordered with this call.
+    exists: async (tx, id) => {
+      const owner = volumesOf(await tx.listInstances()).find((v) => v.id === id)?.instance;
+      const instance = owner && (await tx.getInstance(owner.id));
+      return instance !== undefined && volumesOf([instance]).some((v) => v.id === id);
+    },
     notFound: errors.volumeNotFound
   },
   {

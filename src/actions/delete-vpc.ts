@@ -17,6 +17,8 @@ export const deleteVpc = defineAction<DeleteVpcInput>({
     const vpc = await requireVpc(tx, input.VpcId);
     // A VPC with subnets left cannot go (DeleteVpc: "delete all … subnets … before you can delete the VPC").
     if ((await tx.countSubnetsInVpc(vpc.id)) > 0) throw errors.vpcHasDependencies(vpc.id);
+    // Its default security group goes with it, and the group's tags with the group.
+    await tx.deleteTags(vpc.defaultSecurityGroupId);
     await tx.deleteVpc(vpc.id);
     return { Return: true };
   }

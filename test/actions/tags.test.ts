@@ -9,8 +9,10 @@ import {
   type CreateTagsCommandInput,
   CreateVpcCommand,
   DeleteNetworkInterfaceCommand,
+  DeleteSubnetCommand,
   DeleteTagsCommand,
   type DeleteTagsCommandInput,
+  DeleteVpcCommand,
   DescribeAddressesCommand,
   DescribeInstancesCommand,
   DescribeSubnetsCommand,
@@ -744,6 +746,30 @@ describe('tag actions', () => {
         const eni = await withTags([{ Key: 'gone', Value: 'soon' }]);
         await server.ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: eni }));
         assert.deepEqual(await tagsOf(eni), []);
+      });
+
+      it("forgets the tags of a VPC's default security group when the VPC is deleted", async () => {
+        const { Vpc } = await server.ec2.send(new CreateVpcCommand({ CidrBlock: '10.76.0.0/16' }));
+        const { Subnet } = await server.ec2.send(
+          new CreateSubnetCommand({ VpcId: Vpc!.VpcId!, CidrBlock: '10.76.1.0/24' })
+        );
+        const { NetworkInterface } = await server.ec2.send(
+          new CreateNetworkInterfaceCommand({ SubnetId: Subnet!.SubnetId! })
+        );
+        const sg = NetworkInterface!.Groups![0]!.GroupId!;
+        await createTags({ Resources: [sg], Tags: [{ Key: 'gone', Value: 'with the vpc' }] });
+        assert.deepEqual(await tagsOf(sg), [{ Key: 'gone', Value: 'with the vpc' }]);
+        await server.ec2.send(
+          new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: NetworkInterface!.NetworkInterfaceId! })
+        );
+        await server.ec2.send(new DeleteSubnetCommand({ SubnetId: Subnet!.SubnetId! }));
+        await server.ec2.send(new DeleteVpcCommand({ VpcId: Vpc!.VpcId! }));
+        assert.deepEqual(await tagsOf(sg), []);
+        await assertSdkError(
+          createTags({ Resources: [sg], Tags: [{ Key: 'late', Value: 'x' }] }),
+          'InvalidGroup.NotFound',
+          `The security group '${sg}' does not exist`
+        );
       });
     });
   });

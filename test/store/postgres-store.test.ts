@@ -5,6 +5,8 @@ import { newId, newMacAddress } from '../../src/domain/ids.js';
 import { formatIpv4, parseCidr, parseIpv4 } from '../../src/domain/ipv4.js';
 import type { Instance, NetworkInterface, Subnet, Vpc } from '../../src/domain/model.js';
 import { postgresMigrations } from '../../src/store/migrations/postgres-migrations.js';
+import { createTags } from '../../src/actions/create-tags.js';
+import type { Ec2Error } from '../../src/protocol/errors.js';
 import { PostgresStore } from '../../src/store/postgres-store.js';
 import type { StoreTx } from '../../src/store/store.js';
 import { MISSING_POSTGRES, dropSchema, freshSchemaName, postgresUrl } from '../helpers/postgres.js';
@@ -359,6 +361,83 @@ describe('PostgreSQL store shared by several nodes', () => {
       await Promise.all([deleting, tagging]);
       assert.deepEqual(await on(2)((tx) => tx.tagsOf(bare.id)), []);
       assert.equal(await on(2)((tx) => tx.getSubnet(bare.id)), undefined);
+    });
+
+    /**
+     * CreateTags, run on node 0 while node 1 deletes the resource and holds its transaction open: the action's
+     * existence check has seen the resource (the deletion is not committed yet), then waits for node 1's lock.
+     * Once it may go on, it must find the resource gone and tag nothing.
+     */
+    const tagDuringDeletion = async (
+      resourceId: string,
+      deletion: (tx: StoreTx) => Promise<void>
+    ): Promise<{ outcome: unknown; tags: unknown }> => {
+      const deleted = gate();
+      const release = gate();
+      const deleting = on(1)(async (tx) => {
+        await deletion(tx);
+        deleted.open();
+        await release.opened;
+      });
+      await deleted.opened;
+      const tagging = on(0)((tx) =>
+        createTags.run(tx, { Resources: [resourceId], Tags: [{ Key: 'team', Value: 'net' }] }, {} as never)
+      ).then(
+        () => 'tagged',
+        (error: Ec2Error) => error.code
+      );
+      // Let node 1 commit once node 0 waits for a lock, or has finished without waiting (the race a lock prevents).
+      let finished = false;
+      void tagging.then(() => (finished = true));
+      const watcher = new pg.Client({ connectionString: url });
+      await watcher.connect();
+      try {
+        const waiting = async (): Promise<boolean> =>
+          (
+            await watcher.query(`SELECT count(*)::int AS n FROM pg_locks
+               WHERE locktype = 'advisory' AND NOT granted
+                 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`)
+          ).rows[0].n > 0;
+        while (!finished && !(await waiting())) await new Promise((resolve) => setTimeout(resolve, 5));
+      } finally {
+        await watcher.end();
+      }
+      release.open();
+      await deleting;
+      return { outcome: await tagging, tags: await on(2)((tx) => tx.tagsOf(resourceId)) };
+    };
+
+    it("leaves no tag on a VPC's security group another node deletes with the VPC while it is being tagged", async () => {
+      const bare = makeVpc();
+      await on(0)((tx) => tx.insertVpc(bare));
+      const result = await tagDuringDeletion(bare.defaultSecurityGroupId, async (tx) => {
+        await tx.deleteTags(bare.defaultSecurityGroupId);
+        await tx.deleteVpc(bare.id);
+      });
+      assert.deepEqual(result, { outcome: 'InvalidGroup.NotFound', tags: [] });
+    });
+
+    it('leaves no tag on a volume another node deletes by terminating its instance while it is being tagged', async () => {
+      const volumeId = newId('vol');
+      const instance: Instance = {
+        ...makeInstance(subnet),
+        rootDeviceName: '/dev/xvda',
+        blockDevices: [
+          {
+            deviceName: '/dev/xvda',
+            volumeId,
+            attachTime: new Date('2026-01-02T03:04:05.678Z'),
+            deleteOnTermination: true
+          }
+        ]
+      };
+      await on(0)((tx) => tx.insertInstance(instance));
+      const result = await tagDuringDeletion(volumeId, async (tx) => {
+        const held = (await tx.getInstance(instance.id))!;
+        await tx.updateInstance({ ...held, state: 'terminated' });
+        await tx.deleteTags(volumeId);
+      });
+      assert.deepEqual(result, { outcome: 'InvalidVolume.NotFound', tags: [] });
     });
 
     it('runs again a transaction that listed subnets when another node added one before it did', async () => {
