@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+import { type Filter, type FilterFields, compileFilters } from '../domain/filters.js';
 import { isWellFormedId } from '../domain/ids.js';
 import { type InstanceTypeInfo, instanceType } from '../domain/instance-types.js';
 import type { NetworkInterface, ResourceType, Subnet, Tag, Vpc } from '../domain/model.js';
+import { type Page, type PagingInput, paginate } from '../domain/paging.js';
 import { errors } from '../protocol/error-codes.js';
 import type { Ec2Error } from '../protocol/errors.js';
 import type { StoreTx } from '../store/store.js';
@@ -46,6 +48,41 @@ export function selectByIds<T extends { readonly id: string }>(
   if (missing !== undefined) throw notFound(missing);
   const wanted = new Set(ids);
   return all.filter((r) => wanted.has(r.id));
+}
+
+/** What a paged Describe* request carries besides its ids. */
+export interface DescribeRequest extends PagingInput {
+  readonly Filters?: readonly Filter[];
+}
+
+/** How one Describe* action names, narrows and pages its resources. */
+export interface DescribeSpec<T> {
+  /** The request's XId.N. */
+  readonly ids: readonly string[] | undefined;
+  readonly idPrefix: string;
+  /** The name EC2 gives XId.N when refusing it alongside MaxResults. */
+  readonly idsSetName: string;
+  readonly malformed: (id: string) => Ec2Error;
+  readonly notFound: (id: string) => Ec2Error;
+  readonly filters: FilterFields<T>;
+  /** The range MaxResults must fall in. */
+  readonly bounds: { readonly min: number; readonly max: number };
+  /** Every resource of the account, read only once the request itself has been found valid. */
+  readonly load: () => Promise<readonly T[]>;
+}
+
+/**
+ * One page of a Describe* answer: the resources named by XId.N (or all of them), narrowed by Filter.N and paged
+ * by MaxResults/NextToken. XId.N with MaxResults and an unknown filter name are refused before the store is read.
+ */
+export async function describePage<T extends { readonly id: string; readonly tags: readonly Tag[] }>(
+  input: DescribeRequest,
+  spec: DescribeSpec<T>
+): Promise<Page<T>> {
+  if (spec.ids?.length && input.MaxResults !== undefined) throw errors.idsWithMaxResults(spec.idsSetName);
+  const matches = compileFilters(input.Filters, spec.filters);
+  const selected = selectByIds(await spec.load(), spec.ids, spec.idPrefix, spec.malformed, spec.notFound);
+  return paginate(selected.filter(matches), input, spec.bounds);
 }
 
 export interface TagSpecification {

@@ -1,4 +1,4 @@
-import { type Filter, compileFilters } from '../domain/filters.js';
+import type { Filter } from '../domain/filters.js';
 import { formatIpv4 } from '../domain/ipv4.js';
 import {
   type ElasticIp,
@@ -7,14 +7,13 @@ import {
   type InstanceBlockDevice,
   type NetworkInterface
 } from '../domain/model.js';
-import { paginate } from '../domain/paging.js';
 import { errors } from '../protocol/error-codes.js';
 import { dryRun, filters, list, maxResults, member, nextToken, string, structure } from '../protocol/input-spec.js';
 import { out } from '../protocol/output-spec.js';
 import { reservationShape } from '../protocol/resource-shapes.js';
 import type { StoreTx } from '../store/store.js';
 import { type ActionContext, defineAction } from './action.js';
-import { selectByIds } from './common.js';
+import { describePage } from './common.js';
 import { instanceView, privateDnsName } from './views.js';
 
 interface DescribeInstancesInput {
@@ -143,18 +142,18 @@ export const describeInstances = defineAction<DescribeInstancesInput>({
     out.member('NextToken', 'nextToken')
   ),
   async run(tx, input, context) {
-    // [OBS] aws-sdk-ruby #3028: MaxResults cannot be combined with InstanceId.N.
-    if (input.InstanceIds?.length && input.MaxResults !== undefined) throw errors.idsWithMaxResults('instancesSet');
-    const matches = compileFilters(input.Filters, instanceFilters(context.region));
-    const selected = selectByIds(
-      await loadInstances(tx),
-      input.InstanceIds,
-      'i',
-      errors.instanceIdMalformed,
-      errors.instanceNotFound
-    );
-    // EC2 pages instances, not reservations (MaxResults counts instances).
-    const page = paginate(selected.filter(matches), input, { min: 5, max: 1000 });
+    const page = await describePage(input, {
+      ids: input.InstanceIds,
+      idPrefix: 'i',
+      // [OBS] aws-sdk-ruby #3028: MaxResults cannot be combined with InstanceId.N.
+      idsSetName: 'instancesSet',
+      malformed: errors.instanceIdMalformed,
+      notFound: errors.instanceNotFound,
+      filters: instanceFilters(context.region),
+      // EC2 pages instances, not reservations (MaxResults counts instances).
+      bounds: { min: 5, max: 1000 },
+      load: () => loadInstances(tx)
+    });
     return { Reservations: reservations(page.items, context), NextToken: page.nextToken };
   }
 });

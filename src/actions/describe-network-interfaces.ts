@@ -1,13 +1,12 @@
-import { type Filter, compileFilters } from '../domain/filters.js';
+import type { Filter } from '../domain/filters.js';
 import { formatIpv4 } from '../domain/ipv4.js';
 import type { ElasticIp, NetworkInterface } from '../domain/model.js';
-import { paginate } from '../domain/paging.js';
 import { errors } from '../protocol/error-codes.js';
 import { dryRun, filters, list, maxResults, member, nextToken, string, structure } from '../protocol/input-spec.js';
 import { out } from '../protocol/output-spec.js';
 import { networkInterfaceShape } from '../protocol/resource-shapes.js';
 import { defineAction } from './action.js';
-import { selectByIds } from './common.js';
+import { describePage } from './common.js';
 import { networkInterfaceView, privateDnsName } from './views.js';
 
 interface DescribeNetworkInterfacesInput {
@@ -85,27 +84,26 @@ export const describeNetworkInterfaces = defineAction<DescribeNetworkInterfacesI
     out.member('NextToken', 'nextToken')
   ),
   async run(tx, input, context) {
-    // "You cannot specify this parameter and the network interface IDs parameter in the same request." (API ref)
-    if (input.NetworkInterfaceIds?.length && input.MaxResults !== undefined) {
-      throw errors.idsWithMaxResults('networkInterfaceIdSet');
-    }
     const elasticIps = new Map<string, ElasticIp[]>();
     // A lookup rather than a copy of every interface with its Elastic IPs: most listings have thousands and few EIPs.
     const elasticIpsOf: ElasticIpsOf = (e) => elasticIps.get(e.id) ?? [];
-    const matches = compileFilters(input.Filters, networkInterfaceFilters(context.region, elasticIpsOf));
-    for (const eip of await tx.listElasticIps()) {
-      const id = eip.association?.networkInterfaceId;
-      if (id !== undefined) elasticIps.set(id, [...(elasticIps.get(id) ?? []), eip]);
-    }
-    const described: Described[] = await tx.listNetworkInterfaces();
-    const selected = selectByIds(
-      described,
-      input.NetworkInterfaceIds,
-      'eni',
-      errors.networkInterfaceIdMalformed,
-      errors.networkInterfaceNotFound
-    );
-    const page = paginate(selected.filter(matches), input, { min: 5, max: 1000 });
+    const page = await describePage(input, {
+      ids: input.NetworkInterfaceIds,
+      idPrefix: 'eni',
+      // "You cannot specify this parameter and the network interface IDs parameter in the same request." (API ref)
+      idsSetName: 'networkInterfaceIdSet',
+      malformed: errors.networkInterfaceIdMalformed,
+      notFound: errors.networkInterfaceNotFound,
+      filters: networkInterfaceFilters(context.region, elasticIpsOf),
+      bounds: { min: 5, max: 1000 },
+      load: async () => {
+        for (const eip of await tx.listElasticIps()) {
+          const id = eip.association?.networkInterfaceId;
+          if (id !== undefined) elasticIps.set(id, [...(elasticIps.get(id) ?? []), eip]);
+        }
+        return tx.listNetworkInterfaces();
+      }
+    });
     return {
       NetworkInterfaces: page.items.map((e) => networkInterfaceView(e, context, elasticIpsOf(e))),
       NextToken: page.nextToken

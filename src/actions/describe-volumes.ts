@@ -1,8 +1,7 @@
 import { type VolumeParameters, volumeParameters } from '../domain/block-devices.js';
-import { type Filter, compileFilters } from '../domain/filters.js';
+import type { Filter } from '../domain/filters.js';
 import { AMI_ROOT_DEVICE_NAME } from '../domain/images.js';
 import type { Instance, InstanceBlockDevice, Tag } from '../domain/model.js';
-import { paginate } from '../domain/paging.js';
 import { availabilityZoneId } from '../domain/zones.js';
 import { errors } from '../protocol/error-codes.js';
 import {
@@ -20,7 +19,7 @@ import { out } from '../protocol/output-spec.js';
 import { volumeShape } from '../protocol/resource-shapes.js';
 import type { StoreTx } from '../store/store.js';
 import { type ActionContext, defineAction } from './action.js';
-import { selectByIds } from './common.js';
+import { describePage } from './common.js';
 
 interface DescribeVolumesInput {
   VolumeIds?: string[];
@@ -159,19 +158,19 @@ export const describeVolumes = defineAction<DescribeVolumesInput>({
     out.member('NextToken', 'nextToken')
   ),
   async run(tx, input, context) {
-    // [OBS] aws-cli #1976: "The parameter volumeSet cannot be used with the parameter maxResults".
-    if (input.VolumeIds?.length && input.MaxResults !== undefined) throw errors.idsWithMaxResults('volumeSet');
-    const matches = compileFilters(input.Filters, volumeFilters(context.region));
-    const selected = selectByIds(
-      await loadVolumes(tx),
-      input.VolumeIds,
-      'vol',
-      errors.volumeIdMalformed,
-      errors.volumeNotFound
-    );
-    // 5 to 1000 as the other Describe actions [INF]; the AWS CLI asks for pages of 1000 when given no ids or filters
-    // (aws-cli customizations/ec2/paginate.py).
-    const page = paginate(selected.filter(matches), input, { min: 5, max: 1000 });
+    const page = await describePage(input, {
+      ids: input.VolumeIds,
+      idPrefix: 'vol',
+      // [OBS] aws-cli #1976: "The parameter volumeSet cannot be used with the parameter maxResults".
+      idsSetName: 'volumeSet',
+      malformed: errors.volumeIdMalformed,
+      notFound: errors.volumeNotFound,
+      filters: volumeFilters(context.region),
+      // 5 to 1000 as the other Describe actions [INF]; the AWS CLI asks for pages of 1000 when given no ids or
+      // filters (aws-cli customizations/ec2/paginate.py).
+      bounds: { min: 5, max: 1000 },
+      load: () => loadVolumes(tx)
+    });
     return { Volumes: page.items.map((v) => volumeView(v, context)), NextToken: page.nextToken };
   }
 });

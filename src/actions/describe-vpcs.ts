@@ -1,13 +1,12 @@
-import { type Filter, compileFilters } from '../domain/filters.js';
+import type { Filter } from '../domain/filters.js';
 import { formatCidr } from '../domain/ipv4.js';
 import type { Vpc } from '../domain/model.js';
-import { paginate } from '../domain/paging.js';
 import { errors } from '../protocol/error-codes.js';
 import { dryRun, filters, list, maxResults, member, nextToken, string, structure } from '../protocol/input-spec.js';
 import { out } from '../protocol/output-spec.js';
 import { vpcShape } from '../protocol/resource-shapes.js';
 import { defineAction } from './action.js';
-import { selectByIds } from './common.js';
+import { describePage } from './common.js';
 import { vpcView } from './views.js';
 
 interface DescribeVpcsInput {
@@ -44,10 +43,16 @@ export const describeVpcs = defineAction<DescribeVpcsInput>({
   }),
   output: out.structure(out.member('Vpcs', 'vpcSet', out.list(vpcShape)), out.member('NextToken', 'nextToken')),
   async run(tx, input) {
-    if (input.VpcIds?.length && input.MaxResults !== undefined) throw errors.idsWithMaxResults('vpcIdSet');
-    const matches = compileFilters(input.Filters, vpcFilters);
-    const vpcs = selectByIds(await tx.listVpcs(), input.VpcIds, 'vpc', errors.vpcIdMalformed, errors.vpcNotFound);
-    const page = paginate(vpcs.filter(matches), input, { min: 5, max: 1000 });
+    const page = await describePage(input, {
+      ids: input.VpcIds,
+      idPrefix: 'vpc',
+      idsSetName: 'vpcIdSet',
+      malformed: errors.vpcIdMalformed,
+      notFound: errors.vpcNotFound,
+      filters: vpcFilters,
+      bounds: { min: 5, max: 1000 },
+      load: () => tx.listVpcs()
+    });
     return { Vpcs: page.items.map(vpcView), NextToken: page.nextToken };
   }
 });
