@@ -282,6 +282,18 @@ export class PostgresStore implements Store {
     return key;
   }
 
+  /**
+   * lockKey computed by PostgreSQL from a text expression (`sqlName`), for a lock whose name is only known in the
+   * database: the same first 64 bits of the same SHA-256, read as a signed bigint. The NUL that separates the schema
+   * from the name is joined as bytes, since a text value cannot hold it.
+   */
+  lockKeySql(sqlName: string): string {
+    return (
+      `('x' || encode(substr(sha256(convert_to(${pg.escapeLiteral(this.namespace)}, 'UTF8') || '\\x00'::bytea || ` +
+      `convert_to(${sqlName}, 'UTF8')), 1, 8), 'hex'))::bit(64)::bigint`
+    );
+  }
+
   /** A stable name per SQL text, so that each connection prepares a statement once. */
   statementName(text: string): string {
     let name = this.statementNames.get(text);
@@ -433,13 +445,42 @@ class PgTx implements StoreTx {
     return r?.subnet_id as string | undefined;
   }
 
-  /** Locks the subnet of an interface before its row is read. Returns false for an unknown interface. */
+  /**
+   * Locks the subnet of an interface before its row is read, and before that the instance it is attached to.
+   * Returns false for an unknown interface.
+   */
   private async lockInterface(id: string): Promise<boolean> {
     if (this.readOnly) return true;
     const subnetId = await this.subnetOf('network_interfaces', id);
     if (subnetId === undefined) return false;
-    await this.lockSubnets([subnetId]);
+    if (this.held.get(`subnet:${subnetId}`) === 'exclusive') return true;
+    const [attachedTo] = await this.batch([
+      this.attachedInstanceLockStatement(id),
+      this.lockStatement([`subnet:${subnetId}`], 'exclusive')
+    ]);
+    this.holdAttachedInstance(attachedTo!);
+    this.held.set(`subnet:${subnetId}`, 'exclusive');
     return true;
+  }
+
+  /**
+   * The statement that locks the instance an interface is attached to, as committed now, and returns its id; it
+   * goes before the interface's subnet lock. Instances are locked before subnets everywhere else (RunInstances,
+   * TerminateInstances, AttachNetworkInterface), so an assignment on an attached interface, which records the
+   * instance's metadata after reading the interface, cannot deadlock with the termination of its instance. Should
+   * the attachment change before the subnet lock is ours, the new instance is locked after it: a rare deadlock that
+   * running the transaction again resolves, as any other.
+   */
+  private attachedInstanceLockStatement(interfaceId: string): string {
+    return (
+      `SELECT n.instance_id, pg_advisory_xact_lock(${this.store.lockKeySql("'instance:' || n.instance_id")}) ` +
+      `FROM network_interfaces n WHERE n.id = ${pg.escapeLiteral(interfaceId)} AND n.instance_id IS NOT NULL`
+    );
+  }
+
+  private holdAttachedInstance(rows: readonly Row[]): void {
+    const instanceId = rows[0]?.instance_id as string | undefined;
+    if (instanceId !== undefined) this.held.set(`instance:${instanceId}`, 'exclusive');
   }
 
   /** A read went stale before its lock was taken: the transaction must run again, whatever fn does with the error. */
@@ -702,14 +743,17 @@ class PgTx implements StoreTx {
       const [r] = await this.q(`SELECT ${INTERFACE_COLUMNS} FROM network_interfaces n WHERE n.id = $1`, [id]);
       return r && interfaceFrom(r);
     }
-    // The subnet's lock, then the interface and what an action on it reads next, in one round trip.
-    const [, interfaces, subnets, reservations, elasticIps] = await this.batch([
+    // The locks of its instance and its subnet, then the interface and what an action on it reads next, in one
+    // round trip.
+    const [attachedTo, , interfaces, subnets, reservations, elasticIps] = await this.batch([
+      this.attachedInstanceLockStatement(id),
       this.lockStatement([`subnet:${subnetId}`], 'exclusive'),
       `SELECT ${INTERFACE_COLUMNS} FROM network_interfaces n WHERE n.id = ${pg.escapeLiteral(id)}`,
       `SELECT r.*, ${tagsOf('r.id')} FROM subnets r WHERE r.id = ${pg.escapeLiteral(subnetId)}`,
       `SELECT r.*, ${tagsOf('r.id')} FROM subnet_cidr_reservations r WHERE r.subnet_id = ${pg.escapeLiteral(subnetId)} ORDER BY r.seq`,
       `SELECT r.*, ${tagsOf('r.allocation_id')} FROM elastic_ips r WHERE r.network_interface_id = ${pg.escapeLiteral(id)} ORDER BY r.seq`
     ]);
+    this.holdAttachedInstance(attachedTo!);
     this.held.set(`subnet:${subnetId}`, 'exclusive');
     const subnet = subnets![0];
     this.prefetched.subnets.set(subnetId, subnet);
@@ -885,8 +929,8 @@ class PgTx implements StoreTx {
       (await this.q('SELECT * FROM network_interfaces WHERE attachment_id = $1', [attachmentId]))[0];
     let r = await find();
     if (r && !this.readOnly) {
-      // Read again under the interface's subnet lock: the attachment may have changed before the lock was ours.
-      await this.lockSubnets([r.subnet_id as string]);
+      // Read again under the interface's locks: the attachment may have changed before they were ours.
+      await this.lockInterface(r.id as string);
       r = await find();
     }
     return r && { networkInterfaceId: r.id as string, attachment: attachmentFrom(r) };

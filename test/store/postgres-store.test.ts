@@ -274,6 +274,67 @@ describe('PostgreSQL store shared by several nodes', () => {
       assert.deepEqual(order, ['other subnet', 'reader', 'first', 'same subnet']);
     });
 
+    it('computes in SQL the same lock key as in the node, for names only the database knows', async () => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        for (const name of ['instance:i-0123456789abcdef0', 'subnet:subnet-1', 'é ü:∆']) {
+          const { rows } = await client.query(`SELECT ${nodes[0]!.lockKeySql('$1::text')}::text AS key`, [name]);
+          assert.equal(rows[0].key, nodes[0]!.lockKey(name), name);
+        }
+      } finally {
+        await client.end();
+      }
+    });
+
+    it('orders the locks of an attached interface with its instance: an assignment and a termination do not deadlock', async () => {
+      // An assignment on an attached interface reads it (its subnet's lock) and then records the instance's new
+      // metadata (the instance's lock); a termination takes the instance's lock and then deletes the interface (its
+      // subnet's lock). Taken in those orders, the two would deadlock and one would wait out PostgreSQL's
+      // deadlock_timeout before running again; the interface's instance is locked before its subnet instead.
+      const instance = makeInstance(subnet);
+      const attached: NetworkInterface = {
+        ...makeEni(subnet, '10.0.1.30'),
+        attachment: {
+          attachmentId: newId('eni-attach'),
+          instanceId: instance.id,
+          deviceIndex: 1,
+          networkCardIndex: 0,
+          attachTime: new Date('2026-01-02T03:04:05.678Z'),
+          deleteOnTermination: true
+        }
+      };
+      await on(0)(async (tx) => {
+        await tx.insertInstance(instance);
+        await tx.insertNetworkInterface(attached);
+      });
+      const assignmentRead = gate();
+      const terminationLocked = gate();
+      const order: string[] = [];
+      const assigning = on(0)(async (tx) => {
+        const eni = (await tx.getNetworkInterface(attached.id))!;
+        assignmentRead.open();
+        // Give the termination the chance to take the instance's lock here, as it could without the ordering.
+        await Promise.race([terminationLocked.opened, new Promise((resolve) => setTimeout(resolve, 200))]);
+        await tx.addSecondaryAddresses(eni, [ip('10.0.1.31')]);
+        await tx.appendMetadataJournal(instance.id, 0, 'after the assignment');
+        order.push('assigned');
+      });
+      await assignmentRead.opened;
+      const terminating = on(1)(async (tx) => {
+        const held = (await tx.getInstance(instance.id))!;
+        terminationLocked.open();
+        await tx.updateInstance({ ...held, state: 'terminated' });
+        for (const eni of await tx.listAttachedNetworkInterfaces(instance.id)) await tx.deleteNetworkInterface(eni.id);
+        order.push('terminated');
+      });
+      await Promise.all([assigning, terminating]);
+      assert.deepEqual(order, ['assigned', 'terminated']);
+      assert.equal((nodes[0]!.retries.get('40P01') ?? 0) + (nodes[1]!.retries.get('40P01') ?? 0), 0);
+      assert.equal(await on(2)((tx) => tx.getNetworkInterface(attached.id)), undefined);
+      assert.equal((await on(2)((tx) => tx.addressHolders(subnet.id, [ip('10.0.1.31')]))).size, 0);
+    });
+
     it('runs a transaction again after a deadlock, and both land', async () => {
       const a = makeEni(other, '10.0.2.4');
       await on(0)((tx) => tx.insertNetworkInterface(a));
