@@ -9,7 +9,7 @@ import { subnetShape } from '../protocol/resource-shapes.js';
 import type { StoreTx } from '../store/store.js';
 import type { ActionContext } from './action.js';
 import { defineAction } from './action.js';
-import { type TagSpecification, requireVpc, tagsFromSpecifications } from './common.js';
+import { type TagSpecification, tagsFromSpecifications } from './common.js';
 import { parseBlock } from './create-vpc.js';
 import { subnetView } from './views.js';
 
@@ -34,7 +34,10 @@ export async function createSubnetRecord(
     tags: Subnet['tags'];
   }
 ): Promise<Subnet> {
-  const vpc = await requireVpc(tx, request.vpcId);
+  // Any id CreateSubnet cannot find is NotFound, well-formed or not: "InvalidVpcID.NotFound: The vpc ID
+  // 'InvalidVpcId' does not exist" (aws-controllers-k8s/ec2-controller e2e test against EC2).
+  const vpc = await tx.getVpc(request.vpcId);
+  if (!vpc) throw errors.vpcNotFound(request.vpcId);
   const cidr = parseBlock(request.cidrBlock);
   if (cidr.prefixLength < 16 || cidr.prefixLength > 28 || !cidrContainsCidr(vpc.cidr, cidr)) {
     throw errors.subnetRange(formatCidr(cidr));

@@ -29,7 +29,7 @@ export function checkAttachment(
   if (eni.attachment) throw errors.networkInterfaceAttachmentInUse(eni.id);
   // The interface and the instance must be in the same Availability Zone (using-eni.md) [DOC]; another VPC is
   // refused too [INF].
-  if (eni.availabilityZone !== instance.availabilityZone) throw errors.interfaceZoneMismatch(eni.id, instance.id);
+  if (eni.availabilityZone !== instance.availabilityZone) throw errors.interfaceZoneMismatch();
   if (eni.vpcId !== instance.vpcId) throw errors.interfaceVpcMismatch(eni.id, instance.id);
 
   const card = type.networkCards.find((c) => c.networkCardIndex === slot.networkCardIndex);

@@ -143,10 +143,12 @@ export const errors = {
     new Ec2Error('InvalidSubnetID.Malformed', `Invalid id: "${value}" (expecting "subnet-...")`),
   /** [OBS] "The subnet ID 'subnet-xxx' does not exist". */
   subnetNotFound: (id: string) => new Ec2Error('InvalidSubnetID.NotFound', `The subnet ID '${id}' does not exist`),
-  /** [DOC] InvalidVpcID.Malformed; text [INF]. */
+  /** [OBS] code spelled InvalidVpcId.Malformed by EC2 itself, unlike the error-codes page's InvalidVpcID (four
+   * operations: aws-controllers-k8s/ec2-controller e2e tests, ansible-collections/community.aws PR #1475); text as
+   * AttachInternetGateway answers it (the same e2e tests). Other operations word it otherwise [OBS]. */
   vpcIdMalformed: (value: string) =>
-    new Ec2Error('InvalidVpcID.Malformed', `Invalid id: "${value}" (expecting "vpc-...")`),
-  /** [INF] same family as the subnet text. */
+    new Ec2Error('InvalidVpcId.Malformed', `Invalid id: "${value}" (expecting "vpc-...")`),
+  /** [OBS] inspec/inspec #3518; aws-controllers-k8s/ec2-controller e2e tests (CreateSubnet, CreateSecurityGroup). */
   vpcNotFound: (id: string) => new Ec2Error('InvalidVpcID.NotFound', `The vpc ID '${id}' does not exist`),
   /** [DOC] InvalidGroupId.Malformed; text [INF]. */
   securityGroupIdMalformed: (value: string) =>
@@ -237,9 +239,10 @@ export const errors = {
   /** [OBS] CreateNetworkInterface; same text for Assign [INF]. */
   addressOutsideSubnet: () =>
     new Ec2Error('InvalidParameterValue', "Address does not fall within the subnet's address range"),
-  /** [INF] third-party emulator text. */
+  /** [OBS] RunInstances with a reserved PrivateIpAddress ("Address 192.168.0.2 is in subnet's reserved address
+   * range", no period); the same check answers the same for CreateNetworkInterface and Assign [INF]. */
   addressReserved: (address: string) =>
-    new Ec2Error('InvalidParameterValue', `Address ${address} is in subnet's reserved range.`),
+    new Ec2Error('InvalidParameterValue', `Address ${address} is in subnet's reserved address range`),
   /** [OBS] Ansible ec2_eni docs; clients parse `^\[([^\]]*)\] assigned, but move is not allowed\.$`. */
   moveNotAllowed: (addresses: readonly string[]) =>
     new Ec2Error('InvalidParameterValue', `[${addresses.join(', ')}] assigned, but move is not allowed.`),
@@ -322,17 +325,22 @@ export const errors = {
       'InvalidNetworkInterfaceAttachmentId.Malformed',
       `Invalid id: "${value}" (expecting "eni-attach-...")`
     ),
-  /** [DOC] InvalidAttachmentID.NotFound; text in the "The <thing> ID '<id>' does not exist" family [INF]. */
+  /** [OBS] DetachNetworkInterface: "The interface attachment 'eni-attach-4e6c9c89' does not exist." (hashicorp/terraform
+   * #6179). */
   attachmentNotFound: (id: string) =>
-    new Ec2Error('InvalidAttachmentID.NotFound', `The attachment ID '${id}' does not exist`),
-  /** [DOC] OperationNotPermitted for detaching the primary interface (eth0); text [INF]. */
+    new Ec2Error('InvalidAttachmentID.NotFound', `The interface attachment '${id}' does not exist.`),
+  /** [OBS] the current text, with the network card (getmoto/moto #7678 quoting EC2, redhat-performance/cloud-governance
+   * PR #950); before multi-card instances it ended at "index 0 cannot be detached." */
   cannotDetachPrimary: () =>
-    new Ec2Error('OperationNotPermitted', 'The network interface at device index 0 cannot be detached.'),
-  /** [INF] modelled on [OBS] InvalidVolume.ZoneMismatch "The volume 'vol-…' is not in the same availability zone as instance 'i-…'". */
-  interfaceZoneMismatch: (eniId: string, instanceId: string) =>
+    new Ec2Error(
+      'OperationNotPermitted',
+      'The network interface at device index 0 and networkCard index 0 cannot be detached.'
+    ),
+  /** [OBS] AttachNetworkInterface across zones, quoted from EC2 in a Terraform configuration's comment; no ids, no period. */
+  interfaceZoneMismatch: () =>
     new Ec2Error(
       'InvalidParameterCombination',
-      `The network interface '${eniId}' is not in the same availability zone as instance '${instanceId}'.`
+      'You may not attach a network interface to an instance if they are not in the same availability zone'
     ),
   /** [INF] same family as the zone mismatch. */
   interfaceVpcMismatch: (eniId: string, instanceId: string) =>

@@ -441,14 +441,14 @@ describe('AssignPrivateIpAddresses', () => {
         await assertSdkError(
           send({ NetworkInterfaceId: target, PrivateIpAddresses: [subnet.at(offset)] }),
           'InvalidParameterValue',
-          `Address ${subnet.at(offset)} is in subnet's reserved range.`
+          `Address ${subnet.at(offset)} is in subnet's reserved address range`
         );
       }
       // Rule 9 before rule 10: the held address comes first, the reserved one is named.
       await assertSdkError(
         send({ NetworkInterfaceId: target, PrivateIpAddresses: [subnet.at(50), subnet.at(3)] }),
         'InvalidParameterValue',
-        `Address ${subnet.at(3)} is in subnet's reserved range.`
+        `Address ${subnet.at(3)} is in subnet's reserved address range`
       );
       await assertUnchanged();
     });
@@ -575,7 +575,7 @@ describe('AssignPrivateIpAddresses', () => {
         await assertSdkError(
           send({ NetworkInterfaceId: target, Ipv4Prefixes: [subnet.prefix(offset)] }),
           'InvalidParameterValue',
-          `Address ${subnet.prefix(offset)} is in subnet's reserved range.`
+          `Address ${subnet.prefix(offset)} is in subnet's reserved address range`
         );
       }
       await assertUnchanged();

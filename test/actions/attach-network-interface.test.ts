@@ -478,7 +478,7 @@ describe('AttachNetworkInterface', () => {
       await assertSdkError(
         send({ NetworkInterfaceId: far.NetworkInterfaceId, InstanceId: instanceId, DeviceIndex: 1 }),
         'InvalidParameterCombination',
-        `The network interface '${far.NetworkInterfaceId}' is not in the same availability zone as instance '${instanceId}'.`
+        'You may not attach a network interface to an instance if they are not in the same availability zone'
       );
       const otherLab = await VpcLab.create(server, '10.9.0.0/16');
       const foreign = await (await otherLab.subnet()).eni();

@@ -355,7 +355,7 @@ describe('CreateNetworkInterface', () => {
         await assertSdkError(
           create({ SubnetId: subnet.id, PrivateIpAddress: subnet.at(offset) }),
           'InvalidParameterValue',
-          `Address ${subnet.at(offset)} is in subnet's reserved range.`
+          `Address ${subnet.at(offset)} is in subnet's reserved address range`
         );
       }
       await expectUnchanged();

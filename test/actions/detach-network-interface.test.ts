@@ -16,7 +16,7 @@ import {
 import { UNKNOWN_ATTACHMENT, attach, describeInstance, launch } from '../helpers/attach-lab.js';
 import { type LabSubnet, VpcLab, addressesOf, assign, describeEni, prefixesOf, toInt } from '../helpers/vpc-lab.js';
 
-const notFound = (id: string) => `The attachment ID '${id}' does not exist`;
+const notFound = (id: string) => `The interface attachment '${id}' does not exist.`;
 const inUse = (id: string) => `Network interface '${id}' is currently in use.`;
 
 describe('DetachNetworkInterface', () => {
@@ -164,17 +164,17 @@ describe('DetachNetworkInterface', () => {
       await assertSdkError(
         send({ AttachmentId: attachmentId }),
         'OperationNotPermitted',
-        'The network interface at device index 0 cannot be detached.'
+        'The network interface at device index 0 and networkCard index 0 cannot be detached.'
       );
       await assertSdkError(
         send({ AttachmentId: attachmentId, Force: true }),
         'OperationNotPermitted',
-        'The network interface at device index 0 cannot be detached.'
+        'The network interface at device index 0 and networkCard index 0 cannot be detached.'
       );
       assertCliError(
         await server.aws('ec2', 'detach-network-interface', '--attachment-id', attachmentId),
         'OperationNotPermitted',
-        'The network interface at device index 0 cannot be detached.'
+        'The network interface at device index 0 and networkCard index 0 cannot be detached.'
       );
       const still = await describeEni(server, primaryEniId);
       assert.equal(still.Status, 'in-use');

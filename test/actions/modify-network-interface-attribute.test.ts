@@ -293,7 +293,7 @@ describe('ModifyNetworkInterfaceAttribute', () => {
       await assertSdkError(
         send({ NetworkInterfaceId: id, Attachment: { AttachmentId: UNKNOWN_ATTACHMENT, DeleteOnTermination: true } }),
         'InvalidAttachmentID.NotFound',
-        `The attachment ID '${UNKNOWN_ATTACHMENT}' does not exist`
+        `The interface attachment '${UNKNOWN_ATTACHMENT}' does not exist.`
       );
       const attachmentId = await attach(server, { NetworkInterfaceId: id, InstanceId: instanceId, DeviceIndex: 1 });
       const primaryAttachment = (await describeEni(server, primaryEniId)).Attachment!.AttachmentId!;

@@ -136,11 +136,11 @@ describe('subnet actions', () => {
         );
       });
 
-      it('refuses a malformed or unknown VPC', async () => {
+      it('refuses an unknown VPC, well-formed or not, as NotFound', async () => {
         await assertSdkError(
           createSubnet({ VpcId: 'vpc_1', CidrBlock: '10.60.9.0/24' }),
-          'InvalidVpcID.Malformed',
-          'Invalid id: "vpc_1" (expecting "vpc-...")'
+          'InvalidVpcID.NotFound',
+          "The vpc ID 'vpc_1' does not exist"
         );
         const message = `The vpc ID '${UNKNOWN_VPC}' does not exist`;
         await assertSdkError(

@@ -275,12 +275,12 @@ describe('VPC actions', () => {
       it('refuses a malformed id', async () => {
         await assertSdkError(
           describeVpcs({ VpcIds: ['subnet-12345678'] }),
-          'InvalidVpcID.Malformed',
+          'InvalidVpcId.Malformed',
           'Invalid id: "subnet-12345678" (expecting "vpc-...")'
         );
         await assertSdkError(
           describeVpcs({ VpcIds: ['vpc-XYZ'] }),
-          'InvalidVpcID.Malformed',
+          'InvalidVpcId.Malformed',
           'Invalid id: "vpc-XYZ" (expecting "vpc-...")'
         );
       });
@@ -492,7 +492,7 @@ describe('VPC actions', () => {
       it('refuses a malformed or unknown id', async () => {
         await assertSdkError(
           server.ec2.send(new DeleteVpcCommand({ VpcId: 'vpc' })),
-          'InvalidVpcID.Malformed',
+          'InvalidVpcId.Malformed',
           'Invalid id: "vpc" (expecting "vpc-...")'
         );
         await assertSdkError(

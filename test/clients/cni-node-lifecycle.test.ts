@@ -643,7 +643,7 @@ describe('a Kubernetes node through its life, as a CNI plugin drives EC2', () =>
       assertSdkError(
         server.ec2.send(new DetachNetworkInterfaceCommand({ AttachmentId: attachmentId })),
         'OperationNotPermitted',
-        'The network interface at device index 0 cannot be detached.'
+        'The network interface at device index 0 and networkCard index 0 cannot be detached.'
       )
     );
     assert.equal((await describeEni(server, eth0)).Status, 'in-use');
