@@ -60,8 +60,8 @@ export interface DescribeSpec<T> {
   /** The request's XId.N. */
   readonly ids: readonly string[] | undefined;
   readonly idPrefix: string;
-  /** The name EC2 gives XId.N when refusing it alongside MaxResults. */
-  readonly idsSetName: string;
+  /** The name EC2 gives XId.N when refusing it alongside MaxResults; absent where the two may go together. */
+  readonly idsSetName?: string;
   readonly malformed: (id: string) => Ec2Error;
   readonly notFound: (id: string) => Ec2Error;
   readonly filters: FilterFields<T>;
@@ -79,7 +79,8 @@ export async function describePage<T extends { readonly id: string; readonly tag
   input: DescribeRequest,
   spec: DescribeSpec<T>
 ): Promise<Page<T>> {
-  if (spec.ids?.length && input.MaxResults !== undefined) throw errors.idsWithMaxResults(spec.idsSetName);
+  if (spec.idsSetName !== undefined && spec.ids?.length && input.MaxResults !== undefined)
+    throw errors.idsWithMaxResults(spec.idsSetName);
   const matches = compileFilters(input.Filters, spec.filters);
   const selected = selectByIds(await spec.load(), spec.ids, spec.idPrefix, spec.malformed, spec.notFound);
   return paginate(selected.filter(matches), input, spec.bounds);

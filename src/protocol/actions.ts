@@ -15,8 +15,10 @@ import { deleteSubnet } from '../actions/delete-subnet.js';
 import { deleteVpc } from '../actions/delete-vpc.js';
 import { detachNetworkInterface } from '../actions/detach-network-interface.js';
 import { describeNetworkInterfaces } from '../actions/describe-network-interfaces.js';
+import { describeSecurityGroups } from '../actions/describe-security-groups.js';
 import { describeSubnets } from '../actions/describe-subnets.js';
 import { describeVpcs } from '../actions/describe-vpcs.js';
+import { describeRouteTables } from '../actions/describe-route-tables.js';
 import { modifyInstanceMetadataOptions } from '../actions/modify-instance-metadata-options.js';
 import { modifyNetworkInterfaceAttribute } from '../actions/modify-network-interface-attribute.js';
 import { describeInstanceTypes } from '../actions/describe-instance-types.js';
@@ -46,9 +48,11 @@ export const actions: ReadonlyMap<string, Action<never>> = new Map(
     createSubnetCidrReservation,
     getSubnetCidrReservations,
     deleteSubnetCidrReservation,
+    describeRouteTables,
     createTags,
     deleteTags,
     describeTags,
+    describeSecurityGroups,
     createNetworkInterface,
     describeNetworkInterfaces,
     deleteNetworkInterface,

@@ -156,6 +156,12 @@ export const errors = {
   /** [OBS] "The security group 'sg-…' does not exist" (the InvalidGroup.NotFound text clients log). */
   securityGroupNotFound: (id: string) =>
     new Ec2Error('InvalidGroup.NotFound', `The security group '${id}' does not exist`),
+  /** [OBS] DescribeSecurityGroups GroupName.N of a group the default VPC lacks (aws/aws-cli #612). */
+  securityGroupNameNotFound: (name: string, defaultVpcId: string) =>
+    new Ec2Error(
+      'InvalidGroup.NotFound',
+      `The security group '${name}' does not exist in default VPC '${defaultVpcId}'`
+    ),
   /** [OBS] CreateTags on an id it cannot parse: "The ID '107.20.243.249' is not valid" (pulumi-aws #502),
    * "The ID 'i-eCHmOTcEW0OZ9KbNe' is not valid" (kubernetes/cloud-provider-aws PR #1387). */
   invalidId: (value: string) => new Ec2Error('InvalidID', `The ID '${value}' is not valid`),
@@ -165,6 +171,15 @@ export const errors = {
   /** [INF] code and text in EC2's Malformed family; no real answer seen for a malformed reservation id. */
   subnetCidrReservationIdMalformed: (value: string) =>
     new Ec2Error('InvalidSubnetCidrReservationID.Malformed', `Invalid id: "${value}" (expecting "scr-...")`),
+  /** [OBS] code `Id`, not `ID` (tflint PR #90, CreateRoute: 'Invalid id: "rtb-nat-gw-a"'); text as AssociateRouteTable
+   * answers it (Smartflix/AWS-VPC-Peering-Across-Accounts-with-Terraform README: 'Invalid id: "vpc-..." (expecting
+   * "rtb-...")'). The same for DescribeRouteTables [INF]; VPC endpoint calls word it otherwise (terraform #24332). */
+  routeTableIdMalformed: (value: string) =>
+    new Ec2Error('InvalidRouteTableId.Malformed', `Invalid id: "${value}" (expecting "rtb-...")`),
+  /** [OBS] DescribeRouteTables RouteTableId.N: "The routeTable ID 'rtb-4FC866A0' does not exist" (C2Devel/terraform-
+   * examples #8, quoting AWS); hashicorp/terraform #7104 logs the same. Note `ID` here, unlike the Malformed code. */
+  routeTableNotFound: (id: string) =>
+    new Ec2Error('InvalidRouteTableID.NotFound', `The routeTable ID '${id}' does not exist`),
 
   /** [OBS] DescribeVolumes: "InvalidVolume.NotFound: The volume 'vol-004ab6351315fa821' does not exist."
    * (kubernetes-sigs/aws-ebs-csi-driver #2436, #1343; cloud-custodian's replayed DescribeVolumes). Note the period. */
