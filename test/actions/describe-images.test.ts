@@ -3,30 +3,27 @@ import { after, before, describe, it } from 'node:test';
 import {
   DescribeImagesCommand,
   type DescribeImagesCommandInput,
-  DescribeInstancesCommand,
   DescribeVolumesCommand,
   EC2Client,
   type Image,
   RunInstancesCommand,
   paginateDescribeImages
 } from '@aws-sdk/client-ec2';
-import {
-  type TestServer,
-  assertCliError,
-  assertSdkError,
-  assertXmlError,
-  items,
-  startTestServer
-} from '../helpers/ec2lite.js';
+import { type TestServer, items, startTestServer } from '../helpers/ec2lite.js';
 import { VpcLab } from '../helpers/vpc-lab.js';
+import { launcher } from '../helpers/launcher.js';
+import { assertRefused, describeRefusals } from '../helpers/refusals.js';
 
 const AMI = 'ami-0abcdef1234567890';
 const OTHER = 'ami-0123456789abcdef0';
 const SHORT = 'ami-1a2b3c4d';
 const NAME = /^amzn2-ami-hvm-2\.0\.(20(19|2[0-4])[01]\d[0-3]\d)\.\d-x86_64-gp2$/;
+const MALFORMED = 'InvalidAMIID.Malformed';
+const malformed = (id: string) => `Invalid id: "${id}" (expecting "ami-...")`;
 
 describe('DescribeImages', () => {
   let server: TestServer;
+  const { run, launch, describeInstance } = launcher(() => server, { imageId: AMI });
   const describeWith = async (input: DescribeImagesCommandInput): Promise<Image[]> =>
     (await server.ec2.send(new DescribeImagesCommand(input))).Images ?? [];
   const one = async (imageId: string): Promise<Image> => {
@@ -143,74 +140,94 @@ describe('DescribeImages', () => {
       assert.equal(ok.status, 200, ok.text);
       assert.equal(ok.json.data.Images[0].ImageId, AMI);
       assert.equal(ok.json.data.Images[0].BlockDeviceMappings[0].Ebs.VolumeSize, 8);
-      const failed = await server.json({ Action: 'DescribeImages', ImageIds: ['ubuntu'] });
-      assert.equal(failed.status, 400);
-      assert.equal(failed.json.error.ec2Code, 'InvalidAMIID.Malformed');
-      assert.equal(failed.json.error.message, 'Invalid id: "ubuntu" (expecting "ami-...")');
+      await assertRefused({
+        json: () => server.json({ Action: 'DescribeImages', ImageIds: ['ubuntu'] }),
+        code: MALFORMED,
+        message: malformed('ubuntu')
+      });
     });
   });
 
   describe('validations', () => {
-    it('a malformed ImageId.N is InvalidAMIID.Malformed, as RunInstances answers it', async () => {
-      for (const id of ['ami-XYZ', 'ami-', 'i-0123456789abcdef0', '{var.ami_id}']) {
-        const message = `Invalid id: "${id}" (expecting "ami-...")`;
-        await assertSdkError(describeWith({ ImageIds: [AMI, id] }), 'InvalidAMIID.Malformed', message);
-        await assertSdkError(
-          server.ec2.send(new RunInstancesCommand({ ImageId: id, MinCount: 1, MaxCount: 1 })),
-          'InvalidAMIID.Malformed',
-          message
-        );
-      }
-      assertXmlError(
-        await server.query({ Action: 'DescribeImages', 'ImageId.1': 'ami-nothex' }),
-        400,
-        'InvalidAMIID.Malformed',
-        'Invalid id: "ami-nothex" (expecting "ami-...")'
-      );
-      assertCliError(
-        await server.aws('ec2', 'describe-images', '--image-ids', 'debian-12'),
-        'InvalidAMIID.Malformed',
-        'Invalid id: "debian-12" (expecting "ami-...")'
-      );
-    });
-
-    it('an unknown filter is InvalidParameterValue', async () => {
-      await assertSdkError(
-        describeWith({ ImageIds: [AMI], Filters: [{ Name: 'image_id', Values: [AMI] }] }),
-        'InvalidParameterValue',
-        "The filter 'image_id' is invalid"
-      );
-      assertCliError(
-        await server.aws('ec2', 'describe-images', '--filters', 'Name=color,Values=blue'),
-        'InvalidParameterValue',
-        "The filter 'color' is invalid"
-      );
-    });
-
-    it('MaxResults must lie between 5 and 1000, and NextToken must be one ec2lite issued', async () => {
-      for (const value of [4, 1001]) {
-        await assertSdkError(
-          describeWith({ MaxResults: value }),
-          'InvalidParameterValue',
-          `Value ( ${value} ) for parameter maxResults is invalid. Parameter must be between 5 and 1000.`
-        );
-      }
-      assertXmlError(
-        await server.query({ Action: 'DescribeImages', NextToken: 'not-a-token' }),
-        400,
-        'InvalidParameterValue',
-        'Value ( not-a-token ) for parameter NextToken is invalid. The token is invalid.'
-      );
-    });
-
-    it('DryRun answers 412 DryRunOperation', async () => {
-      await assertSdkError(
-        describeWith({ ImageIds: [AMI], DryRun: true }),
-        'DryRunOperation',
-        'Request would have succeeded, but DryRun flag is set.',
-        412
-      );
-    });
+    describeRefusals([
+      [
+        'a malformed ImageId.N is InvalidAMIID.Malformed, as RunInstances answers it',
+        [
+          ...['ami-XYZ', 'ami-', 'i-0123456789abcdef0', '{var.ami_id}'].flatMap((id) => [
+            {
+              title: `ImageId.N ${id}`,
+              sdk: () => describeWith({ ImageIds: [AMI, id] }),
+              code: MALFORMED,
+              message: malformed(id)
+            },
+            {
+              title: `RunInstances with ImageId ${id}`,
+              sdk: () => run({ ImageId: id }),
+              code: MALFORMED,
+              message: malformed(id)
+            }
+          ]),
+          {
+            title: 'ImageId.1 ami-nothex on the Query face',
+            query: () => server.query({ Action: 'DescribeImages', 'ImageId.1': 'ami-nothex' }),
+            code: MALFORMED,
+            message: malformed('ami-nothex')
+          },
+          {
+            title: 'the AWS CLI with --image-ids debian-12',
+            cli: () => server.aws('ec2', 'describe-images', '--image-ids', 'debian-12'),
+            code: MALFORMED,
+            message: malformed('debian-12')
+          }
+        ]
+      ],
+      [
+        'an unknown filter is InvalidParameterValue',
+        [
+          {
+            title: 'image_id',
+            sdk: () => describeWith({ ImageIds: [AMI], Filters: [{ Name: 'image_id', Values: [AMI] }] }),
+            code: 'InvalidParameterValue',
+            message: "The filter 'image_id' is invalid"
+          },
+          {
+            title: 'color, given by the AWS CLI',
+            cli: () => server.aws('ec2', 'describe-images', '--filters', 'Name=color,Values=blue'),
+            code: 'InvalidParameterValue',
+            message: "The filter 'color' is invalid"
+          }
+        ]
+      ],
+      [
+        'MaxResults must lie between 5 and 1000, and NextToken must be one ec2lite issued',
+        [
+          ...[4, 1001].map((value) => ({
+            title: `MaxResults ${value}`,
+            sdk: () => describeWith({ MaxResults: value }),
+            code: 'InvalidParameterValue',
+            message: `Value ( ${value} ) for parameter maxResults is invalid. Parameter must be between 5 and 1000.`
+          })),
+          {
+            title: 'a NextToken ec2lite did not issue, on the Query face',
+            query: () => server.query({ Action: 'DescribeImages', NextToken: 'not-a-token' }),
+            code: 'InvalidParameterValue',
+            message: 'Value ( not-a-token ) for parameter NextToken is invalid. The token is invalid.'
+          }
+        ]
+      ],
+      [
+        'DryRun answers 412 DryRunOperation',
+        [
+          {
+            title: 'for ImageId.N',
+            sdk: () => describeWith({ ImageIds: [AMI], DryRun: true }),
+            code: 'DryRunOperation',
+            message: 'Request would have succeeded, but DryRun flag is set.',
+            status: 412
+          }
+        ]
+      ]
+    ]);
   });
 
   describe('functionality', () => {
@@ -218,18 +235,11 @@ describe('DescribeImages', () => {
       const lab = await VpcLab.create(server);
       const subnet = await lab.subnet();
       const image = await one(AMI);
-      const launched = await server.ec2.send(
-        new RunInstancesCommand({
-          ImageId: AMI,
-          MinCount: 1,
-          MaxCount: 1,
-          SubnetId: subnet.id,
-          BlockDeviceMappings: [{ DeviceName: image.RootDeviceName!, Ebs: { VolumeSize: 20 } }]
-        })
-      );
-      const instanceId = launched.Instances![0]!.InstanceId!;
-      const { Reservations } = await server.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
-      const instance = Reservations![0]!.Instances![0]!;
+      const launched = await launch({
+        SubnetId: subnet.id,
+        BlockDeviceMappings: [{ DeviceName: image.RootDeviceName!, Ebs: { VolumeSize: 20 } }]
+      });
+      const instance = await describeInstance(launched.InstanceId!);
       assert.equal(instance.RootDeviceName, image.RootDeviceName);
       const root = instance.BlockDeviceMappings!.find((m) => m.DeviceName === instance.RootDeviceName)!;
       const { Volumes } = await server.ec2.send(new DescribeVolumesCommand({ VolumeIds: [root.Ebs!.VolumeId!] }));
@@ -334,23 +344,18 @@ describe('DescribeImages', () => {
 
     it('pages with MaxResults and NextToken, each image exactly once', async () => {
       const ids = Array.from({ length: 12 }, (_, i) => `ami-${(0x0a000000 + i).toString(16).padStart(17, '0')}`);
-      const seen: string[] = [];
-      let token: string | undefined;
-      let pages = 0;
-      do {
-        const page = await server.ec2.send(
-          new DescribeImagesCommand({ ImageIds: ids, MaxResults: 5, NextToken: token })
-        );
-        seen.push(...imageIds(page.Images ?? []));
-        token = page.NextToken;
-        pages++;
-      } while (token !== undefined);
-      assert.equal(pages, 3);
-      assert.deepEqual(seen, ids);
-      const paginated: string[] = [];
+      // The SDK's paginator sends MaxResults 5 and each NextToken back until a page comes without one.
+      const pages = [];
       for await (const page of paginateDescribeImages({ client: server.ec2, pageSize: 5 }, { ImageIds: ids }))
-        paginated.push(...imageIds(page.Images ?? []));
-      assert.deepEqual(paginated, ids);
+        pages.push(page);
+      assert.deepEqual(
+        pages.map((page) => page.NextToken === undefined),
+        [false, false, true]
+      );
+      assert.deepEqual(
+        pages.flatMap((page) => imageIds(page.Images ?? [])),
+        ids
+      );
     });
   });
 });

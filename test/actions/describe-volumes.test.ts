@@ -14,21 +14,17 @@ import {
   type Volume,
   paginateDescribeVolumes
 } from '@aws-sdk/client-ec2';
-import {
-  type TestServer,
-  assertCliError,
-  assertSdkError,
-  assertXmlError,
-  items,
-  startTestServer
-} from '../helpers/ec2lite.js';
+import { type TestServer, assertSdkError, items, startTestServer } from '../helpers/ec2lite.js';
 import { type LabSubnet, VpcLab } from '../helpers/vpc-lab.js';
 import { launcher } from '../helpers/launcher.js';
+import { assertRefused, describeRefusals } from '../helpers/refusals.js';
 
 const AMI = 'ami-0abcdef1234567890';
 const VOLUME_ID = /^vol-[0-9a-f]{17}$/;
 const SNAPSHOT = 'snap-0123456789abcdef0';
 const MISSING = 'vol-0123456789abcdef0';
+const NOT_FOUND = 'InvalidVolume.NotFound';
+const notFound = (id: string) => `The volume '${id}' does not exist.`;
 
 describe('DescribeVolumes', () => {
   let server: TestServer;
@@ -240,112 +236,139 @@ describe('DescribeVolumes', () => {
       assert.equal(ok.status, 200, ok.text);
       assert.equal(ok.json.data.Volumes[0].Size, 10);
       assert.equal(ok.json.data.Volumes[0].State, 'in-use');
-      const failed = await server.json({ Action: 'DescribeVolumes', VolumeIds: [MISSING] });
-      assert.equal(failed.status, 400);
-      assert.equal(failed.json.error.ec2Code, 'InvalidVolume.NotFound');
-      assert.equal(failed.json.error.message, `The volume '${MISSING}' does not exist.`);
+      await assertRefused({
+        json: () => server.json({ Action: 'DescribeVolumes', VolumeIds: [MISSING] }),
+        code: NOT_FOUND,
+        message: notFound(MISSING)
+      });
     });
   });
 
   describe('validations', () => {
-    it('VolumeId.N is all or nothing: the first id that does not exist is quoted alone', async () => {
-      const known = wideVolumes[0]!.VolumeId!;
-      const other = 'vol-0fedcba9876543210';
-      await assertSdkError(
-        describeWith({ VolumeIds: [known, MISSING, other] }),
-        'InvalidVolume.NotFound',
-        `The volume '${MISSING}' does not exist.`
-      );
-      assertCliError(
-        await server.aws('ec2', 'describe-volumes', '--volume-ids', known, other),
-        'InvalidVolume.NotFound',
-        `The volume '${other}' does not exist.`
-      );
-      assertXmlError(
-        await server.query({ Action: 'DescribeVolumes', 'VolumeId.1': MISSING }),
-        400,
-        'InvalidVolume.NotFound',
-        `The volume '${MISSING}' does not exist.`
-      );
-    });
-
-    it('a malformed VolumeId.N is InvalidParameterValue, before any id is looked up', async () => {
-      for (const id of ['i-0123456789abcdef0', 'vol-XYZ', 'vol-', 'volume']) {
-        await assertSdkError(
-          describeWith({ VolumeIds: [MISSING, id] }),
-          'InvalidParameterValue',
-          `Value (${id}) for parameter volumes is invalid. Expected: 'vol-...'.`
-        );
-      }
-      assertXmlError(
-        await server.query({ Action: 'DescribeVolumes', 'VolumeId.1': 'vol-nothex' }),
-        400,
-        'InvalidParameterValue',
-        "Value (vol-nothex) for parameter volumes is invalid. Expected: 'vol-...'."
-      );
-      assertCliError(
-        await server.aws('ec2', 'describe-volumes', '--volume-ids', 'disk-1'),
-        'InvalidParameterValue',
-        "Value (disk-1) for parameter volumes is invalid. Expected: 'vol-...'."
-      );
-    });
-
-    it('MaxResults cannot be combined with VolumeId.N', async () => {
-      await assertSdkError(
-        describeWith({ VolumeIds: [wideVolumes[0]!.VolumeId!], MaxResults: 5 }),
-        'InvalidParameterCombination',
-        'The parameter volumeSet cannot be used with the parameter maxResults'
-      );
-      assertXmlError(
-        await server.query({ Action: 'DescribeVolumes', 'VolumeId.1': wideVolumes[0]!.VolumeId!, MaxResults: 10 }),
-        400,
-        'InvalidParameterCombination',
-        'The parameter volumeSet cannot be used with the parameter maxResults'
-      );
-    });
-
-    it('MaxResults must lie between 5 and 1000, and NextToken must be one ec2lite issued', async () => {
-      for (const value of [4, 1001, 0]) {
-        await assertSdkError(
-          describeWith({ MaxResults: value }),
-          'InvalidParameterValue',
-          `Value ( ${value} ) for parameter maxResults is invalid. Parameter must be between 5 and 1000.`
-        );
-      }
-      await assertSdkError(
-        describeWith({ NextToken: 'not-a-token' }),
-        'InvalidParameterValue',
-        'Value ( not-a-token ) for parameter NextToken is invalid. The token is invalid.'
-      );
-    });
-
-    it('an unknown filter is InvalidParameterValue', async () => {
-      await assertSdkError(
-        describeWith({ Filters: [{ Name: 'volume-size', Values: ['8'] }] }),
-        'InvalidParameterValue',
-        "The filter 'volume-size' is invalid"
-      );
-      assertCliError(
-        await server.aws('ec2', 'describe-volumes', '--filters', 'Name=color,Values=blue'),
-        'InvalidParameterValue',
-        "The filter 'color' is invalid"
-      );
-    });
-
-    it('DryRun answers 412 DryRunOperation', async () => {
-      await assertSdkError(
-        describeWith({ DryRun: true, VolumeIds: [wideVolumes[0]!.VolumeId!] }),
-        'DryRunOperation',
-        'Request would have succeeded, but DryRun flag is set.',
-        412
-      );
-      assertXmlError(
-        await server.query({ Action: 'DescribeVolumes', DryRun: true }),
-        412,
-        'DryRunOperation',
-        'Request would have succeeded, but DryRun flag is set.'
-      );
-    });
+    const combination = 'The parameter volumeSet cannot be used with the parameter maxResults';
+    const malformed = (id: string) => `Value (${id}) for parameter volumes is invalid. Expected: 'vol-...'.`;
+    const dryRun = 'Request would have succeeded, but DryRun flag is set.';
+    /** A volume that exists, known once the `before` hook has launched it. */
+    const known = () => wideVolumes[0]!.VolumeId!;
+    const other = 'vol-0fedcba9876543210';
+    describeRefusals([
+      [
+        'VolumeId.N is all or nothing: the first id that does not exist is quoted alone',
+        [
+          {
+            title: 'a known id, then two unknown ones',
+            sdk: () => describeWith({ VolumeIds: [known(), MISSING, other] }),
+            code: NOT_FOUND,
+            message: notFound(MISSING)
+          },
+          {
+            title: 'the AWS CLI with a known id and an unknown one',
+            cli: () => server.aws('ec2', 'describe-volumes', '--volume-ids', known(), other),
+            code: NOT_FOUND,
+            message: notFound(other)
+          },
+          {
+            title: 'an unknown VolumeId.1 on the Query face',
+            query: () => server.query({ Action: 'DescribeVolumes', 'VolumeId.1': MISSING }),
+            code: NOT_FOUND,
+            message: notFound(MISSING)
+          }
+        ]
+      ],
+      [
+        'a malformed VolumeId.N is InvalidParameterValue, before any id is looked up',
+        [
+          ...['i-0123456789abcdef0', 'vol-XYZ', 'vol-', 'volume'].map((id) => ({
+            title: `VolumeId.N ${id}`,
+            sdk: () => describeWith({ VolumeIds: [MISSING, id] }),
+            code: 'InvalidParameterValue',
+            message: malformed(id)
+          })),
+          {
+            title: 'VolumeId.1 vol-nothex on the Query face',
+            query: () => server.query({ Action: 'DescribeVolumes', 'VolumeId.1': 'vol-nothex' }),
+            code: 'InvalidParameterValue',
+            message: malformed('vol-nothex')
+          },
+          {
+            title: 'the AWS CLI with --volume-ids disk-1',
+            cli: () => server.aws('ec2', 'describe-volumes', '--volume-ids', 'disk-1'),
+            code: 'InvalidParameterValue',
+            message: malformed('disk-1')
+          }
+        ]
+      ],
+      [
+        'MaxResults cannot be combined with VolumeId.N',
+        [
+          {
+            title: 'MaxResults 5',
+            sdk: () => describeWith({ VolumeIds: [known()], MaxResults: 5 }),
+            code: 'InvalidParameterCombination',
+            message: combination
+          },
+          {
+            title: 'MaxResults 10 on the Query face',
+            query: () => server.query({ Action: 'DescribeVolumes', 'VolumeId.1': known(), MaxResults: 10 }),
+            code: 'InvalidParameterCombination',
+            message: combination
+          }
+        ]
+      ],
+      [
+        'MaxResults must lie between 5 and 1000, and NextToken must be one ec2lite issued',
+        [
+          ...[4, 1001, 0].map((value) => ({
+            title: `MaxResults ${value}`,
+            sdk: () => describeWith({ MaxResults: value }),
+            code: 'InvalidParameterValue',
+            message: `Value ( ${value} ) for parameter maxResults is invalid. Parameter must be between 5 and 1000.`
+          })),
+          {
+            title: 'a NextToken ec2lite did not issue',
+            sdk: () => describeWith({ NextToken: 'not-a-token' }),
+            code: 'InvalidParameterValue',
+            message: 'Value ( not-a-token ) for parameter NextToken is invalid. The token is invalid.'
+          }
+        ]
+      ],
+      [
+        'an unknown filter is InvalidParameterValue',
+        [
+          {
+            title: 'volume-size',
+            sdk: () => describeWith({ Filters: [{ Name: 'volume-size', Values: ['8'] }] }),
+            code: 'InvalidParameterValue',
+            message: "The filter 'volume-size' is invalid"
+          },
+          {
+            title: 'color, given by the AWS CLI',
+            cli: () => server.aws('ec2', 'describe-volumes', '--filters', 'Name=color,Values=blue'),
+            code: 'InvalidParameterValue',
+            message: "The filter 'color' is invalid"
+          }
+        ]
+      ],
+      [
+        'DryRun answers 412 DryRunOperation',
+        [
+          {
+            title: 'for VolumeId.N',
+            sdk: () => describeWith({ DryRun: true, VolumeIds: [known()] }),
+            code: 'DryRunOperation',
+            message: dryRun,
+            status: 412
+          },
+          {
+            title: 'on the Query face',
+            query: () => server.query({ Action: 'DescribeVolumes', DryRun: true }),
+            code: 'DryRunOperation',
+            message: dryRun,
+            status: 412
+          }
+        ]
+      ]
+    ]);
   });
 
   describe('functionality', () => {
@@ -392,13 +415,8 @@ describe('DescribeVolumes', () => {
       );
       await server.ec2.send(new TerminateInstancesCommand({ InstanceIds: [launched.InstanceId!] }));
       assert.deepEqual(await ofInstance(launched.InstanceId!), []);
-      for (const volume of [root!, gone!]) {
-        await assertSdkError(
-          describeWith({ VolumeIds: [volume.VolumeId!] }),
-          'InvalidVolume.NotFound',
-          `The volume '${volume.VolumeId}' does not exist.`
-        );
-      }
+      for (const { VolumeId } of [root!, gone!])
+        await assertSdkError(describeWith({ VolumeIds: [VolumeId!] }), NOT_FOUND, notFound(VolumeId!));
       const [left] = await describeWith({ VolumeIds: [kept!.VolumeId!] });
       assert.equal(left!.State, 'available');
       assert.deepEqual(left!.Attachments, []);
@@ -432,8 +450,8 @@ describe('DescribeVolumes', () => {
       assert.deepEqual((await describeWith({ VolumeIds: [ids[1]!] }))[0]!.Tags, [{ Key: 'Name', Value: 'wide-disks' }]);
       await assertSdkError(
         server.ec2.send(new CreateTagsCommand({ Resources: [MISSING], Tags: [{ Key: 'a', Value: 'b' }] })),
-        'InvalidVolume.NotFound',
-        `The volume '${MISSING}' does not exist.`
+        NOT_FOUND,
+        notFound(MISSING)
       );
     });
 
@@ -487,24 +505,17 @@ describe('DescribeVolumes', () => {
       });
       assert.equal(launched.Instances?.length, 4);
       const filter = [{ Name: 'tag:paging', Values: ['yes'] }];
-      const seen: string[] = [];
-      let token: string | undefined;
-      let pages = 0;
-      do {
-        const page = await server.ec2.send(
-          new DescribeVolumesCommand({ Filters: filter, MaxResults: 5, NextToken: token })
-        );
-        seen.push(...volumeIds(page.Volumes ?? []));
-        token = page.NextToken;
-        pages++;
-      } while (token !== undefined);
-      assert.equal(pages, 3);
+      // The SDK's paginator sends MaxResults 5 and each NextToken back until a page comes without one.
+      const pages = [];
+      for await (const page of paginateDescribeVolumes({ client: server.ec2, pageSize: 5 }, { Filters: filter }))
+        pages.push(page);
+      assert.deepEqual(
+        pages.map((page) => page.NextToken === undefined),
+        [false, false, true]
+      );
+      const seen = pages.flatMap((page) => volumeIds(page.Volumes ?? []));
       assert.equal(seen.length, 12);
       assert.equal(new Set(seen).size, 12);
-      const paginated: string[] = [];
-      for await (const page of paginateDescribeVolumes({ client: server.ec2, pageSize: 5 }, { Filters: filter }))
-        paginated.push(...volumeIds(page.Volumes ?? []));
-      assert.deepEqual(paginated, seen);
     });
   });
 });

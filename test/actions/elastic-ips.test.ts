@@ -10,13 +10,10 @@ import {
   DeleteNetworkInterfaceCommand,
   DescribeAddressesCommand,
   type DescribeAddressesCommandInput,
-  DescribeInstancesCommand,
   DisassociateAddressCommand,
   type DisassociateAddressCommandInput,
-  type Instance,
   ReleaseAddressCommand,
   type ReleaseAddressCommandInput,
-  RunInstancesCommand,
   type RunInstancesCommandInput,
   StopInstancesCommand,
   TerminateInstancesCommand,
@@ -31,6 +28,8 @@ import {
   startTestServer
 } from '../helpers/ec2lite.js';
 import { type LabSubnet, UNKNOWN_ENI, VpcLab, describeEni } from '../helpers/vpc-lab.js';
+import { launcher } from '../helpers/launcher.js';
+import { type RefusalRule, describeRefusals } from '../helpers/refusals.js';
 
 const IMAGE = 'ami-0123456789abcdef0';
 const ACCOUNT = '123456789012';
@@ -38,21 +37,32 @@ const UNKNOWN_ALLOCATION = 'eipalloc-0123456789abcdef0';
 const UNKNOWN_ASSOCIATION = 'eipassoc-0123456789abcdef0';
 const UNKNOWN_INSTANCE = 'i-0123456789abcdef0';
 
+const DRY_RUN = 'Request would have succeeded, but DryRun flag is set.';
+const ADDRESS_LIMIT = 'The maximum number of addresses has been reached.';
 const allocationNotFound = (id: string) => `The allocation ID '${id}' does not exist`;
 const associationNotFound = (id: string) => `The association ID '${id}' does not exist`;
+const addressNotFound = (ip: string) => `Address '${ip}' not found.`;
+const notAnIp = (value: string, parameter = 'PublicIp') =>
+  `Invalid value '${value}' for ${parameter}. Not a valid IPv4 address.`;
 const publicDns = (ip: string) => `ec2-${ip.replaceAll('.', '-')}.compute-1.amazonaws.com`;
 
 /** The calls every block below makes, bound to one server. */
 function client(server: TestServer) {
   const ec2 = server.ec2;
+  const { launch, describeInstance } = launcher(() => server, { imageId: IMAGE });
+  /** AllocateAddress and AssociateAddress as sent, for the refusals; `allocate` and `associate` expect success. */
+  const sendAllocate = (input: AllocateAddressCommandInput = {}) => ec2.send(new AllocateAddressCommand(input));
+  const sendAssociate = (input: AssociateAddressCommandInput) => ec2.send(new AssociateAddressCommand(input));
   return {
+    sendAllocate,
+    sendAssociate,
     allocate: async (input: AllocateAddressCommandInput = {}) => {
-      const out = await ec2.send(new AllocateAddressCommand(input));
+      const out = await sendAllocate(input);
       assert.ok(out.AllocationId && out.PublicIp);
       return { allocationId: out.AllocationId, publicIp: out.PublicIp, out };
     },
     associate: async (input: AssociateAddressCommandInput) => {
-      const out = await ec2.send(new AssociateAddressCommand(input));
+      const out = await sendAssociate(input);
       assert.match(out.AssociationId ?? '', /^eipassoc-[0-9a-f]{17}$/);
       return out.AssociationId!;
     },
@@ -69,22 +79,62 @@ function client(server: TestServer) {
     launch: async (
       input: Partial<RunInstancesCommandInput> = {}
     ): Promise<{ instanceId: string; primaryEni: string }> => {
-      const { Instances } = await ec2.send(
-        new RunInstancesCommand({ ImageId: IMAGE, InstanceType: 't3.medium', MinCount: 1, MaxCount: 1, ...input })
-      );
-      const instance = Instances?.[0];
-      assert.ok(instance?.InstanceId);
+      const instance = await launch({ InstanceType: 't3.medium', ...input });
+      assert.ok(instance.InstanceId);
       const primary = instance.NetworkInterfaces?.find((n) => n.Attachment?.DeviceIndex === 0);
       assert.ok(primary?.NetworkInterfaceId);
       return { instanceId: instance.InstanceId, primaryEni: primary.NetworkInterfaceId };
     },
-    instance: async (instanceId: string): Promise<Instance> => {
-      const { Reservations } = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
-      const instance = Reservations?.[0]?.Instances?.[0];
-      assert.ok(instance);
-      return instance;
-    }
+    instance: describeInstance
   };
+}
+
+/**
+ * The server of the `describe` block that runs now, its client, and a subnet of a VPC of its own: each block starts
+ * them with {@link useServer}. The test runner runs the blocks of a file one after another, never two at once.
+ */
+let server: TestServer;
+let api: ReturnType<typeof client>;
+let lab: VpcLab;
+let subnet: LabSubnet;
+
+/** A new interface in the block's subnet, and a new address associated with its primary private address. */
+async function associatedAddress() {
+  const eni = await subnet.eni();
+  const eniId = eni.NetworkInterfaceId!;
+  const { allocationId, publicIp } = await api.allocate();
+  const associationId = await api.associate({ AllocationId: allocationId, NetworkInterfaceId: eniId });
+  return { eni, eniId, allocationId, publicIp, associationId };
+}
+
+/** The public IPs of `count` addresses allocated one after another. */
+async function publicIps(own: ReturnType<typeof client>, count: number): Promise<string[]> {
+  const ips: string[] = [];
+  for (let i = 0; i < count; i++) ips.push((await own.allocate()).publicIp);
+  return ips;
+}
+
+/** Runs `use` against a server of its own with `config`, then stops that server. */
+async function withServer(
+  config: Parameters<typeof startTestServer>[0],
+  use: (own: ReturnType<typeof client>, server: TestServer) => Promise<void>
+): Promise<void> {
+  const other = await startTestServer(config);
+  try {
+    await use(client(other), other);
+  } finally {
+    await other.close();
+  }
+}
+
+function useServer(config: Parameters<typeof startTestServer>[0] = {}, prefixLength = 24): void {
+  before(async () => {
+    server = await startTestServer(config);
+    api = client(server);
+    lab = await VpcLab.create(server);
+    subnet = await lab.subnet(prefixLength);
+  });
+  after(() => server.close());
 }
 
 /** The association fields of an address, for one-line comparisons. */
@@ -98,6 +148,11 @@ function associationOf(address: Address) {
   };
 }
 
+/** What associationOf shows of an address associated with a private address of an interface of this account. */
+function association(AssociationId: string, NetworkInterfaceId: string, PrivateIpAddress: string, InstanceId?: string) {
+  return { AssociationId, NetworkInterfaceId, NetworkInterfaceOwnerId: ACCOUNT, PrivateIpAddress, InstanceId };
+}
+
 const unassociated = {
   AssociationId: undefined,
   NetworkInterfaceId: undefined,
@@ -107,14 +162,7 @@ const unassociated = {
 };
 
 describe('AllocateAddress', () => {
-  let server: TestServer;
-  let api: ReturnType<typeof client>;
-
-  before(async () => {
-    server = await startTestServer({ elasticIpLimit: 100 });
-    api = client(server);
-  });
-  after(() => server.close());
+  useServer({ elasticIpLimit: 100 });
 
   describe('serializations', () => {
     it('answers the SDK with a VPC address from the pool', async () => {
@@ -196,7 +244,7 @@ describe('AllocateAddress', () => {
 
     it('a public IPv4 pool other than amazon does not exist', async () => {
       await assertSdkError(
-        server.ec2.send(new AllocateAddressCommand({ PublicIpv4Pool: 'ipv4pool-ec2-0123456789abcdef0' })),
+        api.sendAllocate({ PublicIpv4Pool: 'ipv4pool-ec2-0123456789abcdef0' }),
         'InvalidPublicIpv4PoolID.NotFound',
         "The publicIpv4Pool ID 'ipv4pool-ec2-0123456789abcdef0' does not exist"
       );
@@ -206,7 +254,7 @@ describe('AllocateAddress', () => {
 
     it('the network border group is the region', async () => {
       await assertSdkError(
-        server.ec2.send(new AllocateAddressCommand({ NetworkBorderGroup: 'us-west-2' })),
+        api.sendAllocate({ NetworkBorderGroup: 'us-west-2' }),
         'InvalidParameterValue',
         "Invalid network border group 'us-west-2' for region us-east-1."
       );
@@ -215,11 +263,7 @@ describe('AllocateAddress', () => {
 
     it('a tag specification for another resource type is refused', async () => {
       await assertSdkError(
-        server.ec2.send(
-          new AllocateAddressCommand({
-            TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'a', Value: 'b' }] }]
-          })
-        ),
+        api.sendAllocate({ TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'a', Value: 'b' }] }] }),
         'InvalidParameterValue',
         "'instance' is not a valid taggable resource type for this operation."
       );
@@ -227,12 +271,7 @@ describe('AllocateAddress', () => {
 
     it('DryRun decides and allocates nothing', async () => {
       const before = (await api.addresses()).length;
-      await assertSdkError(
-        server.ec2.send(new AllocateAddressCommand({ DryRun: true })),
-        'DryRunOperation',
-        'Request would have succeeded, but DryRun flag is set.',
-        412
-      );
+      await assertSdkError(api.sendAllocate({ DryRun: true }), 'DryRunOperation', DRY_RUN, 412);
       assert.equal((await api.addresses()).length, before);
     });
 
@@ -242,48 +281,31 @@ describe('AllocateAddress', () => {
       assert.equal(out.PublicIp, wanted);
       for (const address of [wanted, '203.0.113.7', '198.51.100.0', '198.51.100.255']) {
         await assertSdkError(
-          server.ec2.send(new AllocateAddressCommand({ Address: address })),
+          api.sendAllocate({ Address: address }),
           'InvalidAddress.NotFound',
-          `Address '${address}' not found.`
+          addressNotFound(address)
         );
       }
       assertCliError(
         await server.aws('ec2', 'allocate-address', '--address', wanted),
         'InvalidAddress.NotFound',
-        `Address '${wanted}' not found.`
+        addressNotFound(wanted)
       );
       await assertSdkError(
-        server.ec2.send(new AllocateAddressCommand({ Address: '198.51.100.300' })),
+        api.sendAllocate({ Address: '198.51.100.300' }),
         'InvalidParameterValue',
-        "Invalid value '198.51.100.300' for Address. Not a valid IPv4 address."
+        notAnIp('198.51.100.300', 'Address')
       );
     });
   });
 
   describe('functionality', () => {
     it('allocates up to the limit (5 by default), then AddressLimitExceeded; a release makes room', async () => {
-      const limited = await startTestServer();
-      try {
-        const own = client(limited);
-        const ips = new Set<string>();
-        for (let i = 0; i < 5; i++) ips.add((await own.allocate()).publicIp);
-        assert.equal(ips.size, 5);
-        await assertSdkError(
-          limited.ec2.send(new AllocateAddressCommand({ Domain: 'vpc' })),
-          'AddressLimitExceeded',
-          'The maximum number of addresses has been reached.'
-        );
-        assertCliError(
-          await limited.aws('ec2', 'allocate-address'),
-          'AddressLimitExceeded',
-          'The maximum number of addresses has been reached.'
-        );
-        assertXmlError(
-          await limited.query({ Action: 'AllocateAddress' }),
-          400,
-          'AddressLimitExceeded',
-          'The maximum number of addresses has been reached.'
-        );
+      await withServer({}, async (own, limited) => {
+        assert.equal(new Set(await publicIps(own, 5)).size, 5);
+        await assertSdkError(own.sendAllocate({ Domain: 'vpc' }), 'AddressLimitExceeded', ADDRESS_LIMIT);
+        assertCliError(await limited.aws('ec2', 'allocate-address'), 'AddressLimitExceeded', ADDRESS_LIMIT);
+        assertXmlError(await limited.query({ Action: 'AllocateAddress' }), 400, 'AddressLimitExceeded', ADDRESS_LIMIT);
         const json = await limited.json({ Action: 'AllocateAddress' });
         assert.equal(json.status, 400);
         assert.equal(json.json.error.code, 'LIMIT_EXCEEDED');
@@ -293,70 +315,41 @@ describe('AllocateAddress', () => {
         await own.release({ AllocationId: first!.AllocationId });
         await own.allocate();
         assert.equal((await own.addresses()).length, 5);
-      } finally {
-        await limited.close();
-      }
+      });
     });
 
     it('--elastic-ip-limit raises or lowers the limit', async () => {
-      const none = await startTestServer({ elasticIpLimit: 0 });
-      try {
-        await assertSdkError(
-          none.ec2.send(new AllocateAddressCommand({})),
-          'AddressLimitExceeded',
-          'The maximum number of addresses has been reached.'
-        );
-      } finally {
-        await none.close();
-      }
+      await withServer({ elasticIpLimit: 0 }, async (none) => {
+        await assertSdkError(none.sendAllocate({}), 'AddressLimitExceeded', ADDRESS_LIMIT);
+      });
     });
 
     it('lowest placement hands out the pool in order; random placement never repeats an address', async () => {
-      const lowest = await startTestServer({ placement: 'lowest', publicIpPool: '203.0.113.0/24' });
-      try {
-        const own = client(lowest);
-        assert.deepEqual(
-          [(await own.allocate()).publicIp, (await own.allocate()).publicIp, (await own.allocate()).publicIp],
-          ['203.0.113.1', '203.0.113.2', '203.0.113.3']
-        );
+      await withServer({ placement: 'lowest', publicIpPool: '203.0.113.0/24' }, async (own) => {
+        assert.deepEqual(await publicIps(own, 3), ['203.0.113.1', '203.0.113.2', '203.0.113.3']);
         await own.release({ AllocationId: (await own.addresses({ PublicIps: ['203.0.113.2'] }))[0]!.AllocationId });
         assert.equal((await own.allocate()).publicIp, '203.0.113.2');
-      } finally {
-        await lowest.close();
-      }
-      const random = await startTestServer({ publicIpPool: '203.0.113.0/28', elasticIpLimit: 20 });
-      try {
-        const own = client(random);
-        const seen = new Set<string>();
-        for (let i = 0; i < 14; i++) seen.add((await own.allocate()).publicIp);
+      });
+      await withServer({ publicIpPool: '203.0.113.0/28', elasticIpLimit: 20 }, async (own) => {
+        const seen = new Set(await publicIps(own, 14));
         // A /28 less its network and broadcast addresses: all 14, each once.
         assert.equal(seen.size, 14);
         for (const ip of seen) assert.match(ip, /^203\.0\.113\.([1-9]|1[0-4])$/);
         await assertSdkError(
-          random.ec2.send(new AllocateAddressCommand({})),
+          own.sendAllocate({}),
           'InsufficientAddressCapacity',
           'Not enough available addresses to satisfy your minimum request.',
           500
         );
-      } finally {
-        await random.close();
-      }
+      });
     });
 
     it('the same seed gives the same addresses', async () => {
       const runs: string[][] = [];
       for (let run = 0; run < 2; run++) {
-        const seeded = await startTestServer({ seed: 42 });
-        try {
-          const own = client(seeded);
-          runs.push([
-            (await own.allocate()).publicIp,
-            (await own.allocate()).publicIp,
-            (await own.allocate()).publicIp
-          ]);
-        } finally {
-          await seeded.close();
-        }
+        await withServer({ seed: 42 }, async (own) => {
+          runs.push(await publicIps(own, 3));
+        });
       }
       assert.deepEqual(runs[0], runs[1]);
     });
@@ -364,18 +357,7 @@ describe('AllocateAddress', () => {
 });
 
 describe('AssociateAddress', () => {
-  let server: TestServer;
-  let api: ReturnType<typeof client>;
-  let lab: VpcLab;
-  let subnet: LabSubnet;
-
-  before(async () => {
-    server = await startTestServer({ elasticIpLimit: 200 });
-    api = client(server);
-    lab = await VpcLab.create(server);
-    subnet = await lab.subnet(22);
-  });
-  after(() => server.close());
+  useServer({ elasticIpLimit: 200 }, 22);
 
   describe('serializations', () => {
     it('answers the SDK, the Query face and the AWS CLI with the association id', async () => {
@@ -437,161 +419,198 @@ describe('AssociateAddress', () => {
   describe('validations', () => {
     let eniId: string;
     let allocationId: string;
+    let publicIp: string;
+    let instanceId: string;
 
     before(async () => {
       eniId = (await subnet.eni()).NetworkInterfaceId!;
-      allocationId = (await api.allocate()).allocationId;
+      ({ allocationId, publicIp } = await api.allocate());
+      ({ instanceId } = await api.launch({ SubnetId: subnet.id }));
     });
 
     async function assertNothingAssociated(): Promise<void> {
       assert.deepEqual(associationOf(await api.address(allocationId)), unassociated);
     }
+    /** AssociateAddress of the block's address, then `input`. */
+    const associate = (input: Omit<AssociateAddressCommandInput, 'AllocationId'>) =>
+      api.sendAssociate({ AllocationId: allocationId, ...input });
+    const byPublicIp = 'You must specify an allocation id when mapping an address to a VPC instance';
+    const instanceNotFound = `The instance ID '${UNKNOWN_INSTANCE}' does not exist`;
+    const notOnInterface = (address: string) =>
+      `The private IP address ${address} is not assigned to network interface ${eniId}.`;
 
-    it('AllocationId is required; a VPC address is never mapped by its public IP', async () => {
-      await assertSdkError(
-        server.ec2.send(new AssociateAddressCommand({ NetworkInterfaceId: eniId })),
-        'MissingParameter',
-        'The request must contain the parameter AllocationId'
-      );
-      const publicIp = (await api.address(allocationId)).PublicIp!;
-      await assertSdkError(
-        server.ec2.send(new AssociateAddressCommand({ PublicIp: publicIp, NetworkInterfaceId: eniId })),
-        'InvalidParameterCombination',
-        'You must specify an allocation id when mapping an address to a VPC instance'
-      );
-      assertCliError(
-        await server.aws('ec2', 'associate-address', '--public-ip', publicIp, '--network-interface-id', eniId),
-        'InvalidParameterCombination',
-        'You must specify an allocation id when mapping an address to a VPC instance'
-      );
-      await assertNothingAssociated();
-    });
-
-    it('an instance or an interface, not both and not neither', async () => {
-      const { instanceId } = await api.launch({ SubnetId: subnet.id });
-      await assertSdkError(
-        server.ec2.send(
-          new AssociateAddressCommand({ AllocationId: allocationId, InstanceId: instanceId, NetworkInterfaceId: eniId })
-        ),
-        'InvalidParameterCombination',
-        'You can specify either an instance ID or a network interface ID, but not both.'
-      );
-      await assertSdkError(
-        server.ec2.send(new AssociateAddressCommand({ AllocationId: allocationId })),
-        'MissingParameter',
-        'The request must contain the parameter InstanceId'
-      );
-      await assertNothingAssociated();
-    });
-
-    it('an unknown or malformed allocation id: InvalidAllocationID.NotFound', async () => {
-      for (const id of [UNKNOWN_ALLOCATION, 'eipalloc-nothex', 'x']) {
-        await assertSdkError(
-          server.ec2.send(new AssociateAddressCommand({ AllocationId: id, NetworkInterfaceId: eniId })),
-          'InvalidAllocationID.NotFound',
-          allocationNotFound(id)
-        );
-      }
-      assertCliError(
-        await server.aws(
-          'ec2',
-          'associate-address',
-          '--allocation-id',
-          UNKNOWN_ALLOCATION,
-          '--network-interface-id',
-          eniId
-        ),
-        'InvalidAllocationID.NotFound',
-        allocationNotFound(UNKNOWN_ALLOCATION)
-      );
-      assertXmlError(
-        await server.query({ Action: 'AssociateAddress', AllocationId: UNKNOWN_ALLOCATION, NetworkInterfaceId: eniId }),
-        400,
-        'InvalidAllocationID.NotFound',
-        allocationNotFound(UNKNOWN_ALLOCATION)
-      );
-    });
-
-    it('an unknown or malformed instance or interface', async () => {
-      await assertSdkError(
-        server.ec2.send(new AssociateAddressCommand({ AllocationId: allocationId, InstanceId: UNKNOWN_INSTANCE })),
-        'InvalidInstanceID.NotFound',
-        `The instance ID '${UNKNOWN_INSTANCE}' does not exist`
-      );
-      await assertSdkError(
-        server.ec2.send(new AssociateAddressCommand({ AllocationId: allocationId, InstanceId: 'i_1' })),
-        'InvalidInstanceID.Malformed',
-        'Invalid id: "i_1" (expecting "i-...")'
-      );
-      await assertSdkError(
-        server.ec2.send(new AssociateAddressCommand({ AllocationId: allocationId, NetworkInterfaceId: UNKNOWN_ENI })),
-        'InvalidNetworkInterfaceID.NotFound',
-        `The networkInterface ID '${UNKNOWN_ENI}' does not exist`
-      );
-      await assertSdkError(
-        server.ec2.send(new AssociateAddressCommand({ AllocationId: allocationId, NetworkInterfaceId: 'eni-x' })),
-        'InvalidNetworkInterfaceId.Malformed',
-        'Invalid id: "eni-x" (expecting "eni-...")'
-      );
-      assertCliError(
-        await server.aws(
-          'ec2',
-          'associate-address',
-          '--allocation-id',
-          allocationId,
-          '--instance-id',
-          UNKNOWN_INSTANCE
-        ),
-        'InvalidInstanceID.NotFound',
-        `The instance ID '${UNKNOWN_INSTANCE}' does not exist`
-      );
-      await assertNothingAssociated();
-    });
-
-    it('PrivateIpAddress must be one of the interface', async () => {
-      for (const address of [subnet.at(500), '192.168.0.9']) {
-        await assertSdkError(
-          server.ec2.send(
-            new AssociateAddressCommand({
-              AllocationId: allocationId,
-              NetworkInterfaceId: eniId,
-              PrivateIpAddress: address
-            })
-          ),
-          'InvalidParameterValue',
-          `The private IP address ${address} is not assigned to network interface ${eniId}.`
-        );
-      }
-      await assertSdkError(
-        server.ec2.send(
-          new AssociateAddressCommand({
-            AllocationId: allocationId,
-            NetworkInterfaceId: eniId,
-            PrivateIpAddress: '10.0.0.999'
-          })
-        ),
-        'InvalidParameterValue',
-        'invalid value for parameter address: 10.0.0.999'
-      );
-      await assertNothingAssociated();
-    });
+    const rules: RefusalRule[] = [
+      [
+        'AllocationId is required; a VPC address is never mapped by its public IP',
+        [
+          {
+            title: 'no AllocationId',
+            sdk: () => api.sendAssociate({ NetworkInterfaceId: eniId }),
+            code: 'MissingParameter',
+            message: 'The request must contain the parameter AllocationId'
+          },
+          {
+            title: 'PublicIp instead',
+            sdk: () => api.sendAssociate({ PublicIp: publicIp, NetworkInterfaceId: eniId }),
+            code: 'InvalidParameterCombination',
+            message: byPublicIp
+          },
+          {
+            title: 'the AWS CLI with --public-ip',
+            cli: () => server.aws('ec2', 'associate-address', '--public-ip', publicIp, '--network-interface-id', eniId),
+            code: 'InvalidParameterCombination',
+            message: byPublicIp
+          }
+        ]
+      ],
+      [
+        'an instance or an interface, not both and not neither',
+        [
+          {
+            title: 'both',
+            sdk: () => associate({ InstanceId: instanceId, NetworkInterfaceId: eniId }),
+            code: 'InvalidParameterCombination',
+            message: 'You can specify either an instance ID or a network interface ID, but not both.'
+          },
+          {
+            title: 'neither',
+            sdk: () => associate({}),
+            code: 'MissingParameter',
+            message: 'The request must contain the parameter InstanceId'
+          }
+        ]
+      ],
+      [
+        'an unknown or malformed allocation id: InvalidAllocationID.NotFound',
+        [
+          ...[UNKNOWN_ALLOCATION, 'eipalloc-nothex', 'x'].map((id) => ({
+            title: `AllocationId ${id}`,
+            sdk: () => api.sendAssociate({ AllocationId: id, NetworkInterfaceId: eniId }),
+            code: 'InvalidAllocationID.NotFound',
+            message: allocationNotFound(id)
+          })),
+          {
+            title: 'an unknown one given by the AWS CLI',
+            cli: () =>
+              server.aws(
+                'ec2',
+                'associate-address',
+                '--allocation-id',
+                UNKNOWN_ALLOCATION,
+                '--network-interface-id',
+                eniId
+              ),
+            code: 'InvalidAllocationID.NotFound',
+            message: allocationNotFound(UNKNOWN_ALLOCATION)
+          },
+          {
+            title: 'an unknown one on the Query face',
+            query: () =>
+              server.query({ Action: 'AssociateAddress', AllocationId: UNKNOWN_ALLOCATION, NetworkInterfaceId: eniId }),
+            code: 'InvalidAllocationID.NotFound',
+            message: allocationNotFound(UNKNOWN_ALLOCATION)
+          }
+        ]
+      ],
+      [
+        'an unknown or malformed instance or interface',
+        [
+          {
+            title: 'an unknown InstanceId',
+            sdk: () => associate({ InstanceId: UNKNOWN_INSTANCE }),
+            code: 'InvalidInstanceID.NotFound',
+            message: instanceNotFound
+          },
+          {
+            title: 'a malformed InstanceId',
+            sdk: () => associate({ InstanceId: 'i_1' }),
+            code: 'InvalidInstanceID.Malformed',
+            message: 'Invalid id: "i_1" (expecting "i-...")'
+          },
+          {
+            title: 'an unknown NetworkInterfaceId',
+            sdk: () => associate({ NetworkInterfaceId: UNKNOWN_ENI }),
+            code: 'InvalidNetworkInterfaceID.NotFound',
+            message: `The networkInterface ID '${UNKNOWN_ENI}' does not exist`
+          },
+          {
+            title: 'a malformed NetworkInterfaceId',
+            sdk: () => associate({ NetworkInterfaceId: 'eni-x' }),
+            code: 'InvalidNetworkInterfaceId.Malformed',
+            message: 'Invalid id: "eni-x" (expecting "eni-...")'
+          },
+          {
+            title: 'an unknown instance given by the AWS CLI',
+            cli: () =>
+              server.aws(
+                'ec2',
+                'associate-address',
+                '--allocation-id',
+                allocationId,
+                '--instance-id',
+                UNKNOWN_INSTANCE
+              ),
+            code: 'InvalidInstanceID.NotFound',
+            message: instanceNotFound
+          }
+        ]
+      ],
+      [
+        'PrivateIpAddress must be one of the interface',
+        [
+          {
+            title: 'another address of its subnet',
+            sdk: () => associate({ NetworkInterfaceId: eniId, PrivateIpAddress: subnet.at(500) }),
+            code: 'InvalidParameterValue',
+            message: () => notOnInterface(subnet.at(500))
+          },
+          {
+            title: 'an address outside its subnet',
+            sdk: () => associate({ NetworkInterfaceId: eniId, PrivateIpAddress: '192.168.0.9' }),
+            code: 'InvalidParameterValue',
+            message: () => notOnInterface('192.168.0.9')
+          },
+          {
+            title: 'not an address',
+            sdk: () => associate({ NetworkInterfaceId: eniId, PrivateIpAddress: '10.0.0.999' }),
+            code: 'InvalidParameterValue',
+            message: 'invalid value for parameter address: 10.0.0.999'
+          }
+        ]
+      ],
+      [
+        'DryRun decides and associates nothing',
+        [
+          {
+            title: 'a dry run that would succeed',
+            sdk: () => associate({ NetworkInterfaceId: eniId, DryRun: true }),
+            code: 'DryRunOperation',
+            message: DRY_RUN,
+            status: 412
+          },
+          {
+            title: 'a dry run with an unknown allocation id',
+            sdk: () => api.sendAssociate({ AllocationId: UNKNOWN_ALLOCATION, NetworkInterfaceId: eniId, DryRun: true }),
+            code: 'InvalidAllocationID.NotFound',
+            message: allocationNotFound(UNKNOWN_ALLOCATION)
+          }
+        ]
+      ]
+    ];
+    describeRefusals(rules, assertNothingAssociated);
 
     it('an instance with more than one interface needs the interface id', async () => {
       const other = await lab.subnet(24);
-      const { instanceId } = await api.launch({
+      const { instanceId: twoNics } = await api.launch({
         NetworkInterfaces: [
           { DeviceIndex: 0, SubnetId: other.id },
           { DeviceIndex: 1, SubnetId: other.id }
         ]
       });
-      const message = `There are multiple interfaces attached to instance '${instanceId}'. Please specify an interface ID for the operation instead.`;
-      await assertSdkError(
-        server.ec2.send(new AssociateAddressCommand({ AllocationId: allocationId, InstanceId: instanceId })),
-        'InvalidInstanceID',
-        message
-      );
+      const message = `There are multiple interfaces attached to instance '${twoNics}'. Please specify an interface ID for the operation instead.`;
+      await assertSdkError(associate({ InstanceId: twoNics }), 'InvalidInstanceID', message);
       assertCliError(
-        await server.aws('ec2', 'associate-address', '--allocation-id', allocationId, '--instance-id', instanceId),
+        await server.aws('ec2', 'associate-address', '--allocation-id', allocationId, '--instance-id', twoNics),
         'InvalidInstanceID',
         message
       );
@@ -602,7 +621,7 @@ describe('AssociateAddress', () => {
       const gone = await api.launch({ SubnetId: subnet.id });
       await server.ec2.send(new TerminateInstancesCommand({ InstanceIds: [gone.instanceId] }));
       await assertSdkError(
-        server.ec2.send(new AssociateAddressCommand({ AllocationId: allocationId, InstanceId: gone.instanceId })),
+        associate({ InstanceId: gone.instanceId }),
         'InvalidInstanceID',
         `The terminated instance '${gone.instanceId}' is not in a valid state for this operation.`
       );
@@ -614,25 +633,6 @@ describe('AssociateAddress', () => {
       assert.equal((await api.address(spare)).InstanceId, stopped.instanceId);
       assert.equal((await api.instance(stopped.instanceId)).PublicIpAddress, (await api.address(spare)).PublicIp);
     });
-
-    it('DryRun decides and associates nothing', async () => {
-      await assertSdkError(
-        server.ec2.send(
-          new AssociateAddressCommand({ AllocationId: allocationId, NetworkInterfaceId: eniId, DryRun: true })
-        ),
-        'DryRunOperation',
-        'Request would have succeeded, but DryRun flag is set.',
-        412
-      );
-      await assertSdkError(
-        server.ec2.send(
-          new AssociateAddressCommand({ AllocationId: UNKNOWN_ALLOCATION, NetworkInterfaceId: eniId, DryRun: true })
-        ),
-        'InvalidAllocationID.NotFound',
-        allocationNotFound(UNKNOWN_ALLOCATION)
-      );
-      await assertNothingAssociated();
-    });
   });
 
   describe('functionality', () => {
@@ -641,22 +641,15 @@ describe('AssociateAddress', () => {
       const { allocationId, publicIp } = await api.allocate();
       const associationId = await api.associate({ AllocationId: allocationId, InstanceId: instanceId });
       const eni = await describeEni(server, primaryEni);
-      const expected = {
-        AllocationId: allocationId,
-        AssociationId: associationId,
-        IpOwnerId: ACCOUNT,
-        PublicDnsName: publicDns(publicIp),
-        PublicIp: publicIp
-      };
+      // How DescribeInstances shows the address; DescribeNetworkInterfaces adds the ids.
+      const onInstance = { IpOwnerId: ACCOUNT, PublicDnsName: publicDns(publicIp), PublicIp: publicIp };
+      const expected = { AllocationId: allocationId, AssociationId: associationId, ...onInstance };
 
       // DescribeAddresses
-      assert.deepEqual(associationOf(await api.address(allocationId)), {
-        AssociationId: associationId,
-        NetworkInterfaceId: primaryEni,
-        NetworkInterfaceOwnerId: ACCOUNT,
-        PrivateIpAddress: eni.PrivateIpAddress,
-        InstanceId: instanceId
-      });
+      assert.deepEqual(
+        associationOf(await api.address(allocationId)),
+        association(associationId, primaryEni, eni.PrivateIpAddress!, instanceId)
+      );
       // DescribeNetworkInterfaces: on the interface (its primary) and on the primary's privateIpAddressesSet item.
       assert.deepEqual(eni.Association, expected);
       assert.deepEqual(eni.PrivateIpAddresses?.[0]?.Association, expected);
@@ -665,16 +658,8 @@ describe('AssociateAddress', () => {
       assert.equal(instance.PublicIpAddress, publicIp);
       assert.equal(instance.PublicDnsName, publicDns(publicIp));
       const nic = instance.NetworkInterfaces?.[0];
-      assert.deepEqual(nic?.Association, {
-        IpOwnerId: ACCOUNT,
-        PublicDnsName: publicDns(publicIp),
-        PublicIp: publicIp
-      });
-      assert.deepEqual(nic?.PrivateIpAddresses?.[0]?.Association, {
-        IpOwnerId: ACCOUNT,
-        PublicDnsName: publicDns(publicIp),
-        PublicIp: publicIp
-      });
+      assert.deepEqual(nic?.Association, onInstance);
+      assert.deepEqual(nic?.PrivateIpAddresses?.[0]?.Association, onInstance);
 
       const xml = await server.query({ Action: 'DescribeInstances', 'InstanceId.1': instanceId });
       const item = items(items(xml.xml.DescribeInstancesResponse.reservationSet)[0].instancesSet)[0];
@@ -702,13 +687,7 @@ describe('AssociateAddress', () => {
         NetworkInterfaceId: id,
         PrivateIpAddress: secondary
       });
-      assert.deepEqual(associationOf(await api.address(allocationId)), {
-        AssociationId: associationId,
-        NetworkInterfaceId: id,
-        NetworkInterfaceOwnerId: ACCOUNT,
-        PrivateIpAddress: secondary,
-        InstanceId: undefined
-      });
+      assert.deepEqual(associationOf(await api.address(allocationId)), association(associationId, id, secondary));
       const now = await describeEni(server, id);
       assert.equal(now.Association, undefined);
       for (const a of now.PrivateIpAddresses ?? []) {
@@ -717,17 +696,12 @@ describe('AssociateAddress', () => {
     });
 
     it('repeating the same association is idempotent: the same association id', async () => {
-      const eni = await subnet.eni();
-      const { allocationId } = await api.allocate();
-      const first = await api.associate({ AllocationId: allocationId, NetworkInterfaceId: eni.NetworkInterfaceId });
-      assert.equal(
-        await api.associate({ AllocationId: allocationId, NetworkInterfaceId: eni.NetworkInterfaceId }),
-        first
-      );
+      const { eni, eniId, allocationId, associationId: first } = await associatedAddress();
+      assert.equal(await api.associate({ AllocationId: allocationId, NetworkInterfaceId: eniId }), first);
       assert.equal(
         await api.associate({
           AllocationId: allocationId,
-          NetworkInterfaceId: eni.NetworkInterfaceId,
+          NetworkInterfaceId: eniId,
           PrivateIpAddress: eni.PrivateIpAddress,
           AllowReassociation: false
         }),
@@ -737,20 +711,14 @@ describe('AssociateAddress', () => {
     });
 
     it('an address associated elsewhere moves (reassociation is automatic), unless AllowReassociation is false', async () => {
-      const from = await subnet.eni();
+      const { eniId: from, allocationId, associationId: first } = await associatedAddress();
       const to = await subnet.eni();
-      const { allocationId } = await api.allocate();
-      const first = await api.associate({ AllocationId: allocationId, NetworkInterfaceId: from.NetworkInterfaceId });
+      const toId = to.NetworkInterfaceId!;
+      const associated = `resource ${allocationId} is already associated with associate-id ${first}`;
       await assertSdkError(
-        server.ec2.send(
-          new AssociateAddressCommand({
-            AllocationId: allocationId,
-            NetworkInterfaceId: to.NetworkInterfaceId,
-            AllowReassociation: false
-          })
-        ),
+        api.sendAssociate({ AllocationId: allocationId, NetworkInterfaceId: toId, AllowReassociation: false }),
         'Resource.AlreadyAssociated',
-        `resource ${allocationId} is already associated with associate-id ${first}`
+        associated
       );
       assertCliError(
         await server.aws(
@@ -759,55 +727,40 @@ describe('AssociateAddress', () => {
           '--allocation-id',
           allocationId,
           '--network-interface-id',
-          to.NetworkInterfaceId!,
+          toId,
           '--no-allow-reassociation'
         ),
         'Resource.AlreadyAssociated',
-        `resource ${allocationId} is already associated with associate-id ${first}`
+        associated
       );
       assert.equal((await api.address(allocationId)).AssociationId, first);
 
-      const second = await api.associate({ AllocationId: allocationId, NetworkInterfaceId: to.NetworkInterfaceId });
+      const second = await api.associate({ AllocationId: allocationId, NetworkInterfaceId: toId });
       assert.notEqual(second, first);
-      assert.deepEqual(associationOf(await api.address(allocationId)), {
-        AssociationId: second,
-        NetworkInterfaceId: to.NetworkInterfaceId,
-        NetworkInterfaceOwnerId: ACCOUNT,
-        PrivateIpAddress: to.PrivateIpAddress,
-        InstanceId: undefined
-      });
-      assert.equal((await describeEni(server, from.NetworkInterfaceId!)).Association, undefined);
+      assert.deepEqual(associationOf(await api.address(allocationId)), association(second, toId, to.PrivateIpAddress!));
+      assert.equal((await describeEni(server, from)).Association, undefined);
 
       const third = await api.associate({
         AllocationId: allocationId,
-        NetworkInterfaceId: from.NetworkInterfaceId,
+        NetworkInterfaceId: from,
         AllowReassociation: true
       });
-      assert.equal((await api.address(allocationId)).NetworkInterfaceId, from.NetworkInterfaceId);
-      assert.equal((await describeEni(server, from.NetworkInterfaceId!)).Association?.AssociationId, third);
-      assert.equal((await describeEni(server, to.NetworkInterfaceId!)).Association, undefined);
+      assert.equal((await api.address(allocationId)).NetworkInterfaceId, from);
+      assert.equal((await describeEni(server, from)).Association?.AssociationId, third);
+      assert.equal((await describeEni(server, toId)).Association, undefined);
       // The association it had is gone.
       await assertSdkError(
-        server.ec2.send(new DisassociateAddressCommand({ AssociationId: second })),
+        api.disassociate({ AssociationId: second }),
         'InvalidAssociationID.NotFound',
         associationNotFound(second)
       );
     });
 
     it('an address that already has another Elastic IP: that one is disassociated, unless AllowReassociation is false', async () => {
-      const eni = await subnet.eni();
-      const id = eni.NetworkInterfaceId!;
-      const old = await api.allocate();
-      await api.associate({ AllocationId: old.allocationId, NetworkInterfaceId: id });
+      const { eni, eniId: id, ...old } = await associatedAddress();
       const fresh = await api.allocate();
       await assertSdkError(
-        server.ec2.send(
-          new AssociateAddressCommand({
-            AllocationId: fresh.allocationId,
-            NetworkInterfaceId: id,
-            AllowReassociation: false
-          })
-        ),
+        api.sendAssociate({ AllocationId: fresh.allocationId, NetworkInterfaceId: id, AllowReassociation: false }),
         'Resource.AlreadyAssociated',
         `resource ${id} and ${eni.PrivateIpAddress} is already associated with public address ${old.publicIp}`
       );
@@ -824,34 +777,10 @@ describe('AssociateAddress', () => {
 });
 
 describe('DisassociateAddress', () => {
-  let server: TestServer;
-  let api: ReturnType<typeof client>;
-  let subnet: LabSubnet;
-
-  before(async () => {
-    server = await startTestServer({ elasticIpLimit: 100 });
-    api = client(server);
-    subnet = await (await VpcLab.create(server)).subnet();
-  });
-  after(() => server.close());
-
-  async function associated(): Promise<{
-    allocationId: string;
-    publicIp: string;
-    associationId: string;
-    eniId: string;
-  }> {
-    const eni = await subnet.eni();
-    const { allocationId, publicIp } = await api.allocate();
-    const associationId = await api.associate({
-      AllocationId: allocationId,
-      NetworkInterfaceId: eni.NetworkInterfaceId
-    });
-    return { allocationId, publicIp, associationId, eniId: eni.NetworkInterfaceId! };
-  }
+  useServer({ elasticIpLimit: 100 });
 
   it('answers the SDK; the address stays allocated and leaves the interface', async () => {
-    const { allocationId, associationId, eniId } = await associated();
+    const { allocationId, associationId, eniId } = await associatedAddress();
     const out = await api.disassociate({ AssociationId: associationId });
     assert.equal(out.$metadata.httpStatusCode, 200);
     assert.deepEqual(associationOf(await api.address(allocationId)), unassociated);
@@ -861,92 +790,113 @@ describe('DisassociateAddress', () => {
   });
 
   it('renders <return>true</return>; the AWS CLI prints nothing', async () => {
-    const one = await associated();
+    const one = await associatedAddress();
     const response = await server.query({ Action: 'DisassociateAddress', AssociationId: one.associationId });
     assert.equal(response.status, 200, response.text);
     assert.equal(response.xml.DisassociateAddressResponse.return, 'true');
-    const two = await associated();
+    const two = await associatedAddress();
     const cli = await server.aws('ec2', 'disassociate-address', '--association-id', two.associationId);
     assert.equal(cli.code, 0, cli.stderr);
     assert.equal(cli.stdout.trim(), '');
     assert.equal((await api.address(two.allocationId)).AssociationId, undefined);
-    const three = await associated();
+    const three = await associatedAddress();
     const json = await server.json({ Action: 'DisassociateAddress', AssociationId: three.associationId });
     assert.equal(json.status, 200, json.text);
     assert.equal(json.json.data.Return, true);
   });
 
-  it('an unknown association, or one already disassociated: InvalidAssociationID.NotFound', async () => {
-    const { associationId } = await associated();
-    await api.disassociate({ AssociationId: associationId });
-    for (const id of [associationId, UNKNOWN_ASSOCIATION, 'eipassoc-x']) {
-      await assertSdkError(
-        api.disassociate({ AssociationId: id }),
-        'InvalidAssociationID.NotFound',
-        associationNotFound(id)
-      );
-    }
-    assertCliError(
-      await server.aws('ec2', 'disassociate-address', '--association-id', UNKNOWN_ASSOCIATION),
-      'InvalidAssociationID.NotFound',
-      associationNotFound(UNKNOWN_ASSOCIATION)
-    );
-    assertXmlError(
-      await server.query({ Action: 'DisassociateAddress', AssociationId: UNKNOWN_ASSOCIATION }),
-      400,
-      'InvalidAssociationID.NotFound',
-      associationNotFound(UNKNOWN_ASSOCIATION)
-    );
-  });
+  describe('refused requests, which leave the address as it was', () => {
+    /** An association made and undone, and one that stays: no refusal may undo it. */
+    let undone: string;
+    let held: Awaited<ReturnType<typeof associatedAddress>>;
+    before(async () => {
+      undone = (await associatedAddress()).associationId;
+      await api.disassociate({ AssociationId: undone });
+      held = await associatedAddress();
+    });
+    const notFound = 'InvalidAssociationID.NotFound';
 
-  it('by public IP alone a VPC address is refused; both or neither are refused too', async () => {
-    const { allocationId, publicIp, associationId } = await associated();
-    await assertSdkError(
-      api.disassociate({ PublicIp: publicIp }),
-      'InvalidParameterValue',
-      'You must specify an association id when unmapping an address from a VPC instance'
+    describeRefusals(
+      [
+        [
+          'an unknown association, or one already disassociated: InvalidAssociationID.NotFound',
+          [
+            {
+              title: 'one already disassociated',
+              sdk: () => api.disassociate({ AssociationId: undone }),
+              code: notFound,
+              message: () => associationNotFound(undone)
+            },
+            ...[UNKNOWN_ASSOCIATION, 'eipassoc-x'].map((id) => ({
+              title: `AssociationId ${id}`,
+              sdk: () => api.disassociate({ AssociationId: id }),
+              code: notFound,
+              message: associationNotFound(id)
+            })),
+            {
+              title: 'an unknown one given by the AWS CLI',
+              cli: () => server.aws('ec2', 'disassociate-address', '--association-id', UNKNOWN_ASSOCIATION),
+              code: notFound,
+              message: associationNotFound(UNKNOWN_ASSOCIATION)
+            },
+            {
+              title: 'an unknown one on the Query face',
+              query: () => server.query({ Action: 'DisassociateAddress', AssociationId: UNKNOWN_ASSOCIATION }),
+              code: notFound,
+              message: associationNotFound(UNKNOWN_ASSOCIATION)
+            }
+          ]
+        ],
+        [
+          'by public IP alone a VPC address is refused; both or neither are refused too',
+          [
+            {
+              title: 'the public IP of a VPC address',
+              sdk: () => api.disassociate({ PublicIp: held.publicIp }),
+              code: 'InvalidParameterValue',
+              message: 'You must specify an association id when unmapping an address from a VPC instance'
+            },
+            {
+              title: 'an unknown public IP',
+              sdk: () => api.disassociate({ PublicIp: '203.0.113.9' }),
+              code: 'InvalidAddress.NotFound',
+              message: addressNotFound('203.0.113.9')
+            },
+            {
+              title: 'a public IP that is no address',
+              sdk: () => api.disassociate({ PublicIp: 'nope' }),
+              code: 'InvalidParameterValue',
+              message: notAnIp('nope')
+            },
+            {
+              title: 'both',
+              sdk: () => api.disassociate({ PublicIp: held.publicIp, AssociationId: held.associationId }),
+              code: 'InvalidParameterCombination',
+              message: 'You may specify public IP or association id, but not both in the same call'
+            },
+            {
+              title: 'neither',
+              sdk: () => api.disassociate({}),
+              code: 'MissingParameter',
+              message: 'The request must contain the parameter AssociationId'
+            },
+            {
+              title: 'a dry run',
+              sdk: () => api.disassociate({ AssociationId: held.associationId, DryRun: true }),
+              code: 'DryRunOperation',
+              message: DRY_RUN,
+              status: 412
+            }
+          ]
+        ]
+      ],
+      async () => assert.equal((await api.address(held.allocationId)).AssociationId, held.associationId)
     );
-    await assertSdkError(
-      api.disassociate({ PublicIp: '203.0.113.9' }),
-      'InvalidAddress.NotFound',
-      "Address '203.0.113.9' not found."
-    );
-    await assertSdkError(
-      api.disassociate({ PublicIp: 'nope' }),
-      'InvalidParameterValue',
-      "Invalid value 'nope' for PublicIp. Not a valid IPv4 address."
-    );
-    await assertSdkError(
-      api.disassociate({ PublicIp: publicIp, AssociationId: associationId }),
-      'InvalidParameterCombination',
-      'You may specify public IP or association id, but not both in the same call'
-    );
-    await assertSdkError(
-      api.disassociate({}),
-      'MissingParameter',
-      'The request must contain the parameter AssociationId'
-    );
-    await assertSdkError(
-      api.disassociate({ AssociationId: associationId, DryRun: true }),
-      'DryRunOperation',
-      'Request would have succeeded, but DryRun flag is set.',
-      412
-    );
-    assert.equal((await api.address(allocationId)).AssociationId, associationId);
   });
 });
 
 describe('ReleaseAddress', () => {
-  let server: TestServer;
-  let api: ReturnType<typeof client>;
-  let subnet: LabSubnet;
-
-  before(async () => {
-    server = await startTestServer({ elasticIpLimit: 100 });
-    api = client(server);
-    subnet = await (await VpcLab.create(server)).subnet();
-  });
-  after(() => server.close());
+  useServer({ elasticIpLimit: 100 });
 
   it('releases an unassociated address: it is gone, and its allocation id with it', async () => {
     const { allocationId } = await api.allocate();
@@ -976,27 +926,22 @@ describe('ReleaseAddress', () => {
     );
   });
 
+  /** The addresses DescribeAddresses lists with this public IP. */
+  const withIp = (publicIp: string) => api.addresses({ Filters: [{ Name: 'public-ip', Values: [publicIp] }] });
+
   it('an associated address in a nondefault VPC: InvalidIPAddress.InUse, and nothing changes', async () => {
-    const eni = await subnet.eni();
-    const { allocationId, publicIp } = await api.allocate();
-    const associationId = await api.associate({
-      AllocationId: allocationId,
-      NetworkInterfaceId: eni.NetworkInterfaceId
-    });
-    await assertSdkError(
-      api.release({ AllocationId: allocationId }),
-      'InvalidIPAddress.InUse',
-      `Address ${publicIp} is in use.`
-    );
+    const { allocationId, publicIp, associationId } = await associatedAddress();
+    const inUse = `Address ${publicIp} is in use.`;
+    await assertSdkError(api.release({ AllocationId: allocationId }), 'InvalidIPAddress.InUse', inUse);
     assertCliError(
       await server.aws('ec2', 'release-address', '--allocation-id', allocationId),
       'InvalidIPAddress.InUse',
-      `Address ${publicIp} is in use.`
+      inUse
     );
     assert.equal((await api.address(allocationId)).AssociationId, associationId);
     await api.disassociate({ AssociationId: associationId });
     await api.release({ AllocationId: allocationId });
-    assert.equal((await api.addresses({ Filters: [{ Name: 'public-ip', Values: [publicIp] }] })).length, 0);
+    assert.deepEqual(await withIp(publicIp), []);
   });
 
   it('an associated address in the default VPC is disassociated and released', async () => {
@@ -1006,7 +951,7 @@ describe('ReleaseAddress', () => {
     assert.equal((await api.instance(instanceId)).PublicIpAddress, publicIp);
     await api.release({ AllocationId: allocationId });
     assert.equal((await api.instance(instanceId)).PublicIpAddress, undefined);
-    assert.equal((await api.addresses({ Filters: [{ Name: 'public-ip', Values: [publicIp] }] })).length, 0);
+    assert.deepEqual(await withIp(publicIp), []);
   });
 
   it('a released address can be recovered with Address', async () => {
@@ -1017,49 +962,78 @@ describe('ReleaseAddress', () => {
     assert.notEqual(again.allocationId, allocationId);
   });
 
-  it('by public IP alone, both, neither, a wrong network border group, DryRun', async () => {
-    const { allocationId, publicIp } = await api.allocate();
-    await assertSdkError(
-      api.release({ PublicIp: publicIp }),
-      'InvalidParameterValue',
-      'You must specify an allocation id when releasing a VPC elastic IP address'
+  describe('refused requests, which leave the address as it was', () => {
+    /** An address that no refusal may release. */
+    let kept: { allocationId: string; publicIp: string };
+    before(async () => {
+      kept = await api.allocate();
+    });
+
+    describeRefusals(
+      [
+        [
+          'by public IP alone, both, neither, a wrong network border group, DryRun',
+          [
+            {
+              title: 'the public IP of a VPC address',
+              sdk: () => api.release({ PublicIp: kept.publicIp }),
+              code: 'InvalidParameterValue',
+              message: 'You must specify an allocation id when releasing a VPC elastic IP address'
+            },
+            {
+              title: 'a public IP that is no address',
+              sdk: () => api.release({ PublicIp: 'None' }),
+              code: 'InvalidParameterValue',
+              message: notAnIp('None')
+            },
+            {
+              title: 'both',
+              sdk: () => api.release({ PublicIp: kept.publicIp, AllocationId: kept.allocationId }),
+              code: 'InvalidParameterCombination',
+              message: 'You may specify public IP or allocation id, but not both in the same call'
+            },
+            {
+              title: 'neither',
+              sdk: () => api.release({}),
+              code: 'MissingParameter',
+              message: 'The request must contain the parameter AllocationId'
+            },
+            {
+              title: 'the network border group of another region',
+              sdk: () => api.release({ AllocationId: kept.allocationId, NetworkBorderGroup: 'us-west-2' }),
+              code: 'InvalidAddress.NotFound',
+              message: () =>
+                `The address with allocation id [${kept.allocationId}] does not exist in network border group us-west-2.`
+            },
+            {
+              title: 'an unknown allocation id',
+              sdk: () => api.release({ AllocationId: UNKNOWN_ALLOCATION }),
+              code: 'InvalidAllocationID.NotFound',
+              message: allocationNotFound(UNKNOWN_ALLOCATION)
+            },
+            {
+              title: 'a dry run',
+              sdk: () => api.release({ AllocationId: kept.allocationId, DryRun: true }),
+              code: 'DryRunOperation',
+              message: DRY_RUN,
+              status: 412
+            }
+          ]
+        ]
+      ],
+      async () => assert.equal((await api.address(kept.allocationId)).PublicIp, kept.publicIp)
     );
-    await assertSdkError(
-      api.release({ PublicIp: 'None' }),
-      'InvalidParameterValue',
-      "Invalid value 'None' for PublicIp. Not a valid IPv4 address."
-    );
-    await assertSdkError(
-      api.release({ PublicIp: publicIp, AllocationId: allocationId }),
-      'InvalidParameterCombination',
-      'You may specify public IP or allocation id, but not both in the same call'
-    );
-    await assertSdkError(api.release({}), 'MissingParameter', 'The request must contain the parameter AllocationId');
-    await assertSdkError(
-      api.release({ AllocationId: allocationId, NetworkBorderGroup: 'us-west-2' }),
-      'InvalidAddress.NotFound',
-      `The address with allocation id [${allocationId}] does not exist in network border group us-west-2.`
-    );
-    await assertSdkError(
-      api.release({ AllocationId: UNKNOWN_ALLOCATION }),
-      'InvalidAllocationID.NotFound',
-      allocationNotFound(UNKNOWN_ALLOCATION)
-    );
-    await assertSdkError(
-      api.release({ AllocationId: allocationId, DryRun: true }),
-      'DryRunOperation',
-      'Request would have succeeded, but DryRun flag is set.',
-      412
-    );
-    assert.equal((await api.address(allocationId)).PublicIp, publicIp);
+  });
+
+  it("releases with the region's network border group", async () => {
+    const { allocationId } = await api.allocate();
     await api.release({ AllocationId: allocationId, NetworkBorderGroup: 'us-east-1' });
+    await assertSdkError(api.address(allocationId), 'InvalidAllocationID.NotFound', allocationNotFound(allocationId));
   });
 });
 
 describe('DescribeAddresses', () => {
-  let server: TestServer;
-  let api: ReturnType<typeof client>;
-  let subnet: LabSubnet;
+  useServer();
   /** Three addresses: one on an instance, one on a detached interface's secondary, one free and tagged. */
   let onInstance: { allocationId: string; publicIp: string; associationId: string };
   let onEni: { allocationId: string; publicIp: string; associationId: string };
@@ -1073,9 +1047,6 @@ describe('DescribeAddresses', () => {
   const filtered = (Name: string, ...Values: string[]) => api.addresses({ Filters: [{ Name, Values }] }).then(ids);
 
   before(async () => {
-    server = await startTestServer();
-    api = client(server);
-    subnet = await (await VpcLab.create(server)).subnet();
     ({ instanceId, primaryEni } = await api.launch({ SubnetId: subnet.id }));
     const eni = await subnet.eni({ SecondaryPrivateIpAddressCount: 1 });
     detachedEni = eni.NetworkInterfaceId!;
@@ -1099,7 +1070,6 @@ describe('DescribeAddresses', () => {
       TagSpecifications: [{ ResourceType: 'elastic-ip', Tags: [{ Key: 'spare', Value: '' }] }]
     });
   });
-  after(() => server.close());
 
   it('lists every address with the model element names', async () => {
     const response = await server.query({ Action: 'DescribeAddresses' });
@@ -1185,86 +1155,84 @@ describe('DescribeAddresses', () => {
 
   it('every filter', async () => {
     const every = [onInstance.allocationId, onEni.allocationId, free.allocationId].sort();
+    const associated = [onInstance.allocationId, onEni.allocationId].sort();
     const eni = await describeEni(server, primaryEni);
-    assert.deepEqual(await filtered('allocation-id', free.allocationId), [free.allocationId]);
-    assert.deepEqual(await filtered('association-id', onEni.associationId), [onEni.allocationId]);
-    assert.deepEqual(
-      await filtered('association-id', 'eipassoc-*'),
-      [onInstance.allocationId, onEni.allocationId].sort()
-    );
-    assert.deepEqual(await filtered('domain', 'vpc'), every);
-    assert.deepEqual(await filtered('domain', 'standard'), []);
-    assert.deepEqual(await filtered('instance-id', instanceId), [onInstance.allocationId]);
-    assert.deepEqual(
-      await filtered('network-interface-id', detachedEni, primaryEni),
-      [onInstance.allocationId, onEni.allocationId].sort()
-    );
-    assert.deepEqual(
-      await filtered('network-interface-owner-id', ACCOUNT),
-      [onInstance.allocationId, onEni.allocationId].sort()
-    );
-    assert.deepEqual(await filtered('private-ip-address', secondary), [onEni.allocationId]);
-    assert.deepEqual(await filtered('private-ip-address', eni.PrivateIpAddress!), [onInstance.allocationId]);
-    assert.deepEqual(await filtered('public-ip', free.publicIp), [free.allocationId]);
-    assert.deepEqual(await filtered('public-ip', '198.51.100.*'), every);
-    assert.deepEqual(await filtered('network-border-group', 'us-east-1'), every);
-    assert.deepEqual(await filtered('tag:role', 'db'), [onEni.allocationId]);
-    assert.deepEqual(await filtered('tag-key', 'spare'), [free.allocationId]);
-    assert.deepEqual(await filtered('tag-key', 'role'), [onInstance.allocationId, onEni.allocationId].sort());
+    const cases: [name: string, values: string[], expected: string[]][] = [
+      ['allocation-id', [free.allocationId], [free.allocationId]],
+      ['association-id', [onEni.associationId], [onEni.allocationId]],
+      ['association-id', ['eipassoc-*'], associated],
+      ['domain', ['vpc'], every],
+      ['domain', ['standard'], []],
+      ['instance-id', [instanceId], [onInstance.allocationId]],
+      ['network-interface-id', [detachedEni, primaryEni], associated],
+      ['network-interface-owner-id', [ACCOUNT], associated],
+      ['private-ip-address', [secondary], [onEni.allocationId]],
+      ['private-ip-address', [eni.PrivateIpAddress!], [onInstance.allocationId]],
+      ['public-ip', [free.publicIp], [free.allocationId]],
+      ['public-ip', ['198.51.100.*'], every],
+      ['network-border-group', ['us-east-1'], every],
+      ['tag:role', ['db'], [onEni.allocationId]],
+      ['tag-key', ['spare'], [free.allocationId]],
+      ['tag-key', ['role'], associated]
+    ];
+    for (const [name, values, expected] of cases)
+      assert.deepEqual(await filtered(name, ...values), expected, `${name} = ${values.join(', ')}`);
   });
 
-  it('an unknown or malformed public IP, an unknown allocation id, an unknown filter', async () => {
-    await assertSdkError(
-      api.addresses({ PublicIps: [free.publicIp, '203.0.113.5'] }),
-      'InvalidAddress.NotFound',
-      "Address '203.0.113.5' not found."
-    );
-    await assertSdkError(
-      api.addresses({ PublicIps: [free.allocationId] }),
-      'InvalidParameterValue',
-      `Invalid value '${free.allocationId}' for PublicIp. Not a valid IPv4 address.`
-    );
-    await assertSdkError(
-      api.addresses({ AllocationIds: [free.allocationId, UNKNOWN_ALLOCATION] }),
-      'InvalidAllocationID.NotFound',
-      allocationNotFound(UNKNOWN_ALLOCATION)
-    );
-    assertCliError(
-      await server.aws('ec2', 'describe-addresses', '--allocation-ids', UNKNOWN_ALLOCATION),
-      'InvalidAllocationID.NotFound',
-      allocationNotFound(UNKNOWN_ALLOCATION)
-    );
-    assertXmlError(
-      await server.query({ Action: 'DescribeAddresses', 'PublicIp.1': '203.0.113.5' }),
-      400,
-      'InvalidAddress.NotFound',
-      "Address '203.0.113.5' not found."
-    );
-    await assertSdkError(
-      api.addresses({ Filters: [{ Name: 'instance-state', Values: ['running'] }] }),
-      'InvalidParameterValue',
-      "The filter 'instance-state' is invalid"
-    );
-    await assertSdkError(
-      api.addresses({ DryRun: true }),
-      'DryRunOperation',
-      'Request would have succeeded, but DryRun flag is set.',
-      412
-    );
-  });
+  describeRefusals([
+    [
+      'an unknown or malformed public IP, an unknown allocation id, an unknown filter',
+      [
+        {
+          title: 'an unknown PublicIp.N',
+          sdk: () => api.addresses({ PublicIps: [free.publicIp, '203.0.113.5'] }),
+          code: 'InvalidAddress.NotFound',
+          message: addressNotFound('203.0.113.5')
+        },
+        {
+          title: 'a PublicIp.N that is no address',
+          sdk: () => api.addresses({ PublicIps: [free.allocationId] }),
+          code: 'InvalidParameterValue',
+          message: () => notAnIp(free.allocationId)
+        },
+        {
+          title: 'an unknown AllocationId.N',
+          sdk: () => api.addresses({ AllocationIds: [free.allocationId, UNKNOWN_ALLOCATION] }),
+          code: 'InvalidAllocationID.NotFound',
+          message: allocationNotFound(UNKNOWN_ALLOCATION)
+        },
+        {
+          title: 'an unknown allocation id given by the AWS CLI',
+          cli: () => server.aws('ec2', 'describe-addresses', '--allocation-ids', UNKNOWN_ALLOCATION),
+          code: 'InvalidAllocationID.NotFound',
+          message: allocationNotFound(UNKNOWN_ALLOCATION)
+        },
+        {
+          title: 'an unknown PublicIp.1 on the Query face',
+          query: () => server.query({ Action: 'DescribeAddresses', 'PublicIp.1': '203.0.113.5' }),
+          code: 'InvalidAddress.NotFound',
+          message: addressNotFound('203.0.113.5')
+        },
+        {
+          title: 'the filter instance-state',
+          sdk: () => api.addresses({ Filters: [{ Name: 'instance-state', Values: ['running'] }] }),
+          code: 'InvalidParameterValue',
+          message: "The filter 'instance-state' is invalid"
+        },
+        {
+          title: 'a dry run',
+          sdk: () => api.addresses({ DryRun: true }),
+          code: 'DryRunOperation',
+          message: DRY_RUN,
+          status: 412
+        }
+      ]
+    ]
+  ]);
 });
 
 describe('Elastic IPs follow the addresses and interfaces they are on', () => {
-  let server: TestServer;
-  let api: ReturnType<typeof client>;
-  let subnet: LabSubnet;
-
-  before(async () => {
-    server = await startTestServer({ elasticIpLimit: 100 });
-    api = client(server);
-    subnet = await (await VpcLab.create(server)).subnet(22);
-  });
-  after(() => server.close());
+  useServer({ elasticIpLimit: 100 }, 22);
 
   it('a secondary moved by AssignPrivateIpAddresses AllowReassignment takes its Elastic IP, same association id', async () => {
     const one = await api.launch({ SubnetId: subnet.id });

@@ -1,39 +1,30 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
-  DescribeInstancesCommand,
+  type BlockDeviceMapping,
+  type EbsBlockDevice,
   RunInstancesCommand,
-  type RunInstancesCommandInput,
   TerminateInstancesCommand
 } from '@aws-sdk/client-ec2';
-import {
-  type TestServer,
-  assertCliError,
-  assertSdkError,
-  assertXmlError,
-  items,
-  startTestServer
-} from '../helpers/ec2lite.js';
+import { type TestServer, items, startTestServer } from '../helpers/ec2lite.js';
 import { type LabSubnet, VpcLab } from '../helpers/vpc-lab.js';
 import { launcher } from '../helpers/launcher.js';
+import { type RefusalRule, assertRefused, describeRefusals } from '../helpers/refusals.js';
 
 const AMI = 'ami-0abcdef1234567890';
 const VOLUME_ID = /^vol-[0-9a-f]{17}$/;
 const BDM = 'InvalidBlockDeviceMapping';
+const missingTemplate = (name: string) => `The specified launch template, with template name ${name}, does not exist.`;
 
 /** RunInstances BlockDeviceMapping.N, CpuOptions and LaunchTemplate. */
 describe('RunInstances: block device mappings, CPU options and launch templates', () => {
   let server: TestServer;
   let lab: VpcLab;
   let subnet: LabSubnet;
-  const { run, launch, describeInstance } = launcher(() => server, { imageId: AMI, subnetId: () => subnet.id });
-  /** After a refused launch the subnet holds no instance. */
-  const assertNothingLaunched = async (): Promise<void> => {
-    const { Reservations } = await server.ec2.send(
-      new DescribeInstancesCommand({ Filters: [{ Name: 'subnet-id', Values: [subnet.id] }] })
-    );
-    assert.deepEqual(Reservations, []);
-  };
+  const { run, launch, describeInstance, query, json, cli, reservationsWhere, instancesWhere } = launcher(
+    () => server,
+    { imageId: AMI, subnetId: () => subnet.id }
+  );
 
   before(async () => {
     server = await startTestServer();
@@ -47,13 +38,8 @@ describe('RunInstances: block device mappings, CPU options and launch templates'
     });
 
     it('reads BlockDeviceMapping.N and CpuOptions by their Query wire names and answers EC2 XML', async () => {
-      const response = await server.query({
-        Action: 'RunInstances',
-        ImageId: AMI,
+      const response = await query({
         InstanceType: 'm5.xlarge',
-        MinCount: 1,
-        MaxCount: 1,
-        SubnetId: subnet.id,
         'BlockDeviceMapping.1.DeviceName': '/dev/xvda',
         'BlockDeviceMapping.1.Ebs.VolumeSize': 30,
         'BlockDeviceMapping.1.Ebs.VolumeType': 'gp3',
@@ -137,12 +123,8 @@ describe('RunInstances: block device mappings, CPU options and launch templates'
         assert.deepEqual(device.Ebs?.AttachTime, instance.LaunchTime);
       }
       assert.deepEqual((await describeInstance(launched.InstanceId!)).BlockDeviceMappings, devices);
-      const filtered = async (Name: string, value: string): Promise<string[]> => {
-        const { Reservations } = await server.ec2.send(
-          new DescribeInstancesCommand({ Filters: [{ Name, Values: [value] }] })
-        );
-        return (Reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => i.InstanceId!);
-      };
+      const filtered = async (name: string, value: string): Promise<string[]> =>
+        (await instancesWhere(name, value)).map((i) => i.InstanceId!);
       assert.deepEqual(await filtered('block-device-mapping.volume-id', devices[1]!.Ebs!.VolumeId!), [
         launched.InstanceId
       ]);
@@ -212,15 +194,9 @@ describe('RunInstances: block device mappings, CPU options and launch templates'
     });
 
     it('answers the AWS CLI with --block-device-mappings and --cpu-options', async () => {
-      const result = await server.aws(
-        'ec2',
-        'run-instances',
-        '--image-id',
-        AMI,
+      const result = await cli(
         '--instance-type',
         'm5.2xlarge',
-        '--subnet-id',
-        subnet.id,
         '--block-device-mappings',
         JSON.stringify([
           { DeviceName: '/dev/xvda', Ebs: { VolumeSize: 20, VolumeType: 'gp3' } },
@@ -247,12 +223,7 @@ describe('RunInstances: block device mappings, CPU options and launch templates'
     });
 
     it('answers on the JSON face', async () => {
-      const ok = await server.json({
-        Action: 'RunInstances',
-        ImageId: AMI,
-        MinCount: 1,
-        MaxCount: 1,
-        SubnetId: subnet.id,
+      const ok = await json({
         InstanceType: 'm5.large',
         BlockDeviceMappings: [{ DeviceName: '/dev/sdf', Ebs: { VolumeSize: 10 } }],
         CpuOptions: { CoreCount: 1, ThreadsPerCore: 1 }
@@ -261,16 +232,11 @@ describe('RunInstances: block device mappings, CPU options and launch templates'
       const instance = ok.json.data.Instances[0];
       assert.deepEqual(instance.CpuOptions, { CoreCount: 1, ThreadsPerCore: 1 });
       assert.equal(instance.RootDeviceName, '/dev/xvda');
-      const failed = await server.json({
-        Action: 'RunInstances',
-        ImageId: AMI,
-        MinCount: 1,
-        MaxCount: 1,
-        LaunchTemplate: { LaunchTemplateName: 'web' }
+      await assertRefused({
+        json: () => json({ SubnetId: undefined, LaunchTemplate: { LaunchTemplateName: 'web' } }),
+        code: 'InvalidLaunchTemplateName.NotFoundException',
+        message: missingTemplate('web')
       });
-      assert.equal(failed.status, 400);
-      assert.equal(failed.json.error.ec2Code, 'InvalidLaunchTemplateName.NotFoundException');
-      assert.equal(failed.json.error.message, 'The specified launch template, with template name web, does not exist.');
     });
   });
 
@@ -278,338 +244,385 @@ describe('RunInstances: block device mappings, CPU options and launch templates'
     before(async () => {
       subnet = await lab.subnet();
     });
-    const ebs = (Ebs: NonNullable<NonNullable<RunInstancesCommandInput['BlockDeviceMappings']>[number]['Ebs']>) =>
-      run({ BlockDeviceMappings: [{ DeviceName: '/dev/sdf', Ebs }] });
+    const mappings = (...BlockDeviceMappings: BlockDeviceMapping[]) => run({ BlockDeviceMappings });
+    /** A launch with one EBS volume at /dev/sdf. */
+    const ebs = (Ebs: EbsBlockDevice) => mappings({ DeviceName: '/dev/sdf', Ebs });
+    const tooLarge = (size: number, type: string, maximum: number) =>
+      `Volume of size ${size}GB is larger than the maximum for volume type ${type}, expect size <= ${maximum}GB`;
+    const tooSmall = (size: number, type: string, minimum: number) =>
+      `Volume of size ${size}GB is smaller than the minimum for volume type ${type}, expect size >= ${minimum}GB`;
+    const throughputElsewhere = 'throughput can only be specified for volumeType gp3.';
+    const incompleteCpu = 'When specifying CpuOptions you must specify both CoreCount and ThreadsPerCore.';
+    const coreCounts = (count: number, type: string, maximum: number) =>
+      `Value (${count}) for parameter coreCount is invalid. Valid core counts for ${type} are 1 to ${maximum}.`;
+    const threadCounts = (count: number, type: string, valid: string) =>
+      `Value (${count}) for parameter threadsPerCore is invalid. Valid threads per core for ${type} are: ${valid}.`;
+    const TEMPLATE_ID = 'lt-0123456789abcdef0';
+    const missingTemplateId = `The specified launch template, with template ID ${TEMPLATE_ID}, does not exist.`;
 
-    it('BlockDeviceMapping.N: a missing, invalid or repeated device name is InvalidBlockDeviceMapping', async () => {
-      await assertSdkError(run({ BlockDeviceMappings: [{ Ebs: { VolumeSize: 8 } }] }), BDM, 'Missing device name');
-      for (const name of ['/dev/sdf1', '/dev/sda', '/dev/xvda1', 'sdf', '/dev/hda']) {
-        await assertSdkError(
-          run({ BlockDeviceMappings: [{ DeviceName: name, Ebs: { VolumeSize: 8 } }] }),
-          BDM,
-          `Invalid device name ${name}`
-        );
-      }
-      await assertSdkError(
-        run({
-          BlockDeviceMappings: [
-            { DeviceName: '/dev/xvdb', Ebs: { VolumeSize: 8 } },
-            { DeviceName: 'xvdb', Ebs: { VolumeSize: 9 } }
-          ]
-        }),
-        BDM,
-        "The device 'xvdb' is used in more than one block-device mapping"
-      );
-      assertCliError(
-        await server.aws(
-          'ec2',
-          'run-instances',
-          '--image-id',
-          AMI,
-          '--subnet-id',
-          subnet.id,
-          '--block-device-mappings',
-          'DeviceName=/dev/sde1,Ebs={VolumeSize=1}'
-        ),
-        BDM,
-        'Invalid device name /dev/sde1'
-      );
-      await assertNothingLaunched();
-    });
+    /** Requests refused with nothing launched, one `it` each, under the rule they break. */
+    const rules: RefusalRule[] = [
+      [
+        'BlockDeviceMapping.N: a missing, invalid or repeated device name is InvalidBlockDeviceMapping',
+        [
+          {
+            title: 'no device name',
+            sdk: () => mappings({ Ebs: { VolumeSize: 8 } }),
+            code: BDM,
+            message: 'Missing device name'
+          },
+          ...['/dev/sdf1', '/dev/sda', '/dev/xvda1', 'sdf', '/dev/hda'].map((name) => ({
+            title: `device name ${name}`,
+            sdk: () => mappings({ DeviceName: name, Ebs: { VolumeSize: 8 } }),
+            code: BDM,
+            message: `Invalid device name ${name}`
+          })),
+          {
+            title: 'xvdb named twice, once as /dev/xvdb',
+            sdk: () =>
+              mappings(
+                { DeviceName: '/dev/xvdb', Ebs: { VolumeSize: 8 } },
+                { DeviceName: 'xvdb', Ebs: { VolumeSize: 9 } }
+              ),
+            code: BDM,
+            message: "The device 'xvdb' is used in more than one block-device mapping"
+          },
+          {
+            title: 'the AWS CLI with device name /dev/sde1',
+            cli: () => cli('--block-device-mappings', 'DeviceName=/dev/sde1,Ebs={VolumeSize=1}'),
+            code: BDM,
+            message: 'Invalid device name /dev/sde1'
+          }
+        ]
+      ],
+      [
+        'BlockDeviceMapping.N: no Ebs without an instance store name, NoDevice on the root, no size nor snapshot, a malformed snapshot',
+        [
+          {
+            title: 'a VirtualName that names no instance store, without Ebs',
+            sdk: () => mappings({ DeviceName: '/dev/sdf', VirtualName: 'data' }),
+            code: 'MissingParameter',
+            message: 'The request must contain the parameter ebs'
+          },
+          {
+            title: 'neither Ebs nor VirtualName',
+            sdk: () => mappings({ DeviceName: '/dev/sdf' }),
+            code: 'MissingParameter',
+            message: 'The request must contain the parameter ebs'
+          },
+          {
+            title: 'NoDevice on the root device',
+            sdk: () => mappings({ DeviceName: '/dev/xvda', NoDevice: '' }),
+            code: BDM,
+            message: 'The root device /dev/xvda cannot be removed from the block device mapping.'
+          },
+          {
+            title: 'Ebs without VolumeSize or SnapshotId',
+            sdk: () => ebs({ VolumeType: 'gp3', DeleteOnTermination: true }),
+            code: BDM,
+            message: 'Either snapshot ID or volume size must be provided for: /dev/sdf'
+          },
+          {
+            title: 'a malformed Ebs.SnapshotId',
+            sdk: () => ebs({ SnapshotId: 'snap-nothex' }),
+            code: 'InvalidSnapshotID.Malformed',
+            message:
+              "The snapshot ID 'snap-nothex' is not valid. The expected format is snap-xxxxxxxx or snap-xxxxxxxxxxxxxxxxx."
+          }
+        ]
+      ],
+      [
+        'Ebs.VolumeType outside the enumeration is InvalidParameterValue',
+        [
+          {
+            title: 'gp4 on the Query face',
+            query: () =>
+              query({
+                'BlockDeviceMapping.1.DeviceName': '/dev/sdf',
+                'BlockDeviceMapping.1.Ebs.VolumeSize': 8,
+                'BlockDeviceMapping.1.Ebs.VolumeType': 'gp4'
+              }),
+            code: 'InvalidParameterValue',
+            message:
+              'Value (gp4) for parameter BlockDeviceMapping.1.Ebs.VolumeType is invalid. Valid values are: standard, io1, io2, gp2, sc1, st1, gp3.'
+          }
+        ]
+      ],
+      [
+        'Ebs.VolumeSize outside the range of its volume type is InvalidBlockDeviceMapping',
+        [
+          {
+            title: '20000 GiB of gp2, the default type',
+            sdk: () => ebs({ VolumeSize: 20000 }),
+            code: BDM,
+            message: tooLarge(20000, 'gp2', 16384)
+          },
+          {
+            title: '100 GiB of st1',
+            sdk: () => ebs({ VolumeSize: 100, VolumeType: 'st1' }),
+            code: BDM,
+            message: tooSmall(100, 'st1', 125)
+          },
+          {
+            title: '2048 GiB of standard',
+            sdk: () => ebs({ VolumeSize: 2048, VolumeType: 'standard' }),
+            code: BDM,
+            message: tooLarge(2048, 'standard', 1024)
+          },
+          {
+            title: '2 GiB of io2',
+            sdk: () => ebs({ VolumeSize: 2, VolumeType: 'io2', Iops: 100 }),
+            code: BDM,
+            message: tooSmall(2, 'io2', 4)
+          }
+        ]
+      ],
+      [
+        'Ebs.Iops: required for io1 and io2, refused for other types than gp3, io1 and io2, and bounded',
+        [
+          ...(['io1', 'io2'] as const).map((type) => ({
+            title: `${type} without Iops`,
+            sdk: () => ebs({ VolumeSize: 100, VolumeType: type }),
+            code: 'InvalidParameterCombination',
+            message: `The parameter iops must be specified for ${type} volumes.`
+          })),
+          {
+            title: 'Iops for gp2, the default type',
+            sdk: () => ebs({ VolumeSize: 100, Iops: 3000 }),
+            code: 'InvalidParameterCombination',
+            message: 'The parameter iops is not supported for gp2 volumes.'
+          },
+          {
+            title: 'Iops for standard',
+            sdk: () => ebs({ VolumeSize: 100, VolumeType: 'standard', Iops: 3000 }),
+            code: 'InvalidParameterCombination',
+            message: 'The parameter iops is not supported for standard volumes.'
+          },
+          {
+            title: '2000 IOPS of gp3',
+            sdk: () => ebs({ VolumeSize: 100, VolumeType: 'gp3', Iops: 2000 }),
+            code: 'InvalidParameterValue',
+            message: 'Volume iops of 2000 is too low; minimum is 3000.'
+          },
+          {
+            title: '64001 IOPS of io1',
+            sdk: () => ebs({ VolumeSize: 1000, VolumeType: 'io1', Iops: 64001 }),
+            code: 'InvalidParameterValue',
+            message: 'Volume iops of 64001 is too high; maximum is 64000.'
+          },
+          {
+            title: '15000 IOPS on 20 GiB of gp3',
+            sdk: () => ebs({ VolumeSize: 20, VolumeType: 'gp3', Iops: 15000 }),
+            code: 'InvalidParameterValue',
+            message: 'Iops to volume size ratio of 750.000000 is too high; maximum is 500'
+          }
+        ]
+      ],
+      [
+        'Ebs.Throughput: gp3 only, within 125 to 2000 MiB/s and 0.25 MiB/s per IOPS',
+        [
+          {
+            title: 'Throughput for io2',
+            sdk: () => ebs({ VolumeSize: 100, VolumeType: 'io2', Iops: 1000, Throughput: 500 }),
+            code: 'InvalidParameterCombination',
+            message: throughputElsewhere
+          },
+          {
+            title: 'Throughput for gp2, the default type',
+            sdk: () => ebs({ VolumeSize: 100, Throughput: 250 }),
+            code: 'InvalidParameterCombination',
+            message: throughputElsewhere
+          },
+          {
+            title: '100 MiB/s of gp3',
+            sdk: () => ebs({ VolumeSize: 100, VolumeType: 'gp3', Throughput: 100 }),
+            code: 'InvalidParameterValue',
+            message: 'Volume throughput of 100 is too low; minimum is 125.'
+          },
+          {
+            title: '2001 MiB/s of gp3',
+            sdk: () => ebs({ VolumeSize: 1000, VolumeType: 'gp3', Iops: 16000, Throughput: 2001 }),
+            code: 'InvalidParameterValue',
+            message: 'Volume throughput of 2001 is too high; maximum is 2000.'
+          },
+          {
+            title: '1000 MiB/s at the 3000 IOPS gp3 defaults to',
+            sdk: () => ebs({ VolumeSize: 100, VolumeType: 'gp3', Throughput: 1000 }),
+            code: 'InvalidParameterValue',
+            message: 'Throughput (MiBps) to iops ratio of 0.333333 is too high; maximum is 0.250000 MiBps per iops'
+          }
+        ]
+      ],
+      [
+        'Ebs.KmsKeyId without Encrypted, and VolumeInitializationRate without a snapshot or out of range',
+        [
+          {
+            title: 'KmsKeyId without Encrypted',
+            sdk: () => ebs({ VolumeSize: 10, KmsKeyId: 'alias/data' }),
+            code: 'InvalidParameterDependency',
+            message: 'The parameter KmsKeyId requires the parameter Encrypted to be set.'
+          },
+          {
+            title: 'VolumeInitializationRate without a snapshot',
+            sdk: () => ebs({ VolumeSize: 10, VolumeInitializationRate: 200 }),
+            code: 'InvalidParameterCombination',
+            message: 'The parameter VolumeInitializationRate can only be specified for volumes created from snapshots.'
+          },
+          {
+            title: 'VolumeInitializationRate 500',
+            sdk: () => ebs({ SnapshotId: 'snap-0123456789abcdef0', VolumeInitializationRate: 500 }),
+            code: 'InvalidParameterValue',
+            message: 'Value (500) for parameter VolumeInitializationRate is invalid. It must be between 100 and 300.'
+          }
+        ]
+      ],
+      [
+        'CpuOptions: both counts or neither, a type that takes them, and counts the type has',
+        [
+          {
+            title: 'CoreCount alone',
+            sdk: () => run({ InstanceType: 'm5.xlarge', CpuOptions: { CoreCount: 2 } }),
+            code: 'MissingParameter',
+            message: incompleteCpu
+          },
+          {
+            title: 'ThreadsPerCore alone',
+            sdk: () => run({ InstanceType: 'm5.xlarge', CpuOptions: { ThreadsPerCore: 1 } }),
+            code: 'MissingParameter',
+            message: incompleteCpu
+          },
+          ...(['m5.metal', 't2.micro'] as const).map((type) => ({
+            title: `counts for instance type ${type}`,
+            sdk: () => run({ InstanceType: type, CpuOptions: { CoreCount: 1, ThreadsPerCore: 1 } }),
+            code: 'InvalidParameterCombination',
+            message: `CPU options are not supported for instance type ${type}.`
+          })),
+          {
+            title: '2 cores of an m5.large',
+            sdk: () => run({ InstanceType: 'm5.large', CpuOptions: { CoreCount: 2, ThreadsPerCore: 1 } }),
+            code: 'InvalidParameterValue',
+            message: coreCounts(2, 'm5.large', 1)
+          },
+          {
+            title: '0 cores of a c5.4xlarge',
+            sdk: () => run({ InstanceType: 'c5.4xlarge', CpuOptions: { CoreCount: 0, ThreadsPerCore: 2 } }),
+            code: 'InvalidParameterValue',
+            message: coreCounts(0, 'c5.4xlarge', 8)
+          },
+          {
+            title: '3 threads per core of an m5.xlarge',
+            sdk: () => run({ InstanceType: 'm5.xlarge', CpuOptions: { CoreCount: 2, ThreadsPerCore: 3 } }),
+            code: 'InvalidParameterValue',
+            message: threadCounts(3, 'm5.xlarge', '1, 2')
+          },
+          {
+            title: '2 threads per core of an m6g.xlarge',
+            sdk: () => run({ InstanceType: 'm6g.xlarge', CpuOptions: { CoreCount: 2, ThreadsPerCore: 2 } }),
+            code: 'InvalidParameterValue',
+            message: threadCounts(2, 'm6g.xlarge', '1')
+          },
+          {
+            title: 'AmdSevSnp on an m5.large',
+            sdk: () => run({ InstanceType: 'm5.large', CpuOptions: { AmdSevSnp: 'enabled' } }),
+            code: 'InvalidParameterCombination',
+            message: 'AMD SEV-SNP is not supported for instance type m5.large.'
+          },
+          {
+            title: 'NestedVirtualization on an m5.large',
+            sdk: () => run({ InstanceType: 'm5.large', CpuOptions: { NestedVirtualization: 'enabled' } }),
+            code: 'InvalidParameterCombination',
+            message: 'Nested virtualization is not supported for instance type m5.large.'
+          },
+          {
+            title: 'the AWS CLI with 4 cores of an m5.large',
+            cli: () => cli('--instance-type', 'm5.large', '--cpu-options', 'CoreCount=4,ThreadsPerCore=1'),
+            code: 'InvalidParameterValue',
+            message: coreCounts(4, 'm5.large', 1)
+          }
+        ]
+      ],
+      [
+        'LaunchTemplate: ec2lite keeps none, so every reference is to a template that does not exist',
+        [
+          {
+            title: 'an unknown LaunchTemplateId',
+            sdk: () => run({ LaunchTemplate: { LaunchTemplateId: TEMPLATE_ID, Version: '$Latest' } }),
+            code: 'InvalidLaunchTemplateId.NotFound',
+            message: missingTemplateId
+          },
+          {
+            // The template could hold the ImageId: its absence is not the first thing wrong.
+            title: 'an unknown LaunchTemplateName, without ImageId',
+            sdk: () =>
+              server.ec2.send(
+                new RunInstancesCommand({
+                  MinCount: 1,
+                  MaxCount: 1,
+                  LaunchTemplate: { LaunchTemplateName: 'karpenter/default' }
+                })
+              ),
+            code: 'InvalidLaunchTemplateName.NotFoundException',
+            message: missingTemplate('karpenter/default')
+          },
+          {
+            title: 'a malformed LaunchTemplateId',
+            sdk: () => run({ LaunchTemplate: { LaunchTemplateId: 'web-template' } }),
+            code: 'InvalidLaunchTemplateId.Malformed',
+            message: 'The specified ID for the launch template, web-template, is malformed.'
+          },
+          {
+            title: 'a malformed LaunchTemplateName',
+            sdk: () => run({ LaunchTemplate: { LaunchTemplateName: 'a b' } }),
+            code: 'InvalidLaunchTemplateName.Malformed',
+            message:
+              'A launch template name must be between 3 and 128 characters, and may contain letters, numbers, and the following characters: - ( ) . / _.'
+          },
+          {
+            title: 'both LaunchTemplateId and LaunchTemplateName',
+            sdk: () => run({ LaunchTemplate: { LaunchTemplateId: TEMPLATE_ID, LaunchTemplateName: 'web' } }),
+            code: 'InvalidParameterCombination',
+            message: 'You must specify either the launch template ID or the launch template name, but not both.'
+          },
+          {
+            title: 'LaunchTemplate.Version alone on the Query face',
+            query: () => query({ ImageId: undefined, SubnetId: undefined, 'LaunchTemplate.Version': '1' }),
+            code: 'MissingParameter',
+            message: 'The request must contain the parameter launchTemplateName or launchTemplateId'
+          },
+          {
+            // A dry run checks the template too.
+            title: 'a dry run with an unknown LaunchTemplateId',
+            sdk: () => run({ DryRun: true, LaunchTemplate: { LaunchTemplateId: TEMPLATE_ID } }),
+            code: 'InvalidLaunchTemplateId.NotFound',
+            message: missingTemplateId
+          },
+          {
+            title: 'the AWS CLI with an unknown template name',
+            cli: () =>
+              server.aws(
+                'ec2',
+                'run-instances',
+                '--launch-template',
+                'LaunchTemplateName=web,Version=$Default',
+                '--subnet-id',
+                subnet.id
+              ),
+            code: 'InvalidLaunchTemplateName.NotFoundException',
+            message: missingTemplate('web')
+          }
+        ]
+      ]
+    ];
+    // Nothing may be launched into the subnet.
+    describeRefusals(rules, async () => assert.deepEqual(await reservationsWhere('subnet-id', subnet.id), []));
 
-    it('BlockDeviceMapping.N: no Ebs without an instance store name, NoDevice on the root, no size nor snapshot, a malformed snapshot', async () => {
-      await assertSdkError(
-        run({ BlockDeviceMappings: [{ DeviceName: '/dev/sdf', VirtualName: 'data' }] }),
-        'MissingParameter',
-        'The request must contain the parameter ebs'
-      );
-      await assertSdkError(
-        run({ BlockDeviceMappings: [{ DeviceName: '/dev/sdf' }] }),
-        'MissingParameter',
-        'The request must contain the parameter ebs'
-      );
-      await assertSdkError(
-        run({ BlockDeviceMappings: [{ DeviceName: '/dev/xvda', NoDevice: '' }] }),
-        BDM,
-        'The root device /dev/xvda cannot be removed from the block device mapping.'
-      );
-      await assertSdkError(
-        ebs({ VolumeType: 'gp3', DeleteOnTermination: true }),
-        BDM,
-        'Either snapshot ID or volume size must be provided for: /dev/sdf'
-      );
-      await assertSdkError(
-        ebs({ SnapshotId: 'snap-nothex' }),
-        'InvalidSnapshotID.Malformed',
-        "The snapshot ID 'snap-nothex' is not valid. The expected format is snap-xxxxxxxx or snap-xxxxxxxxxxxxxxxxx."
-      );
-      await assertNothingLaunched();
-    });
-
-    it('Ebs.VolumeType outside the enumeration is InvalidParameterValue', async () => {
-      assertXmlError(
-        await server.query({
-          Action: 'RunInstances',
-          ImageId: AMI,
-          MinCount: 1,
-          MaxCount: 1,
-          SubnetId: subnet.id,
-          'BlockDeviceMapping.1.DeviceName': '/dev/sdf',
-          'BlockDeviceMapping.1.Ebs.VolumeSize': 8,
-          'BlockDeviceMapping.1.Ebs.VolumeType': 'gp4'
-        }),
-        400,
-        'InvalidParameterValue',
-        'Value (gp4) for parameter BlockDeviceMapping.1.Ebs.VolumeType is invalid. Valid values are: standard, io1, io2, gp2, sc1, st1, gp3.'
-      );
-    });
-
-    it('Ebs.VolumeSize outside the range of its volume type is InvalidBlockDeviceMapping', async () => {
-      await assertSdkError(
-        ebs({ VolumeSize: 20000 }),
-        BDM,
-        'Volume of size 20000GB is larger than the maximum for volume type gp2, expect size <= 16384GB'
-      );
-      await assertSdkError(
-        ebs({ VolumeSize: 100, VolumeType: 'st1' }),
-        BDM,
-        'Volume of size 100GB is smaller than the minimum for volume type st1, expect size >= 125GB'
-      );
-      await assertSdkError(
-        ebs({ VolumeSize: 2048, VolumeType: 'standard' }),
-        BDM,
-        'Volume of size 2048GB is larger than the maximum for volume type standard, expect size <= 1024GB'
-      );
-      await assertSdkError(
-        ebs({ VolumeSize: 2, VolumeType: 'io2', Iops: 100 }),
-        BDM,
-        'Volume of size 2GB is smaller than the minimum for volume type io2, expect size >= 4GB'
-      );
+    it('Ebs.VolumeSize: 65536 GiB of gp3, its maximum, is in range', async () => {
       const elsewhere = await lab.subnet();
       const largest = await run({
         SubnetId: elsewhere.id,
         BlockDeviceMappings: [{ DeviceName: '/dev/sdf', Ebs: { VolumeSize: 65536, VolumeType: 'gp3' } }]
       });
       assert.equal(largest.Instances?.length, 1);
-      await assertNothingLaunched();
-    });
-
-    it('Ebs.Iops: required for io1 and io2, refused for other types than gp3, io1 and io2, and bounded', async () => {
-      for (const type of ['io1', 'io2'] as const) {
-        await assertSdkError(
-          ebs({ VolumeSize: 100, VolumeType: type }),
-          'InvalidParameterCombination',
-          `The parameter iops must be specified for ${type} volumes.`
-        );
-      }
-      await assertSdkError(
-        ebs({ VolumeSize: 100, Iops: 3000 }),
-        'InvalidParameterCombination',
-        'The parameter iops is not supported for gp2 volumes.'
-      );
-      await assertSdkError(
-        ebs({ VolumeSize: 100, VolumeType: 'standard', Iops: 3000 }),
-        'InvalidParameterCombination',
-        'The parameter iops is not supported for standard volumes.'
-      );
-      await assertSdkError(
-        ebs({ VolumeSize: 100, VolumeType: 'gp3', Iops: 2000 }),
-        'InvalidParameterValue',
-        'Volume iops of 2000 is too low; minimum is 3000.'
-      );
-      await assertSdkError(
-        ebs({ VolumeSize: 1000, VolumeType: 'io1', Iops: 64001 }),
-        'InvalidParameterValue',
-        'Volume iops of 64001 is too high; maximum is 64000.'
-      );
-      await assertSdkError(
-        ebs({ VolumeSize: 20, VolumeType: 'gp3', Iops: 15000 }),
-        'InvalidParameterValue',
-        'Iops to volume size ratio of 750.000000 is too high; maximum is 500'
-      );
-      await assertNothingLaunched();
-    });
-
-    it('Ebs.Throughput: gp3 only, within 125 to 2000 MiB/s and 0.25 MiB/s per IOPS', async () => {
-      await assertSdkError(
-        ebs({ VolumeSize: 100, VolumeType: 'io2', Iops: 1000, Throughput: 500 }),
-        'InvalidParameterCombination',
-        'throughput can only be specified for volumeType gp3.'
-      );
-      await assertSdkError(
-        ebs({ VolumeSize: 100, Throughput: 250 }),
-        'InvalidParameterCombination',
-        'throughput can only be specified for volumeType gp3.'
-      );
-      await assertSdkError(
-        ebs({ VolumeSize: 100, VolumeType: 'gp3', Throughput: 100 }),
-        'InvalidParameterValue',
-        'Volume throughput of 100 is too low; minimum is 125.'
-      );
-      await assertSdkError(
-        ebs({ VolumeSize: 1000, VolumeType: 'gp3', Iops: 16000, Throughput: 2001 }),
-        'InvalidParameterValue',
-        'Volume throughput of 2001 is too high; maximum is 2000.'
-      );
-      await assertSdkError(
-        ebs({ VolumeSize: 100, VolumeType: 'gp3', Throughput: 1000 }),
-        'InvalidParameterValue',
-        'Throughput (MiBps) to iops ratio of 0.333333 is too high; maximum is 0.250000 MiBps per iops'
-      );
-      await assertNothingLaunched();
-    });
-
-    it('Ebs.KmsKeyId without Encrypted, and VolumeInitializationRate without a snapshot or out of range', async () => {
-      await assertSdkError(
-        ebs({ VolumeSize: 10, KmsKeyId: 'alias/data' }),
-        'InvalidParameterDependency',
-        'The parameter KmsKeyId requires the parameter Encrypted to be set.'
-      );
-      await assertSdkError(
-        ebs({ VolumeSize: 10, VolumeInitializationRate: 200 }),
-        'InvalidParameterCombination',
-        'The parameter VolumeInitializationRate can only be specified for volumes created from snapshots.'
-      );
-      await assertSdkError(
-        ebs({ SnapshotId: 'snap-0123456789abcdef0', VolumeInitializationRate: 500 }),
-        'InvalidParameterValue',
-        'Value (500) for parameter VolumeInitializationRate is invalid. It must be between 100 and 300.'
-      );
-      await assertNothingLaunched();
-    });
-
-    it('CpuOptions: both counts or neither, a type that takes them, and counts the type has', async () => {
-      const incomplete = 'When specifying CpuOptions you must specify both CoreCount and ThreadsPerCore.';
-      await assertSdkError(
-        run({ InstanceType: 'm5.xlarge', CpuOptions: { CoreCount: 2 } }),
-        'MissingParameter',
-        incomplete
-      );
-      await assertSdkError(
-        run({ InstanceType: 'm5.xlarge', CpuOptions: { ThreadsPerCore: 1 } }),
-        'MissingParameter',
-        incomplete
-      );
-      for (const type of ['m5.metal', 't2.micro'] as const) {
-        await assertSdkError(
-          run({ InstanceType: type, CpuOptions: { CoreCount: 1, ThreadsPerCore: 1 } }),
-          'InvalidParameterCombination',
-          `CPU options are not supported for instance type ${type}.`
-        );
-      }
-      await assertSdkError(
-        run({ InstanceType: 'm5.large', CpuOptions: { CoreCount: 2, ThreadsPerCore: 1 } }),
-        'InvalidParameterValue',
-        'Value (2) for parameter coreCount is invalid. Valid core counts for m5.large are 1 to 1.'
-      );
-      await assertSdkError(
-        run({ InstanceType: 'c5.4xlarge', CpuOptions: { CoreCount: 0, ThreadsPerCore: 2 } }),
-        'InvalidParameterValue',
-        'Value (0) for parameter coreCount is invalid. Valid core counts for c5.4xlarge are 1 to 8.'
-      );
-      await assertSdkError(
-        run({ InstanceType: 'm5.xlarge', CpuOptions: { CoreCount: 2, ThreadsPerCore: 3 } }),
-        'InvalidParameterValue',
-        'Value (3) for parameter threadsPerCore is invalid. Valid threads per core for m5.xlarge are: 1, 2.'
-      );
-      await assertSdkError(
-        run({ InstanceType: 'm6g.xlarge', CpuOptions: { CoreCount: 2, ThreadsPerCore: 2 } }),
-        'InvalidParameterValue',
-        'Value (2) for parameter threadsPerCore is invalid. Valid threads per core for m6g.xlarge are: 1.'
-      );
-      await assertSdkError(
-        run({ InstanceType: 'm5.large', CpuOptions: { AmdSevSnp: 'enabled' } }),
-        'InvalidParameterCombination',
-        'AMD SEV-SNP is not supported for instance type m5.large.'
-      );
-      await assertSdkError(
-        run({ InstanceType: 'm5.large', CpuOptions: { NestedVirtualization: 'enabled' } }),
-        'InvalidParameterCombination',
-        'Nested virtualization is not supported for instance type m5.large.'
-      );
-      assertCliError(
-        await server.aws(
-          'ec2',
-          'run-instances',
-          '--image-id',
-          AMI,
-          '--instance-type',
-          'm5.large',
-          '--subnet-id',
-          subnet.id,
-          '--cpu-options',
-          'CoreCount=4,ThreadsPerCore=1'
-        ),
-        'InvalidParameterValue',
-        'Value (4) for parameter coreCount is invalid. Valid core counts for m5.large are 1 to 1.'
-      );
-      await assertNothingLaunched();
-    });
-
-    it('LaunchTemplate: ec2lite keeps none, so every reference is to a template that does not exist', async () => {
-      const id = 'lt-0123456789abcdef0';
-      await assertSdkError(
-        run({ LaunchTemplate: { LaunchTemplateId: id, Version: '$Latest' } }),
-        'InvalidLaunchTemplateId.NotFound',
-        `The specified launch template, with template ID ${id}, does not exist.`
-      );
-      // The template could hold the ImageId: its absence is not the first thing wrong.
-      await assertSdkError(
-        server.ec2.send(
-          new RunInstancesCommand({
-            MinCount: 1,
-            MaxCount: 1,
-            LaunchTemplate: { LaunchTemplateName: 'karpenter/default' }
-          })
-        ),
-        'InvalidLaunchTemplateName.NotFoundException',
-        'The specified launch template, with template name karpenter/default, does not exist.'
-      );
-      await assertSdkError(
-        run({ LaunchTemplate: { LaunchTemplateId: 'web-template' } }),
-        'InvalidLaunchTemplateId.Malformed',
-        'The specified ID for the launch template, web-template, is malformed.'
-      );
-      await assertSdkError(
-        run({ LaunchTemplate: { LaunchTemplateName: 'a b' } }),
-        'InvalidLaunchTemplateName.Malformed',
-        'A launch template name must be between 3 and 128 characters, and may contain letters, numbers, and the following characters: - ( ) . / _.'
-      );
-      await assertSdkError(
-        run({ LaunchTemplate: { LaunchTemplateId: id, LaunchTemplateName: 'web' } }),
-        'InvalidParameterCombination',
-        'You must specify either the launch template ID or the launch template name, but not both.'
-      );
-      assertXmlError(
-        await server.query({
-          Action: 'RunInstances',
-          MinCount: 1,
-          MaxCount: 1,
-          'LaunchTemplate.Version': '1'
-        }),
-        400,
-        'MissingParameter',
-        'The request must contain the parameter launchTemplateName or launchTemplateId'
-      );
-      // A dry run checks the template too.
-      await assertSdkError(
-        run({ DryRun: true, LaunchTemplate: { LaunchTemplateId: id } }),
-        'InvalidLaunchTemplateId.NotFound',
-        `The specified launch template, with template ID ${id}, does not exist.`
-      );
-      assertCliError(
-        await server.aws(
-          'ec2',
-          'run-instances',
-          '--launch-template',
-          'LaunchTemplateName=web,Version=$Default',
-          '--subnet-id',
-          subnet.id
-        ),
-        'InvalidLaunchTemplateName.NotFoundException',
-        'The specified launch template, with template name web, does not exist.'
-      );
-      await assertNothingLaunched();
     });
   });
 });

@@ -2,19 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
   AttachNetworkInterfaceCommand,
-  DescribeInstancesCommand,
   DescribeNetworkInterfacesCommand,
   type Instance,
+  type InstanceNetworkInterfaceSpecification,
   RunInstancesCommand
 } from '@aws-sdk/client-ec2';
-import {
-  type TestServer,
-  assertCliError,
-  assertSdkError,
-  assertXmlError,
-  items,
-  startTestServer
-} from '../helpers/ec2lite.js';
+import { type TestServer, assertCliError, assertSdkError, items, startTestServer } from '../helpers/ec2lite.js';
 import {
   type LabSubnet,
   UNKNOWN_ENI,
@@ -26,23 +19,37 @@ import {
   secondariesOf
 } from '../helpers/vpc-lab.js';
 import { launcher } from '../helpers/launcher.js';
+import { type RefusalRule, assertRefused, describeRefusals } from '../helpers/refusals.js';
 
 const AMI = 'ami-0abcdef1234567890';
 const NO_ADDRESSES = 'The specified subnet does not have enough free addresses to satisfy the request.';
 const LIMIT = 'Number of private addresses will exceed limit.';
-const SUBNET_AND_INTERFACES =
-  'Network interfaces and an instance-level subnet ID may not be specified on the same request';
+const DRY_RUN = 'Request would have succeeded, but DryRun flag is set.';
+const unknownType = (type: string) => `Invalid value '${type}' for InstanceType.`;
+const malformedAmi = (id: string) => `Invalid id: "${id}" (expecting "ami-...")`;
+const withInterfaces = (what: string) =>
+  `Network interfaces and an instance-level ${what} may not be specified on the same request`;
+const xenPrefixes = (type: string) =>
+  `Prefix delegation is not supported for instance type ${type}. Use an instance type built on the Nitro System.`;
+
+/** A new interface of a launch, in `subnet` at device index 0 unless `spec` says otherwise. */
+const nic = (subnet: LabSubnet, spec: InstanceNetworkInterfaceSpecification = {}) => ({
+  DeviceIndex: 0,
+  SubnetId: subnet.id,
+  ...spec
+});
+/** The interfaces of a launch onto the existing interface `id` at device index 0. */
+const existing = (id: string, spec: InstanceNetworkInterfaceSpecification = {}) => ({
+  NetworkInterfaces: [{ DeviceIndex: 0, NetworkInterfaceId: id, ...spec }]
+});
 
 describe('RunInstances', () => {
   let server: TestServer;
   let lab: VpcLab;
-  const { run, launch, describeInstance } = launcher(() => server, { imageId: AMI });
-  const instancesInSubnet = async (subnet: LabSubnet): Promise<Instance[]> => {
-    const { Reservations } = await server.ec2.send(
-      new DescribeInstancesCommand({ Filters: [{ Name: 'subnet-id', Values: [subnet.id] }] })
-    );
-    return (Reservations ?? []).flatMap((r) => r.Instances ?? []);
-  };
+  const { run, launch, describeInstance, query, json, cli, reservationsWhere, instancesWhere } = launcher(
+    () => server,
+    { imageId: AMI }
+  );
   /** After a refused launch the subnet has no new instance, interface or address less. */
   async function assertNothingLaunched(
     subnet: LabSubnet,
@@ -50,7 +57,7 @@ describe('RunInstances', () => {
     available: number,
     instances = 0
   ): Promise<void> {
-    assert.equal((await instancesInSubnet(subnet)).length, instances);
+    assert.equal((await instancesWhere('subnet-id', subnet.id)).length, instances);
     assert.equal((await subnet.interfaces()).length, interfaces);
     assert.equal(await subnet.available(), available);
   }
@@ -112,12 +119,8 @@ describe('RunInstances', () => {
     it('reads the Query wire names of NetworkInterface.N, TagSpecification.N and MetadataOptions, and answers EC2 XML', async () => {
       const subnet = await lab.subnet();
       const group = (await subnet.eni()).Groups![0]!.GroupId!;
-      const response = await server.query({
-        Action: 'RunInstances',
-        ImageId: AMI,
+      const response = await query({
         InstanceType: 'm5.large',
-        MinCount: 1,
-        MaxCount: 1,
         'NetworkInterface.1.DeviceIndex': 0,
         'NetworkInterface.1.SubnetId': subnet.id,
         'NetworkInterface.1.Description': 'wire & <names>',
@@ -179,11 +182,7 @@ describe('RunInstances', () => {
     it('answers the AWS CLI with --count, --subnet-id, --security-group-ids and --tag-specifications', async () => {
       const subnet = await lab.subnet();
       const group = (await subnet.eni()).Groups![0]!.GroupId!;
-      const result = await server.aws(
-        'ec2',
-        'run-instances',
-        '--image-id',
-        AMI,
+      const result = await cli(
         '--instance-type',
         't3.micro',
         '--count',
@@ -221,11 +220,7 @@ describe('RunInstances', () => {
 
     it("honours the AWS CLI's --private-ip-address and --secondary-private-ip-address-count, which it moves into NetworkInterface.1", async () => {
       const subnet = await lab.subnet();
-      const result = await server.aws(
-        'ec2',
-        'run-instances',
-        '--image-id',
-        AMI,
+      const result = await cli(
         '--instance-type',
         'm5.large',
         '--subnet-id',
@@ -256,32 +251,14 @@ describe('RunInstances', () => {
 
     it('takes --private-ip-address alone as the instance-level primary address', async () => {
       const subnet = await lab.subnet();
-      const result = await server.aws(
-        'ec2',
-        'run-instances',
-        '--image-id',
-        AMI,
-        '--subnet-id',
-        subnet.id,
-        '--private-ip-address',
-        subnet.at(7)
-      );
+      const result = await cli('--subnet-id', subnet.id, '--private-ip-address', subnet.at(7));
       assert.equal(result.code, 0, result.stderr);
       assert.equal(result.json.Instances[0].PrivateIpAddress, subnet.at(7));
       assert.equal(result.json.Instances[0].InstanceType, 'm1.small');
     });
 
     it('--secondary-private-ip-address-count without a subnet launches into the default subnet', async () => {
-      const result = await server.aws(
-        'ec2',
-        'run-instances',
-        '--image-id',
-        AMI,
-        '--instance-type',
-        'm5.large',
-        '--secondary-private-ip-address-count',
-        '2'
-      );
+      const result = await cli('--instance-type', 'm5.large', '--secondary-private-ip-address-count', '2');
       assert.equal(result.code, 0, result.stderr);
       const [instance] = result.json.Instances;
       assert.match(instance.PrivateIpAddress, /^172\.31\./);
@@ -291,25 +268,14 @@ describe('RunInstances', () => {
 
     it('answers on the JSON face', async () => {
       const subnet = await lab.subnet();
-      const ok = await server.json({
-        Action: 'RunInstances',
-        ImageId: AMI,
-        MinCount: 1,
-        MaxCount: 1,
-        SubnetId: subnet.id
-      });
+      const ok = await json({ SubnetId: subnet.id });
       assert.equal(ok.status, 200, ok.text);
       assert.equal(ok.json.data.Instances[0].State.Name, 'pending');
-      const failed = await server.json({
-        Action: 'RunInstances',
-        ImageId: AMI,
-        MinCount: 1,
-        MaxCount: 1,
-        InstanceType: 'm5.huge'
+      await assertRefused({
+        json: () => json({ InstanceType: 'm5.huge' }),
+        code: 'InvalidParameterValue',
+        message: unknownType('m5.huge')
       });
-      assert.equal(failed.status, 400);
-      assert.equal(failed.json.error.ec2Code, 'InvalidParameterValue');
-      assert.equal(failed.json.error.message, "Invalid value 'm5.huge' for InstanceType.");
     });
   });
 
@@ -318,347 +284,351 @@ describe('RunInstances', () => {
     before(async () => {
       subnet = await lab.subnet();
     });
-    const query = (params: Record<string, string | number | boolean>) =>
-      server.query({ Action: 'RunInstances', ImageId: AMI, MinCount: 1, MaxCount: 1, SubnetId: subnet.id, ...params });
+    /** RunInstances of an m5.large with one new interface in the subnet, then `spec`. */
+    const m5With = (spec: InstanceNetworkInterfaceSpecification) =>
+      run({ InstanceType: 'm5.large', NetworkInterfaces: [nic(subnet, spec)] });
+    const twoAddresses = () => [
+      { PrivateIpAddress: subnet.at(20), Primary: true },
+      { PrivateIpAddress: subnet.at(21) }
+    ];
+    const devices = (count: number) => Array.from({ length: count }, (_, DeviceIndex) => nic(subnet, { DeviceIndex }));
+    const attachments = (count: number, type: string) => `Interface count ${count} exceeds the limit for ${type}`;
+    const oneAddressOnly = 'Cannot specify a private IP address when launching more than one instance.';
 
-    it('ImageId: missing is MissingParameter, malformed is InvalidAMIID.Malformed', async () => {
-      await assertSdkError(
-        server.ec2.send(new RunInstancesCommand({ MinCount: 1, MaxCount: 1, SubnetId: subnet.id })),
-        'MissingParameter',
-        'The request must contain the parameter ImageId'
-      );
-      await assertSdkError(
-        run({ ImageId: 'ubuntu', SubnetId: subnet.id }),
-        'InvalidAMIID.Malformed',
-        'Invalid id: "ubuntu" (expecting "ami-...")'
-      );
-      await assertSdkError(
-        run({ ImageId: 'ami-XYZ', SubnetId: subnet.id }),
-        'InvalidAMIID.Malformed',
-        'Invalid id: "ami-XYZ" (expecting "ami-...")'
-      );
-      assertCliError(
-        await server.aws('ec2', 'run-instances', '--image-id', 'ami-nothex', '--subnet-id', subnet.id),
-        'InvalidAMIID.Malformed',
-        'Invalid id: "ami-nothex" (expecting "ami-...")'
-      );
-      await assertNothingLaunched(subnet, 0, 251);
-    });
-
-    it('InstanceType: an unknown type is InvalidParameterValue', async () => {
-      await assertSdkError(
-        run({ SubnetId: subnet.id, InstanceType: 'm5.huge' as never }),
-        'InvalidParameterValue',
-        "Invalid value 'm5.huge' for InstanceType."
-      );
-      assertCliError(
-        await server.aws(
-          'ec2',
-          'run-instances',
-          '--image-id',
-          AMI,
-          '--subnet-id',
-          subnet.id,
-          '--instance-type',
-          't9.nano'
-        ),
-        'InvalidParameterValue',
-        "Invalid value 't9.nano' for InstanceType."
-      );
-      await assertNothingLaunched(subnet, 0, 251);
-    });
-
-    it('MinCount and MaxCount: missing is MissingParameter', async () => {
-      assertXmlError(
-        await server.query({ Action: 'RunInstances', ImageId: AMI, MaxCount: 1, SubnetId: subnet.id }),
-        400,
-        'MissingParameter',
-        'The request must contain the parameter MinCount'
-      );
-      assertXmlError(
-        await server.query({ Action: 'RunInstances', ImageId: AMI, MinCount: 1, SubnetId: subnet.id }),
-        400,
-        'MissingParameter',
-        'The request must contain the parameter MaxCount'
-      );
-    });
-
-    it('MinCount and MaxCount: zero, negative, not a number, or MaxCount below MinCount are InvalidParameterValue', async () => {
-      await assertSdkError(
-        run({ SubnetId: subnet.id, MaxCount: 0 }),
-        'InvalidParameterValue',
-        'Maximum instance count must be greater than zero'
-      );
-      await assertSdkError(
-        run({ SubnetId: subnet.id, MinCount: 0 }),
-        'InvalidParameterValue',
-        'Minimum instance count must be greater than zero'
-      );
-      await assertSdkError(
-        run({ SubnetId: subnet.id, MinCount: -1 }),
-        'InvalidParameterValue',
-        'Minimum instance count must be greater than zero'
-      );
-      await assertSdkError(
-        run({ SubnetId: subnet.id, MinCount: 3, MaxCount: 2 }),
-        'InvalidParameterValue',
-        'maxCount should be greater than or equal to minCount.'
-      );
-      assertXmlError(
-        await query({ MinCount: 'one' }),
-        400,
-        'InvalidParameterValue',
-        'Value (one) for parameter MinCount is invalid. Expected an integer.'
-      );
-      await assertNothingLaunched(subnet, 0, 251);
-    });
-
-    it('NetworkInterface.N with an instance-level SubnetId, PrivateIpAddress or security group is InvalidParameterCombination', async () => {
-      const eniSpec = [{ DeviceIndex: 0, SubnetId: subnet.id }];
-      await assertSdkError(
-        run({ SubnetId: subnet.id, NetworkInterfaces: eniSpec }),
-        'InvalidParameterCombination',
-        SUBNET_AND_INTERFACES
-      );
-      await assertSdkError(
-        run({ PrivateIpAddress: subnet.at(10), NetworkInterfaces: eniSpec }),
-        'InvalidParameterCombination',
-        'Network interfaces and an instance-level private IP address may not be specified on the same request'
-      );
-      await assertSdkError(
-        run({ SecurityGroupIds: ['sg-0123456789abcdef0'], NetworkInterfaces: eniSpec }),
-        'InvalidParameterCombination',
-        'Network interfaces and an instance-level security groups may not be specified on the same request'
-      );
-      assertCliError(
-        await server.aws(
-          'ec2',
-          'run-instances',
-          '--image-id',
-          AMI,
-          '--subnet-id',
-          subnet.id,
-          '--network-interfaces',
-          `DeviceIndex=0,SubnetId=${subnet.id}`
-        ),
-        'InvalidParameterCombination',
-        SUBNET_AND_INTERFACES
-      );
-      await assertNothingLaunched(subnet, 0, 251);
-    });
-
-    it('PrivateIpAddress with MaxCount > 1 is InvalidParameterCombination', async () => {
-      await assertSdkError(
-        run({ SubnetId: subnet.id, PrivateIpAddress: subnet.at(10), MaxCount: 2 }),
-        'InvalidParameterCombination',
-        'Cannot specify a private IP address when launching more than one instance.'
-      );
-      await assertSdkError(
-        run({
-          MaxCount: 2,
-          NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.id, PrivateIpAddress: subnet.at(10) }]
-        }),
-        'InvalidParameterCombination',
-        'Cannot specify a private IP address when launching more than one instance.'
-      );
-    });
-
-    it('interface specifications: a missing device index, a repeated one, none at index 0, an unknown card', async () => {
-      await assertSdkError(
-        run({ NetworkInterfaces: [{ SubnetId: subnet.id }] }),
-        'InvalidParameterValue',
-        'Each network interface requires a device index.'
-      );
-      await assertSdkError(
-        run({
-          InstanceType: 'm5.large',
-          NetworkInterfaces: [
-            { DeviceIndex: 0, SubnetId: subnet.id },
-            { DeviceIndex: 0, SubnetId: subnet.id }
-          ]
-        }),
-        'InvalidParameterValue',
-        'Each network interface requires a unique device index; 0 is repeated.'
-      );
-      await assertSdkError(
-        run({ InstanceType: 'm5.large', NetworkInterfaces: [{ DeviceIndex: 1, SubnetId: subnet.id }] }),
-        'InvalidParameterValue',
-        'When specifying network interfaces, you must include a device at index 0.'
-      );
-      await assertSdkError(
-        run({
-          InstanceType: 'm5.large',
-          NetworkInterfaces: [
-            { DeviceIndex: 0, SubnetId: subnet.id },
-            { DeviceIndex: 0, NetworkCardIndex: 1, SubnetId: subnet.id }
-          ]
-        }),
-        'InvalidParameterValue',
-        'Network card index 1 is not valid for instance type m5.large.'
-      );
-      await assertNothingLaunched(subnet, 0, 251);
-    });
-
-    it('more interfaces than the type takes is AttachmentLimitExceeded, counting them all', async () => {
-      const four = [0, 1, 2, 3].map((DeviceIndex) => ({ DeviceIndex, SubnetId: subnet.id }));
-      const limit = (count: number, type: string) => `Interface count ${count} exceeds the limit for ${type}`;
-      await assertSdkError(
-        run({ InstanceType: 't3.medium', NetworkInterfaces: four }),
-        'AttachmentLimitExceeded',
-        limit(4, 't3.medium')
-      );
-      await assertSdkError(
-        run({ InstanceType: 'm4.large', NetworkInterfaces: four.slice(0, 3) }),
-        'AttachmentLimitExceeded',
-        limit(3, 'm4.large')
-      );
-      assertCliError(
-        await server.aws(
-          'ec2',
-          'run-instances',
-          '--image-id',
-          AMI,
-          '--instance-type',
-          't2.micro',
-          '--network-interfaces',
-          ...[0, 1, 2].map((i) => `DeviceIndex=${i},SubnetId=${subnet.id}`)
-        ),
-        'AttachmentLimitExceeded',
-        'Interface count 3 exceeds the limit for t2.micro'
-      );
-      await assertNothingLaunched(subnet, 0, 251);
-    });
-
-    it("SecondaryPrivateIpAddressCount beyond the type's Ipv4AddressesPerInterface is PrivateIpAddressLimitExceeded", async () => {
-      // m5.large: 10 addresses per interface, the primary included.
-      await assertSdkError(
-        run({
-          InstanceType: 'm5.large',
-          NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.id, SecondaryPrivateIpAddressCount: 10 }]
-        }),
-        'PrivateIpAddressLimitExceeded',
-        LIMIT
-      );
-      await assertSdkError(
-        run({
-          InstanceType: 't2.micro',
-          NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.id, SecondaryPrivateIpAddressCount: 2 }]
-        }),
-        'PrivateIpAddressLimitExceeded',
-        LIMIT
-      );
-      assertCliError(
-        await server.aws(
-          'ec2',
-          'run-instances',
-          '--image-id',
-          AMI,
-          '--instance-type',
-          't3.medium',
-          '--subnet-id',
-          subnet.id,
-          '--secondary-private-ip-address-count',
-          '6'
-        ),
-        'PrivateIpAddressLimitExceeded',
-        LIMIT
-      );
-      await assertNothingLaunched(subnet, 0, 251);
-    });
-
-    it('prefixes on a Xen type are refused', async () => {
-      for (const type of ['t2.micro', 'm4.large'] as const) {
-        await assertSdkError(
-          run({ InstanceType: type, NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.id, Ipv4PrefixCount: 1 }] }),
-          'InvalidParameterValue',
-          `Prefix delegation is not supported for instance type ${type}. Use an instance type built on the Nitro System.`
-        );
-      }
-      await assertSdkError(
-        run({
-          InstanceType: 'm4.large',
-          NetworkInterfaces: [
-            { DeviceIndex: 0, SubnetId: subnet.id, Ipv4Prefixes: [{ Ipv4Prefix: subnet.prefix(64) }] }
-          ]
-        }),
-        'InvalidParameterValue',
-        'Prefix delegation is not supported for instance type m4.large. Use an instance type built on the Nitro System.'
-      );
-      await assertNothingLaunched(subnet, 0, 251);
-    });
-
-    it('mixing prefix and address options in one interface is InvalidParameterCombination', async () => {
-      await assertSdkError(
-        run({
-          InstanceType: 'm5.large',
-          NetworkInterfaces: [
-            {
-              DeviceIndex: 0,
-              SubnetId: subnet.id,
-              Ipv4PrefixCount: 1,
-              Ipv4Prefixes: [{ Ipv4Prefix: subnet.prefix(64) }]
-            }
-          ]
-        }),
-        'InvalidParameterCombination',
-        'You may specify either ipv4Prefixes or ipv4PrefixCount, but not both.'
-      );
-      await assertSdkError(
-        run({
-          InstanceType: 'm5.large',
-          NetworkInterfaces: [
-            { DeviceIndex: 0, SubnetId: subnet.id, Ipv4PrefixCount: 1, SecondaryPrivateIpAddressCount: 1 }
-          ]
-        }),
-        'InvalidParameterCombination',
-        'You may not specify secondaryPrivateIpAddressCount together with ipv4Prefixes or ipv4PrefixCount.'
-      );
-      await assertSdkError(
-        run({
-          InstanceType: 'm5.large',
-          NetworkInterfaces: [
-            {
-              DeviceIndex: 0,
-              SubnetId: subnet.id,
-              PrivateIpAddresses: [
-                { PrivateIpAddress: subnet.at(20), Primary: true },
-                { PrivateIpAddress: subnet.at(21) }
-              ],
-              Ipv4PrefixCount: 1
-            }
-          ]
-        }),
-        'InvalidParameterCombination',
-        'You may not specify privateIpAddresses together with ipv4Prefixes or ipv4PrefixCount.'
-      );
-      await assertSdkError(
-        run({
-          InstanceType: 'm5.large',
-          NetworkInterfaces: [
-            {
-              DeviceIndex: 0,
-              SubnetId: subnet.id,
-              PrivateIpAddresses: [
-                { PrivateIpAddress: subnet.at(20), Primary: true },
-                { PrivateIpAddress: subnet.at(21) }
-              ],
-              SecondaryPrivateIpAddressCount: 1
-            }
-          ]
-        }),
-        'InvalidParameterCombination',
-        'You may not specify secondaryPrivateIpAddressCount together with more than one privateIpAddresses entry.'
-      );
-    });
+    /** Requests refused with nothing launched, one `it` each, under the rule they break. */
+    const rules: RefusalRule[] = [
+      [
+        'ImageId: missing is MissingParameter, malformed is InvalidAMIID.Malformed',
+        [
+          {
+            title: 'no ImageId',
+            sdk: () => server.ec2.send(new RunInstancesCommand({ MinCount: 1, MaxCount: 1, SubnetId: subnet.id })),
+            code: 'MissingParameter',
+            message: 'The request must contain the parameter ImageId'
+          },
+          ...['ubuntu', 'ami-XYZ'].map((id) => ({
+            title: `ImageId ${id}`,
+            sdk: () => run({ ImageId: id, SubnetId: subnet.id }),
+            code: 'InvalidAMIID.Malformed',
+            message: malformedAmi(id)
+          })),
+          {
+            title: 'the AWS CLI with --image-id ami-nothex',
+            cli: () => server.aws('ec2', 'run-instances', '--image-id', 'ami-nothex', '--subnet-id', subnet.id),
+            code: 'InvalidAMIID.Malformed',
+            message: malformedAmi('ami-nothex')
+          }
+        ]
+      ],
+      [
+        'InstanceType: an unknown type is InvalidParameterValue',
+        [
+          {
+            title: 'InstanceType m5.huge',
+            sdk: () => run({ SubnetId: subnet.id, InstanceType: 'm5.huge' as never }),
+            code: 'InvalidParameterValue',
+            message: unknownType('m5.huge')
+          },
+          {
+            title: 'the AWS CLI with --instance-type t9.nano',
+            cli: () => cli('--subnet-id', subnet.id, '--instance-type', 't9.nano'),
+            code: 'InvalidParameterValue',
+            message: unknownType('t9.nano')
+          }
+        ]
+      ],
+      [
+        'MinCount and MaxCount: missing is MissingParameter',
+        ['MinCount', 'MaxCount'].map((count) => ({
+          title: `no ${count}`,
+          query: () => query({ SubnetId: subnet.id, [count]: undefined }),
+          code: 'MissingParameter',
+          message: `The request must contain the parameter ${count}`
+        }))
+      ],
+      [
+        'MinCount and MaxCount: zero, negative, not a number, or MaxCount below MinCount are InvalidParameterValue',
+        [
+          {
+            title: 'MaxCount 0',
+            sdk: () => run({ SubnetId: subnet.id, MaxCount: 0 }),
+            code: 'InvalidParameterValue',
+            message: 'Maximum instance count must be greater than zero'
+          },
+          ...[0, -1].map((MinCount) => ({
+            title: `MinCount ${MinCount}`,
+            sdk: () => run({ SubnetId: subnet.id, MinCount }),
+            code: 'InvalidParameterValue',
+            message: 'Minimum instance count must be greater than zero'
+          })),
+          {
+            title: 'MinCount 3 with MaxCount 2',
+            sdk: () => run({ SubnetId: subnet.id, MinCount: 3, MaxCount: 2 }),
+            code: 'InvalidParameterValue',
+            message: 'maxCount should be greater than or equal to minCount.'
+          },
+          {
+            title: 'MinCount one on the Query face',
+            query: () => query({ SubnetId: subnet.id, MinCount: 'one' }),
+            code: 'InvalidParameterValue',
+            message: 'Value (one) for parameter MinCount is invalid. Expected an integer.'
+          }
+        ]
+      ],
+      [
+        'NetworkInterface.N with an instance-level SubnetId, PrivateIpAddress or security group is InvalidParameterCombination',
+        [
+          {
+            title: 'with SubnetId',
+            sdk: () => run({ SubnetId: subnet.id, NetworkInterfaces: [nic(subnet)] }),
+            code: 'InvalidParameterCombination',
+            message: withInterfaces('subnet ID')
+          },
+          {
+            title: 'with PrivateIpAddress',
+            sdk: () => run({ PrivateIpAddress: subnet.at(10), NetworkInterfaces: [nic(subnet)] }),
+            code: 'InvalidParameterCombination',
+            message: withInterfaces('private IP address')
+          },
+          {
+            title: 'with SecurityGroupId.N',
+            sdk: () => run({ SecurityGroupIds: ['sg-0123456789abcdef0'], NetworkInterfaces: [nic(subnet)] }),
+            code: 'InvalidParameterCombination',
+            message: withInterfaces('security groups')
+          },
+          {
+            title: 'the AWS CLI with --subnet-id and --network-interfaces',
+            cli: () => cli('--subnet-id', subnet.id, '--network-interfaces', `DeviceIndex=0,SubnetId=${subnet.id}`),
+            code: 'InvalidParameterCombination',
+            message: withInterfaces('subnet ID')
+          }
+        ]
+      ],
+      [
+        'PrivateIpAddress with MaxCount > 1 is InvalidParameterCombination',
+        [
+          {
+            title: 'at the instance level',
+            sdk: () => run({ SubnetId: subnet.id, PrivateIpAddress: subnet.at(10), MaxCount: 2 }),
+            code: 'InvalidParameterCombination',
+            message: oneAddressOnly
+          },
+          {
+            title: 'in NetworkInterface.1',
+            sdk: () => run({ MaxCount: 2, NetworkInterfaces: [nic(subnet, { PrivateIpAddress: subnet.at(10) })] }),
+            code: 'InvalidParameterCombination',
+            message: oneAddressOnly
+          }
+        ]
+      ],
+      [
+        'interface specifications: a missing device index, a repeated one, none at index 0, an unknown card',
+        [
+          {
+            title: 'no device index',
+            sdk: () => run({ NetworkInterfaces: [{ SubnetId: subnet.id }] }),
+            code: 'InvalidParameterValue',
+            message: 'Each network interface requires a device index.'
+          },
+          {
+            title: 'device index 0 twice',
+            sdk: () => run({ InstanceType: 'm5.large', NetworkInterfaces: [nic(subnet), nic(subnet)] }),
+            code: 'InvalidParameterValue',
+            message: 'Each network interface requires a unique device index; 0 is repeated.'
+          },
+          {
+            title: 'no device at index 0',
+            sdk: () => m5With({ DeviceIndex: 1 }),
+            code: 'InvalidParameterValue',
+            message: 'When specifying network interfaces, you must include a device at index 0.'
+          },
+          {
+            title: 'network card 1 of an m5.large',
+            sdk: () =>
+              run({ InstanceType: 'm5.large', NetworkInterfaces: [nic(subnet), nic(subnet, { NetworkCardIndex: 1 })] }),
+            code: 'InvalidParameterValue',
+            message: 'Network card index 1 is not valid for instance type m5.large.'
+          }
+        ]
+      ],
+      [
+        'more interfaces than the type takes is AttachmentLimitExceeded, counting them all',
+        [
+          {
+            title: 'four on a t3.medium',
+            sdk: () => run({ InstanceType: 't3.medium', NetworkInterfaces: devices(4) }),
+            code: 'AttachmentLimitExceeded',
+            message: attachments(4, 't3.medium')
+          },
+          {
+            title: 'three on an m4.large',
+            sdk: () => run({ InstanceType: 'm4.large', NetworkInterfaces: devices(3) }),
+            code: 'AttachmentLimitExceeded',
+            message: attachments(3, 'm4.large')
+          },
+          {
+            title: 'the AWS CLI: three on a t2.micro',
+            cli: () =>
+              cli(
+                '--instance-type',
+                't2.micro',
+                '--network-interfaces',
+                ...[0, 1, 2].map((i) => `DeviceIndex=${i},SubnetId=${subnet.id}`)
+              ),
+            code: 'AttachmentLimitExceeded',
+            message: attachments(3, 't2.micro')
+          }
+        ]
+      ],
+      [
+        "SecondaryPrivateIpAddressCount beyond the type's Ipv4AddressesPerInterface is PrivateIpAddressLimitExceeded",
+        [
+          {
+            // m5.large: 10 addresses per interface, the primary included.
+            title: '10 on an m5.large',
+            sdk: () => m5With({ SecondaryPrivateIpAddressCount: 10 }),
+            code: 'PrivateIpAddressLimitExceeded',
+            message: LIMIT
+          },
+          {
+            title: '2 on a t2.micro',
+            sdk: () =>
+              run({
+                InstanceType: 't2.micro',
+                NetworkInterfaces: [nic(subnet, { SecondaryPrivateIpAddressCount: 2 })]
+              }),
+            code: 'PrivateIpAddressLimitExceeded',
+            message: LIMIT
+          },
+          {
+            title: 'the AWS CLI: 6 on a t3.medium',
+            cli: () =>
+              cli(
+                '--instance-type',
+                't3.medium',
+                '--subnet-id',
+                subnet.id,
+                '--secondary-private-ip-address-count',
+                '6'
+              ),
+            code: 'PrivateIpAddressLimitExceeded',
+            message: LIMIT
+          }
+        ]
+      ],
+      [
+        'prefixes on a Xen type are refused',
+        [
+          ...(['t2.micro', 'm4.large'] as const).map((type) => ({
+            title: `Ipv4PrefixCount for instance type ${type}`,
+            sdk: () => run({ InstanceType: type, NetworkInterfaces: [nic(subnet, { Ipv4PrefixCount: 1 })] }),
+            code: 'InvalidParameterValue',
+            message: xenPrefixes(type)
+          })),
+          {
+            title: 'Ipv4Prefix.N for instance type m4.large',
+            sdk: () =>
+              run({
+                InstanceType: 'm4.large',
+                NetworkInterfaces: [nic(subnet, { Ipv4Prefixes: [{ Ipv4Prefix: subnet.prefix(64) }] })]
+              }),
+            code: 'InvalidParameterValue',
+            message: xenPrefixes('m4.large')
+          }
+        ]
+      ],
+      [
+        'mixing prefix and address options in one interface is InvalidParameterCombination',
+        [
+          {
+            title: 'Ipv4PrefixCount with Ipv4Prefix.N',
+            sdk: () => m5With({ Ipv4PrefixCount: 1, Ipv4Prefixes: [{ Ipv4Prefix: subnet.prefix(64) }] }),
+            code: 'InvalidParameterCombination',
+            message: 'You may specify either ipv4Prefixes or ipv4PrefixCount, but not both.'
+          },
+          {
+            title: 'Ipv4PrefixCount with SecondaryPrivateIpAddressCount',
+            sdk: () => m5With({ Ipv4PrefixCount: 1, SecondaryPrivateIpAddressCount: 1 }),
+            code: 'InvalidParameterCombination',
+            message: 'You may not specify secondaryPrivateIpAddressCount together with ipv4Prefixes or ipv4PrefixCount.'
+          },
+          {
+            title: 'two PrivateIpAddresses.N with Ipv4PrefixCount',
+            sdk: () => m5With({ PrivateIpAddresses: twoAddresses(), Ipv4PrefixCount: 1 }),
+            code: 'InvalidParameterCombination',
+            message: 'You may not specify privateIpAddresses together with ipv4Prefixes or ipv4PrefixCount.'
+          },
+          {
+            title: 'two PrivateIpAddresses.N with SecondaryPrivateIpAddressCount',
+            sdk: () => m5With({ PrivateIpAddresses: twoAddresses(), SecondaryPrivateIpAddressCount: 1 }),
+            code: 'InvalidParameterCombination',
+            message:
+              'You may not specify secondaryPrivateIpAddressCount together with more than one privateIpAddresses entry.'
+          }
+        ]
+      ],
+      [
+        'security groups, availability zone and tag specifications',
+        [
+          {
+            title: 'SecurityGroupId.N default',
+            sdk: () => run({ SubnetId: subnet.id, SecurityGroupIds: ['default'] }),
+            code: 'InvalidGroupId.Malformed',
+            message: 'Invalid id: "default" (expecting "sg-...")'
+          },
+          {
+            title: "an availability zone other than the subnet's",
+            sdk: () => run({ SubnetId: subnet.id, Placement: { AvailabilityZone: 'us-east-1b' } }),
+            code: 'InvalidParameterValue',
+            message: () =>
+              `Value (us-east-1b) for parameter availabilityZone is invalid. Subnet '${subnet.id}' is in the availability zone us-east-1a`
+          },
+          {
+            title: 'an unknown availability zone of the region, without a subnet',
+            sdk: () => run({ Placement: { AvailabilityZone: 'us-east-1z' } }),
+            code: 'InvalidParameterValue',
+            message: 'Invalid availability zone: [us-east-1z]'
+          },
+          {
+            title: 'an availability zone of another region',
+            sdk: () => run({ SubnetId: subnet.id, Placement: { AvailabilityZone: 'eu-west-1a' } }),
+            code: 'InvalidParameterValue',
+            message: 'Invalid availability zone: [eu-west-1a]'
+          },
+          {
+            title: 'TagSpecification.N for a vpc',
+            sdk: () =>
+              run({
+                SubnetId: subnet.id,
+                TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'a', Value: 'b' }] }]
+              }),
+            code: 'InvalidParameterValue',
+            message: "'vpc' is not a valid taggable resource type for this operation."
+          }
+        ]
+      ],
+      [
+        'an unknown parameter is UnknownParameter',
+        [
+          {
+            title: 'NetworkInterface.1.Bogus',
+            query: () => query({ SubnetId: subnet.id, 'NetworkInterface.1.Bogus': 1 }),
+            code: 'UnknownParameter',
+            message: 'The parameter NetworkInterface.1.Bogus is not recognized'
+          }
+        ]
+      ]
+    ];
+    describeRefusals(rules, () => assertNothingLaunched(subnet, 0, 251));
 
     it('an existing interface: unknown, malformed, attached elsewhere, with DeleteOnTermination, too many addresses, or for several instances', async () => {
       await assertSdkError(
-        run({ NetworkInterfaces: [{ DeviceIndex: 0, NetworkInterfaceId: UNKNOWN_ENI }] }),
+        run(existing(UNKNOWN_ENI)),
         'InvalidNetworkInterfaceID.NotFound',
         `The networkInterface ID '${UNKNOWN_ENI}' does not exist`
       );
       await assertSdkError(
-        run({ NetworkInterfaces: [{ DeviceIndex: 0, NetworkInterfaceId: 'eni-xyz' }] }),
+        run(existing('eni-xyz')),
         'InvalidNetworkInterfaceId.Malformed',
         'Invalid id: "eni-xyz" (expecting "eni-...")'
       );
@@ -673,43 +643,33 @@ describe('RunInstances', () => {
         })
       );
       await assertSdkError(
-        run({ NetworkInterfaces: [{ DeviceIndex: 0, NetworkInterfaceId: eni.NetworkInterfaceId }] }),
+        run(existing(eni.NetworkInterfaceId!)),
         'InvalidNetworkInterface.InUse',
         `Interface: [${eni.NetworkInterfaceId}] in use.`
       );
-      const free = await busy.eni({ SecondaryPrivateIpAddressCount: 3 });
+      const free = (await busy.eni({ SecondaryPrivateIpAddressCount: 3 })).NetworkInterfaceId!;
       await assertSdkError(
-        run({
-          NetworkInterfaces: [
-            { DeviceIndex: 0, NetworkInterfaceId: free.NetworkInterfaceId, DeleteOnTermination: true }
-          ]
-        }),
+        run(existing(free, { DeleteOnTermination: true })),
         'InvalidParameterCombination',
-        `DeleteOnTermination can be true only for a network interface created at launch, not for ${free.NetworkInterfaceId}.`
+        `DeleteOnTermination can be true only for a network interface created at launch, not for ${free}.`
       );
       await assertSdkError(
-        run({ MaxCount: 2, NetworkInterfaces: [{ DeviceIndex: 0, NetworkInterfaceId: free.NetworkInterfaceId }] }),
+        run({ MaxCount: 2, ...existing(free) }),
         'InvalidParameterCombination',
         'Cannot specify a network interface ID when launching more than one instance.'
       );
       // t3.micro: 2 addresses per interface; this one holds 4.
       await assertSdkError(
-        run({
-          InstanceType: 't3.micro',
-          NetworkInterfaces: [{ DeviceIndex: 0, NetworkInterfaceId: free.NetworkInterfaceId }]
-        }),
+        run({ InstanceType: 't3.micro', ...existing(free) }),
         'InvalidInterface.IpAddressLimitExceeded',
-        `Address count 4 on interface-${free.NetworkInterfaceId!.slice(4)} exceeds the limit for t3.micro`
+        `Address count 4 on interface-${free.slice(4)} exceeds the limit for t3.micro`
       );
-      assert.equal((await describeEni(server, free.NetworkInterfaceId!)).Status, 'available');
+      assert.equal((await describeEni(server, free)).Status, 'available');
     });
 
     it('subnets and addresses: unknown or malformed subnet, address taken, outside the subnet or not an address', async () => {
-      await assertSdkError(
-        run({ SubnetId: UNKNOWN_SUBNET }),
-        'InvalidSubnetID.NotFound',
-        `The subnet ID '${UNKNOWN_SUBNET}' does not exist`
-      );
+      const unknownSubnet = `The subnet ID '${UNKNOWN_SUBNET}' does not exist`;
+      await assertSdkError(run({ SubnetId: UNKNOWN_SUBNET }), 'InvalidSubnetID.NotFound', unknownSubnet);
       await assertSdkError(
         run({ SubnetId: 'subnet-nope' }),
         'InvalidSubnetID.Malformed',
@@ -718,28 +678,17 @@ describe('RunInstances', () => {
       await assertSdkError(
         run({ NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: UNKNOWN_SUBNET }] }),
         'InvalidSubnetID.NotFound',
-        `The subnet ID '${UNKNOWN_SUBNET}' does not exist`
+        unknownSubnet
       );
       const own = await lab.subnet();
       const holder = await own.eni({ PrivateIpAddress: own.at(10) });
+      const taken = `Address ${own.at(10)} is in use.`;
+      await assertSdkError(run({ SubnetId: own.id, PrivateIpAddress: own.at(10) }), 'InvalidIPAddress.InUse', taken);
+      const addresses = [{ PrivateIpAddress: own.at(11), Primary: true }, { PrivateIpAddress: own.at(10) }];
       await assertSdkError(
-        run({ SubnetId: own.id, PrivateIpAddress: own.at(10) }),
+        run({ InstanceType: 'm5.large', NetworkInterfaces: [nic(own, { PrivateIpAddresses: addresses })] }),
         'InvalidIPAddress.InUse',
-        `Address ${own.at(10)} is in use.`
-      );
-      await assertSdkError(
-        run({
-          InstanceType: 'm5.large',
-          NetworkInterfaces: [
-            {
-              DeviceIndex: 0,
-              SubnetId: own.id,
-              PrivateIpAddresses: [{ PrivateIpAddress: own.at(11), Primary: true }, { PrivateIpAddress: own.at(10) }]
-            }
-          ]
-        }),
-        'InvalidIPAddress.InUse',
-        `Address ${own.at(10)} is in use.`
+        taken
       );
       const outside = "Address does not fall within the subnet's address range";
       await assertSdkError(run({ SubnetId: own.id, PrivateIpAddress: '10.99.0.10' }), 'InvalidParameterValue', outside);
@@ -751,44 +700,6 @@ describe('RunInstances', () => {
       );
       await assertNothingLaunched(own, 1, 251 - 1);
       assert.equal((await describeEni(server, holder.NetworkInterfaceId!)).Status, 'available');
-    });
-
-    it('security groups, availability zone and tag specifications', async () => {
-      await assertSdkError(
-        run({ SubnetId: subnet.id, SecurityGroupIds: ['default'] }),
-        'InvalidGroupId.Malformed',
-        'Invalid id: "default" (expecting "sg-...")'
-      );
-      await assertSdkError(
-        run({ SubnetId: subnet.id, Placement: { AvailabilityZone: 'us-east-1b' } }),
-        'InvalidParameterValue',
-        `Value (us-east-1b) for parameter availabilityZone is invalid. Subnet '${subnet.id}' is in the availability zone us-east-1a`
-      );
-      await assertSdkError(
-        run({ Placement: { AvailabilityZone: 'us-east-1z' } }),
-        'InvalidParameterValue',
-        'Invalid availability zone: [us-east-1z]'
-      );
-      await assertSdkError(
-        run({ SubnetId: subnet.id, Placement: { AvailabilityZone: 'eu-west-1a' } }),
-        'InvalidParameterValue',
-        'Invalid availability zone: [eu-west-1a]'
-      );
-      await assertSdkError(
-        run({ SubnetId: subnet.id, TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'a', Value: 'b' }] }] }),
-        'InvalidParameterValue',
-        "'vpc' is not a valid taggable resource type for this operation."
-      );
-      await assertNothingLaunched(subnet, 0, 251);
-    });
-
-    it('an unknown parameter is UnknownParameter', async () => {
-      assertXmlError(
-        await query({ 'NetworkInterface.1.Bogus': 1 }),
-        400,
-        'UnknownParameter',
-        'The parameter NetworkInterface.1.Bogus is not recognized'
-      );
     });
   });
 
@@ -815,7 +726,7 @@ describe('RunInstances', () => {
         InstanceType: 'm5.large',
         MinCount: 1,
         MaxCount: 5,
-        NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.id, SecondaryPrivateIpAddressCount: 4 }]
+        NetworkInterfaces: [nic(subnet, { SecondaryPrivateIpAddressCount: 4 })]
       });
       // Five addresses each: two instances fit, a third does not.
       assert.equal(out.Instances?.length, 2);
@@ -825,10 +736,7 @@ describe('RunInstances', () => {
       );
       assert.equal(await subnet.available(), 1);
       assert.equal((await subnet.interfaces()).length, 2);
-      const { Reservations } = await server.ec2.send(
-        new DescribeInstancesCommand({ Filters: [{ Name: 'reservation-id', Values: [out.ReservationId!] }] })
-      );
-      assert.equal(Reservations?.[0]?.Instances?.length, 2);
+      assert.equal((await reservationsWhere('reservation-id', out.ReservationId!))?.[0]?.Instances?.length, 2);
     });
 
     it('below MinCount fails with InsufficientFreeAddressesInSubnet and leaves nothing behind', async () => {
@@ -838,14 +746,14 @@ describe('RunInstances', () => {
           InstanceType: 'm5.large',
           MinCount: 3,
           MaxCount: 5,
-          NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.id, SecondaryPrivateIpAddressCount: 4 }]
+          NetworkInterfaces: [nic(subnet, { SecondaryPrivateIpAddressCount: 4 })]
         }),
         'InsufficientFreeAddressesInSubnet',
         NO_ADDRESSES
       );
       await assertNothingLaunched(subnet, 0, 11);
       assertCliError(
-        await server.aws('ec2', 'run-instances', '--image-id', AMI, '--subnet-id', subnet.id, '--count', '12'),
+        await cli('--subnet-id', subnet.id, '--count', '12'),
         'InsufficientFreeAddressesInSubnet',
         NO_ADDRESSES
       );
@@ -855,7 +763,6 @@ describe('RunInstances', () => {
       assert.equal(out.Instances?.length, 11);
       assert.equal(await subnet.available(), 0);
     });
-
     it('an instance whose second interface does not fit is not half-made', async () => {
       const first = await lab.subnet(28);
       const second = await lab.subnet(28);
@@ -928,23 +835,18 @@ describe('RunInstances', () => {
       const subnet = await lab.subnet();
       const nitro = await launch({
         InstanceType: 'm5.large',
-        NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.id, Ipv4PrefixCount: 2 }]
+        NetworkInterfaces: [nic(subnet, { Ipv4PrefixCount: 2 })]
       });
       assert.equal(prefixesOf(nitro.NetworkInterfaces![0] as never).length, 2);
       const metal = await launch({
         InstanceType: 'm5.metal',
-        NetworkInterfaces: [
-          { DeviceIndex: 0, SubnetId: subnet.id, Ipv4Prefixes: [{ Ipv4Prefix: subnet.prefix(240 - 16) }] }
-        ]
+        NetworkInterfaces: [nic(subnet, { Ipv4Prefixes: [{ Ipv4Prefix: subnet.prefix(240 - 16) }] })]
       });
       assert.deepEqual(prefixesOf(metal.NetworkInterfaces![0] as never), [subnet.prefix(224)]);
       assert.equal(await subnet.available(), 251 - 2 - 3 * 16);
       // Prefixes count against the slots: m5.large has 10, so 1 primary + 10 prefixes is too many.
       await assertSdkError(
-        run({
-          InstanceType: 'm5.large',
-          NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnet.id, Ipv4PrefixCount: 10 }]
-        }),
+        run({ InstanceType: 'm5.large', NetworkInterfaces: [nic(subnet, { Ipv4PrefixCount: 10 })] }),
         'PrivateIpAddressLimitExceeded',
         LIMIT
       );
@@ -953,10 +855,7 @@ describe('RunInstances', () => {
     it('attaches an existing available interface at launch, DeleteOnTermination false by default', async () => {
       const subnet = await lab.subnet();
       const eni = await subnet.eni({ SecondaryPrivateIpAddressCount: 2, Description: 'mine' });
-      const instance = await launch({
-        InstanceType: 't3.medium',
-        NetworkInterfaces: [{ DeviceIndex: 0, NetworkInterfaceId: eni.NetworkInterfaceId }]
-      });
+      const instance = await launch({ InstanceType: 't3.medium', ...existing(eni.NetworkInterfaceId!) });
       assert.equal(instance.SubnetId, subnet.id);
       assert.equal(instance.PrivateIpAddress, eni.PrivateIpAddress);
       assert.deepEqual(instance.SecurityGroups, eni.Groups);
@@ -985,51 +884,18 @@ describe('RunInstances', () => {
         again.Instances?.map((i) => i.PrivateIpAddress),
         first.Instances?.map((i) => i.PrivateIpAddress)
       );
-      assert.equal((await instancesInSubnet(subnet)).length, 2);
-      const { Reservations } = await server.ec2.send(
-        new DescribeInstancesCommand({ Filters: [{ Name: 'client-token', Values: ['launch-once'] }] })
-      );
-      assert.equal(Reservations?.length, 1);
+      assert.equal((await instancesWhere('subnet-id', subnet.id)).length, 2);
+      assert.equal((await reservationsWhere('client-token', 'launch-once'))?.length, 1);
       const mismatch =
         'Arguments on this idempotent request are inconsistent with arguments used in previous request(s).';
       await assertSdkError(run({ ...input, MaxCount: 3 }), 'IdempotentParameterMismatch', mismatch);
-      assertCliError(
-        await server.aws(
-          'ec2',
-          'run-instances',
-          '--image-id',
-          AMI,
-          '--subnet-id',
-          subnet.id,
-          '--client-token',
-          'launch-once'
-        ),
-        'IdempotentParameterMismatch',
-        mismatch
-      );
-      const cli = await server.aws(
-        'ec2',
-        'run-instances',
-        '--image-id',
-        AMI,
-        '--subnet-id',
-        subnet.id,
-        '--client-token',
-        'cli-once'
-      );
-      const cliAgain = await server.aws(
-        'ec2',
-        'run-instances',
-        '--image-id',
-        AMI,
-        '--subnet-id',
-        subnet.id,
-        '--client-token',
-        'cli-once'
-      );
-      assert.equal(cli.code, 0, cli.stderr);
-      assert.equal(cliAgain.json.ReservationId, cli.json.ReservationId);
-      assert.equal((await instancesInSubnet(subnet)).length, 3);
+      const withToken = (token: string) => cli('--subnet-id', subnet.id, '--client-token', token);
+      assertCliError(await withToken('launch-once'), 'IdempotentParameterMismatch', mismatch);
+      const cliFirst = await withToken('cli-once');
+      const cliAgain = await withToken('cli-once');
+      assert.equal(cliFirst.code, 0, cliFirst.stderr);
+      assert.equal(cliAgain.json.ReservationId, cliFirst.json.ReservationId);
+      assert.equal((await instancesWhere('subnet-id', subnet.id)).length, 3);
     });
 
     it('DryRun answers 412 DryRunOperation and launches nothing; a bad dry run answers its error', async () => {
@@ -1042,24 +908,17 @@ describe('RunInstances', () => {
           TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'dry', Value: 'run' }] }]
         }),
         'DryRunOperation',
-        'Request would have succeeded, but DryRun flag is set.',
+        DRY_RUN,
         412
       );
       await assertSdkError(
         run({ SubnetId: subnet.id, DryRun: true, InstanceType: 'x9.large' as never }),
         'InvalidParameterValue',
-        "Invalid value 'x9.large' for InstanceType."
+        unknownType('x9.large')
       );
-      assertCliError(
-        await server.aws('ec2', 'run-instances', '--image-id', AMI, '--subnet-id', subnet.id, '--dry-run'),
-        'DryRunOperation',
-        'Request would have succeeded, but DryRun flag is set.'
-      );
+      assertCliError(await cli('--subnet-id', subnet.id, '--dry-run'), 'DryRunOperation', DRY_RUN);
       await assertNothingLaunched(subnet, 0, 251);
-      const { Reservations } = await server.ec2.send(
-        new DescribeInstancesCommand({ Filters: [{ Name: 'tag:dry', Values: ['run'] }] })
-      );
-      assert.deepEqual(Reservations, []);
+      assert.deepEqual(await reservationsWhere('tag:dry', 'run'), []);
       // A dry run with a ClientToken does not spend the token.
       await assertSdkError(
         run({ SubnetId: subnet.id, DryRun: true, ClientToken: 'dry-token' }),
