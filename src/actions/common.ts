@@ -23,9 +23,9 @@ export async function requireSubnet(tx: StoreTx, id: string): Promise<Subnet> {
   return subnet;
 }
 
-export async function requireVpc(tx: StoreTx, id: string): Promise<Vpc> {
+export async function requireVpc(tx: StoreTx, id: string, options?: { readonly forUpdate?: boolean }): Promise<Vpc> {
   if (!isWellFormedId(id, 'vpc')) throw errors.vpcIdMalformed(id);
-  const vpc = await tx.getVpc(id);
+  const vpc = await tx.getVpc(id, options);
   if (!vpc) throw errors.vpcNotFound(id);
   return vpc;
 }

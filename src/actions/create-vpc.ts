@@ -51,6 +51,11 @@ export async function createVpcRecord(
     dhcpOptionsId: await dhcpOptionsId(tx),
     ownerId: options.ownerId,
     defaultSecurityGroupId: newId('sg'),
+    // [DOC] VPC User Guide, "DNS attributes for your VPC": DNS support is on for every VPC, DNS hostnames only for the
+    // default VPC; Network Address Usage metrics are off until enabled.
+    enableDnsSupport: true,
+    enableDnsHostnames: options.isDefault,
+    enableNetworkAddressUsageMetrics: false,
     tags: options.tags
   };
   await tx.insertVpc(vpc);

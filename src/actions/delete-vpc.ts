@@ -14,7 +14,7 @@ export const deleteVpc = defineAction<DeleteVpcInput>({
   input: structure({ VpcId: member('VpcId', string(), true), DryRun: dryRun }),
   output: returnOutput,
   async run(tx, input) {
-    const vpc = await requireVpc(tx, input.VpcId);
+    const vpc = await requireVpc(tx, input.VpcId, { forUpdate: true });
     // A VPC with subnets left cannot go (DeleteVpc: "delete all … subnets … before you can delete the VPC").
     if ((await tx.countSubnetsInVpc(vpc.id)) > 0) throw errors.vpcHasDependencies(vpc.id);
     // Its default security group goes with it, and the group's tags with the group.

@@ -1,8 +1,17 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
 /** Resource ids as EC2 issues them today: prefix, dash, 17 lowercase hex digits ("eni-0a1b2c3d4e5f67890"). */
 export function newId(prefix: string): string {
   return `${prefix}-${randomBytes(9).toString('hex').slice(0, 17)}`;
+}
+
+/**
+ * An id of newId's form derived from a seed rather than drawn at random, for resources ec2lite never stores but
+ * derives each time (a VPC's main route table, its default network ACL): the same seed gives the same id across
+ * restarts and on every node sharing a store, and distinct seeds distinct ids.
+ */
+export function derivedId(prefix: string, seed: string): string {
+  return `${prefix}-${createHash('sha256').update(seed).digest('hex').slice(0, 17)}`;
 }
 
 export function newRequestId(): string {

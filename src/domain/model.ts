@@ -27,6 +27,13 @@ export interface Vpc {
   readonly ownerId: string;
   /** Every VPC comes with a security group named "default" (VPC User Guide). */
   readonly defaultSecurityGroupId: string;
+  /**
+   * The VPC attributes DescribeVpcAttribute reads and ModifyVpcAttribute sets. EC2 starts a default VPC with both DNS
+   * attributes true and any other VPC with DNS support only; Network Address Usage metrics start off (VPC User Guide).
+   */
+  readonly enableDnsSupport: boolean;
+  readonly enableDnsHostnames: boolean;
+  readonly enableNetworkAddressUsageMetrics: boolean;
   readonly tags: readonly Tag[];
 }
 

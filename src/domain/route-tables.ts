@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { derivedId } from './ids.js';
 import { formatCidr } from './ipv4.js';
 import type { Tag, Vpc } from './model.js';
 
@@ -41,8 +41,4 @@ export function mainRouteTableId(vpcId: string): string {
 /** The main association's id, derived likewise with another salt so that it never repeats the table's digits. */
 export function mainRouteTableAssociationId(vpcId: string): string {
   return derivedId('rtbassoc', `rtbassoc:${vpcId}`);
-}
-
-function derivedId(prefix: string, seed: string): string {
-  return `${prefix}-${createHash('sha256').update(seed).digest('hex').slice(0, 17)}`;
 }

@@ -18,7 +18,10 @@ import { describeNetworkInterfaces } from '../actions/describe-network-interface
 import { describeSecurityGroups } from '../actions/describe-security-groups.js';
 import { describeSubnets } from '../actions/describe-subnets.js';
 import { describeVpcs } from '../actions/describe-vpcs.js';
+import { describeVpcAttribute } from '../actions/describe-vpc-attribute.js';
+import { modifyVpcAttribute } from '../actions/modify-vpc-attribute.js';
 import { describeRouteTables } from '../actions/describe-route-tables.js';
+import { describeNetworkAcls } from '../actions/describe-network-acls.js';
 import { modifyInstanceMetadataOptions } from '../actions/modify-instance-metadata-options.js';
 import { modifyNetworkInterfaceAttribute } from '../actions/modify-network-interface-attribute.js';
 import { describeInstanceTypes } from '../actions/describe-instance-types.js';
@@ -42,6 +45,8 @@ export const actions: ReadonlyMap<string, Action<never>> = new Map(
     createVpc,
     describeVpcs,
     deleteVpc,
+    describeVpcAttribute,
+    modifyVpcAttribute,
     createSubnet,
     describeSubnets,
     deleteSubnet,
@@ -49,6 +54,7 @@ export const actions: ReadonlyMap<string, Action<never>> = new Map(
     getSubnetCidrReservations,
     deleteSubnetCidrReservation,
     describeRouteTables,
+    describeNetworkAcls,
     createTags,
     deleteTags,
     describeTags,

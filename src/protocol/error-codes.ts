@@ -180,6 +180,14 @@ export const errors = {
    * examples #8, quoting AWS); hashicorp/terraform #7104 logs the same. Note `ID` here, unlike the Malformed code. */
   routeTableNotFound: (id: string) =>
     new Ec2Error('InvalidRouteTableID.NotFound', `The routeTable ID '${id}' does not exist`),
+  /** Code [DOC] errors overview, `Id` as there ("InvalidNetworkAclId.Malformed … in the form acl-xxxxxxxxxxxxxxxxx");
+   * text [INF] in EC2's Invalid id form, as for route tables; no real answer seen. */
+  networkAclIdMalformed: (value: string) =>
+    new Ec2Error('InvalidNetworkAclId.Malformed', `Invalid id: "${value}" (expecting "acl-...")`),
+  /** [OBS] "The networkAcl ID 'acl-0d709bc679c758a63' does not exist" (terraform-provider-aws PR #9710, reading an
+   * ACL through DescribeNetworkAcls NetworkAclId.N; #34462 logs the same). Note `ID` here, unlike the Malformed code. */
+  networkAclNotFound: (id: string) =>
+    new Ec2Error('InvalidNetworkAclID.NotFound', `The networkAcl ID '${id}' does not exist`),
 
   /** [OBS] DescribeVolumes: "InvalidVolume.NotFound: The volume 'vol-004ab6351315fa821' does not exist."
    * (kubernetes-sigs/aws-ebs-csi-driver #2436, #1343; cloud-custodian's replayed DescribeVolumes). Note the period. */
@@ -370,6 +378,13 @@ export const errors = {
   /** [OBS] ModifyVpcAttribute with two attributes (apache/libcloud PR #328): "Fields for multiple attribute types specified: a, b". */
   multipleAttributes: (names: readonly string[]) =>
     new Ec2Error('InvalidParameterCombination', `Fields for multiple attribute types specified: ${names.join(', ')}`),
+  /** Rule [DOC] (ModifyVpcAttribute EnableDnsHostnames: "You can only enable DNS hostnames if you've enabled DNS
+   * support."); code and text [INF], no real answer seen. */
+  dnsHostnamesWithoutDnsSupport: (vpcId: string) =>
+    new Ec2Error(
+      'InvalidParameterValue',
+      `Cannot enable DNS hostnames for VPC '${vpcId}' while DNS support (enableDnsSupport) is disabled.`
+    ),
   /** [INF] Attachment.AttachmentId of another interface's attachment. */
   attachmentOfOtherInterface: (attachmentId: string, eniId: string) =>
     new Ec2Error(

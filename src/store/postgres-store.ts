@@ -585,8 +585,8 @@ class PgTx implements StoreTx {
   // ---------------------------------------------------------------------------------------------------------------
   // VPCs
 
-  async getVpc(id: string): Promise<Vpc | undefined> {
-    await this.lock([`vpc:${id}`], 'shared');
+  async getVpc(id: string, options?: { readonly forUpdate?: boolean }): Promise<Vpc | undefined> {
+    await this.lock([`vpc:${id}`], options?.forUpdate ? 'exclusive' : 'shared');
     const [r] = await this.q(`SELECT r.*, ${tagsOf('r.id')} FROM vpcs r WHERE r.id = $1`, [id]);
     return r && vpcFrom(r);
   }
@@ -599,7 +599,8 @@ class PgTx implements StoreTx {
     await this.lock([`vpc:${vpc.id}`]);
     await this.q(
       `INSERT INTO vpcs (id, cidr_base, prefix_length, cidr_association_id, is_default, instance_tenancy, dhcp_options_id,
-         owner_id, default_security_group_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+         owner_id, default_security_group_id, enable_dns_support, enable_dns_hostnames,
+         enable_network_address_usage_metrics) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
       [
         vpc.id,
         vpc.cidr.base,
@@ -609,10 +610,23 @@ class PgTx implements StoreTx {
         vpc.instanceTenancy,
         vpc.dhcpOptionsId,
         vpc.ownerId,
-        vpc.defaultSecurityGroupId
+        vpc.defaultSecurityGroupId,
+        vpc.enableDnsSupport,
+        vpc.enableDnsHostnames,
+        vpc.enableNetworkAddressUsageMetrics
       ]
     );
     await this.replaceTags(vpc.id, 'vpc', vpc.tags);
+  }
+
+  async updateVpcAttributes(vpc: Vpc): Promise<void> {
+    // Exclusive, as for deletion; held already when the VPC was read for update (getVpc).
+    await this.lock([`vpc:${vpc.id}`]);
+    await this.q(
+      `UPDATE vpcs SET enable_dns_support = $1, enable_dns_hostnames = $2, enable_network_address_usage_metrics = $3
+       WHERE id = $4`,
+      [vpc.enableDnsSupport, vpc.enableDnsHostnames, vpc.enableNetworkAddressUsageMetrics, vpc.id]
+    );
   }
 
   async deleteVpc(id: string): Promise<void> {
@@ -1326,6 +1340,9 @@ function vpcFrom(r: Row): Vpc {
     dhcpOptionsId: r.dhcp_options_id as string,
     ownerId: r.owner_id as string,
     defaultSecurityGroupId: r.default_security_group_id as string,
+    enableDnsSupport: r.enable_dns_support as boolean,
+    enableDnsHostnames: r.enable_dns_hostnames as boolean,
+    enableNetworkAddressUsageMetrics: r.enable_network_address_usage_metrics as boolean,
     tags: r.tags as Tag[]
   };
 }

@@ -255,6 +255,9 @@ export class SqliteStore implements Store {
       dhcpOptionsId: r.dhcp_options_id as string,
       ownerId: r.owner_id as string,
       defaultSecurityGroupId: r.default_security_group_id as string,
+      enableDnsSupport: r.enable_dns_support === 1,
+      enableDnsHostnames: r.enable_dns_hostnames === 1,
+      enableNetworkAddressUsageMetrics: r.enable_network_address_usage_metrics === 1,
       tags
     };
   }
@@ -451,7 +454,8 @@ export class SqliteStore implements Store {
         store
           .sql(
             `INSERT INTO vpcs (id, cidr_base, prefix_length, cidr_association_id, is_default, instance_tenancy,
-               dhcp_options_id, owner_id, default_security_group_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+               dhcp_options_id, owner_id, default_security_group_id, enable_dns_support, enable_dns_hostnames,
+               enable_network_address_usage_metrics) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
           )
           .run(
             vpc.id,
@@ -462,9 +466,25 @@ export class SqliteStore implements Store {
             vpc.instanceTenancy,
             vpc.dhcpOptionsId,
             vpc.ownerId,
-            vpc.defaultSecurityGroupId
+            vpc.defaultSecurityGroupId,
+            vpc.enableDnsSupport ? 1 : 0,
+            vpc.enableDnsHostnames ? 1 : 0,
+            vpc.enableNetworkAddressUsageMetrics ? 1 : 0
           );
         store.replaceTags(vpc.id, 'vpc', vpc.tags);
+      },
+      async updateVpcAttributes(vpc) {
+        store
+          .sql(
+            `UPDATE vpcs SET enable_dns_support = ?, enable_dns_hostnames = ?, enable_network_address_usage_metrics = ?
+             WHERE id = ?`
+          )
+          .run(
+            vpc.enableDnsSupport ? 1 : 0,
+            vpc.enableDnsHostnames ? 1 : 0,
+            vpc.enableNetworkAddressUsageMetrics ? 1 : 0,
+            vpc.id
+          );
       },
       async deleteVpc(id) {
         store.sql('DELETE FROM tags WHERE resource_id = ?').run(id);

@@ -59,9 +59,16 @@ export interface ClientTokenRecord {
  * fit behind it; an action loads what it decides on, decides, and writes, all through one `StoreTx`.
  */
 export interface StoreTx {
-  getVpc(id: string): Promise<Vpc | undefined>;
+  /**
+   * `forUpdate`: the caller will change or delete the VPC in this transaction. A shared store then locks it for
+   * writing at once, rather than for reading and later for writing: two such callers upgrading their read locks
+   * would deadlock.
+   */
+  getVpc(id: string, options?: { readonly forUpdate?: boolean }): Promise<Vpc | undefined>;
   listVpcs(): Promise<Vpc[]>;
   insertVpc(vpc: Vpc): Promise<void>;
+  /** Writes the VPC's attributes (ModifyVpcAttribute): DNS support, DNS hostnames, Network Address Usage metrics. */
+  updateVpcAttributes(vpc: Vpc): Promise<void>;
   deleteVpc(id: string): Promise<void>;
   countSubnetsInVpc(vpcId: string): Promise<number>;
 

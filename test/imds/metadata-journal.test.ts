@@ -19,6 +19,9 @@ const vpc: Vpc = {
   dhcpOptionsId: newId('dopt'),
   ownerId: '123456789012',
   defaultSecurityGroupId: 'sg-0123456789abcdef0',
+  enableDnsSupport: true,
+  enableDnsHostnames: false,
+  enableNetworkAddressUsageMetrics: false,
   tags: []
 };
 const subnet: Subnet = {

@@ -30,6 +30,9 @@ function makeVpc(): Vpc {
     dhcpOptionsId: newId('dopt'),
     ownerId: '000000000000',
     defaultSecurityGroupId: newId('sg'),
+    enableDnsSupport: true,
+    enableDnsHostnames: false,
+    enableNetworkAddressUsageMetrics: false,
     tags: []
   };
 }
@@ -333,6 +336,23 @@ describe('PostgreSQL store shared by several nodes', () => {
       assert.equal((nodes[0]!.retries.get('40P01') ?? 0) + (nodes[1]!.retries.get('40P01') ?? 0), 0);
       assert.equal(await on(2)((tx) => tx.getNetworkInterface(attached.id)), undefined);
       assert.equal((await on(2)((tx) => tx.addressHolders(subnet.id, [ip('10.0.1.31')]))).size, 0);
+    });
+
+    it('lets two nodes change one VPC at once: read for update, neither waits out a deadlock', async () => {
+      // ModifyVpcAttribute and DeleteVpc read the VPC and then write it. Were the read under a shared lock, two of
+      // them could both read and then both wait for the other to let go: a deadlock. forUpdate locks for writing.
+      const bothRead = gate();
+      let reads = 0;
+      const modify = (node: number, enableDnsHostnames: boolean) =>
+        on(node)(async (tx) => {
+          const read = (await tx.getVpc(vpc.id, { forUpdate: true }))!;
+          if (++reads === 2) bothRead.open();
+          await Promise.race([bothRead.opened, new Promise((resolve) => setTimeout(resolve, 200))]);
+          await tx.updateVpcAttributes({ ...read, enableDnsHostnames });
+        });
+      await Promise.all([modify(0, true), modify(1, false)]);
+      assert.equal((nodes[0]!.retries.get('40P01') ?? 0) + (nodes[1]!.retries.get('40P01') ?? 0), 0);
+      assert.equal(reads, 2);
     });
 
     it('runs a transaction again after a deadlock, and both land', async () => {

@@ -5,14 +5,17 @@ import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { newId, newMacAddress } from '../../src/domain/ids.js';
 import { type Cidr, formatIpv4, parseCidr, parseIpv4 } from '../../src/domain/ipv4.js';
 import type { Instance, NetworkInterface, PrivateIpAddress, Subnet, Tag, Vpc } from '../../src/domain/model.js';
 import { seededRandom } from '../../src/domain/random.js';
+import { postgresMigrations } from '../../src/store/migrations/postgres-migrations.js';
 import { sqliteMigrations } from '../../src/store/migrations/sqlite-migrations.js';
+import { PostgresStore } from '../../src/store/postgres-store.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import type { Store, StoreTx } from '../../src/store/store.js';
-import { MISSING_POSTGRES, openThrowawayStore, postgresUrl } from '../helpers/postgres.js';
+import { MISSING_POSTGRES, dropSchema, freshSchemaName, openThrowawayStore, postgresUrl } from '../helpers/postgres.js';
 
 function cidr(text: string): Cidr {
   const value = parseCidr(text);
@@ -36,9 +39,41 @@ function makeVpc(block = '10.0.0.0/16', tags: Tag[] = []): Vpc {
     dhcpOptionsId: newId('dopt'),
     ownerId: '000000000000',
     defaultSecurityGroupId: newId('sg'),
+    enableDnsSupport: true,
+    enableDnsHostnames: false,
+    enableNetworkAddressUsageMetrics: false,
     tags
   };
 }
+
+/**
+ * A default and a non-default VPC as rows written before the migration that added the VPC attributes, and the
+ * attributes EC2 gives them: both DNS attributes on for the default VPC, DNS support only for the other.
+ */
+function vpcsBeforeAttributes(): { row: unknown[]; expected: Vpc }[] {
+  return [true, false].map((isDefault) => {
+    const vpc: Vpc = {
+      ...makeVpc(isDefault ? '172.31.0.0/16' : '10.0.0.0/16'),
+      isDefault,
+      enableDnsSupport: true,
+      enableDnsHostnames: isDefault
+    };
+    const row = [
+      vpc.id,
+      vpc.cidr.base,
+      vpc.cidr.prefixLength,
+      vpc.cidrAssociationId,
+      vpc.isDefault,
+      vpc.instanceTenancy,
+      vpc.dhcpOptionsId,
+      vpc.ownerId,
+      vpc.defaultSecurityGroupId
+    ];
+    return { row, expected: vpc };
+  });
+}
+const VPC_COLUMNS_BEFORE_ATTRIBUTES =
+  'id, cidr_base, prefix_length, cidr_association_id, is_default, instance_tenancy, dhcp_options_id, owner_id, default_security_group_id';
 
 function makeSubnet(vpc: Vpc, block: string, tags: Tag[] = []): Subnet {
   return {
@@ -203,6 +238,57 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         await store.transaction((tx) => tx.insertSubnet(makeSubnet(vpc, '10.0.2.0/24')));
         assert.equal(await read((tx) => tx.countSubnetsInVpc(vpc.id)), 2);
         assert.equal(await read((tx) => tx.countSubnetsInVpc('vpc-00000000000000000')), 0);
+      });
+
+      it('keeps the VPC attributes as inserted, each on its own', async () => {
+        const defaultVpc: Vpc = { ...makeVpc('172.31.0.0/16'), isDefault: true, enableDnsHostnames: true };
+        const odd: Vpc = {
+          ...makeVpc('10.2.0.0/16'),
+          enableDnsSupport: false,
+          enableDnsHostnames: true,
+          enableNetworkAddressUsageMetrics: true
+        };
+        await store.transaction(async (tx) => {
+          await tx.insertVpc(defaultVpc);
+          await tx.insertVpc(odd);
+        });
+        assert.deepEqual(await read((tx) => tx.getVpc(defaultVpc.id)), defaultVpc);
+        assert.deepEqual(await read((tx) => tx.getVpc(odd.id)), odd);
+        assert.deepEqual(await read((tx) => tx.listVpcs()), [vpc, defaultVpc, odd]);
+      });
+
+      it('updates the attributes of one VPC and nothing else of it', async () => {
+        const other = makeVpc('10.3.0.0/16');
+        await store.transaction((tx) => tx.insertVpc(other));
+        const attributes = {
+          enableDnsSupport: false,
+          enableDnsHostnames: true,
+          enableNetworkAddressUsageMetrics: true
+        };
+        // Only the attributes are written: a change to any other field passed along is ignored.
+        await store.transaction((tx) =>
+          tx.updateVpcAttributes({ ...vpc, ...attributes, instanceTenancy: 'dedicated', tags: [] })
+        );
+        assert.deepEqual(await read((tx) => tx.getVpc(vpc.id)), { ...vpc, ...attributes });
+        assert.deepEqual(await read((tx) => tx.getVpc(other.id)), other);
+        assert.deepEqual(await read((tx) => tx.listVpcs()), [{ ...vpc, ...attributes }, other]);
+        // Seen at once inside the transaction that writes it, and back again.
+        await store.transaction(async (tx) => {
+          await tx.updateVpcAttributes(vpc);
+          assert.deepEqual(await tx.getVpc(vpc.id), vpc);
+        });
+        assert.deepEqual(await read((tx) => tx.getVpc(vpc.id)), vpc);
+      });
+
+      it('keeps the attributes unchanged when the transaction that updated them fails', async () => {
+        await assert.rejects(
+          store.transaction(async (tx) => {
+            await tx.updateVpcAttributes({ ...vpc, enableDnsHostnames: true, enableNetworkAddressUsageMetrics: true });
+            throw new Error('abort');
+          }),
+          /abort/
+        );
+        assert.deepEqual(await read((tx) => tx.getVpc(vpc.id)), vpc);
       });
     });
 
@@ -1101,6 +1187,45 @@ describe('PostgreSQL', () => {
     return;
   }
   storeContract('PostgreSQL', () => openThrowawayStore(url));
+
+  it("gives VPCs stored before the attribute columns EC2's defaults", async () => {
+    const schema = freshSchemaName('premigration');
+    const vpcs = vpcsBeforeAttributes();
+    const step = postgresMigrations.find((m) => m.name === 'vpc-attributes');
+    assert.ok(step, 'the vpc-attributes migration exists');
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(`CREATE SCHEMA ${pg.escapeIdentifier(schema)}`);
+      await client.query(`SET search_path = ${pg.escapeIdentifier(schema)}`);
+      await client.query(
+        'CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)'
+      );
+      for (const earlier of postgresMigrations.filter((m) => m.version < step.version)) {
+        await client.query(earlier.sql);
+        await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, now())', [
+          earlier.version,
+          earlier.name
+        ]);
+      }
+      for (const { row } of vpcs) {
+        await client.query(
+          `INSERT INTO vpcs (${VPC_COLUMNS_BEFORE_ATTRIBUTES}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+          row
+        );
+      }
+    } finally {
+      await client.end();
+    }
+    const store = await PostgresStore.open({ url, schema });
+    try {
+      for (const { expected } of vpcs)
+        assert.deepEqual(await store.transaction((tx) => tx.getVpc(expected.id)), expected);
+    } finally {
+      await store.close();
+      await dropSchema(url, schema);
+    }
+  });
 });
 
 describe('SQLite: one writer for the whole store', () => {
@@ -1224,6 +1349,40 @@ describe('SQLite on a file', () => {
       } finally {
         db.close();
       }
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("gives VPCs stored before the attribute columns EC2's defaults", async () => {
+    const path = join(dir, 'before-attributes.db');
+    const vpcs = vpcsBeforeAttributes();
+    const step = sqliteMigrations.find((m) => m.name === 'vpc-attributes');
+    assert.ok(step, 'the vpc-attributes migration exists');
+    const db = new Database(path);
+    try {
+      db.exec(
+        'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)'
+      );
+      for (const earlier of sqliteMigrations.filter((m) => m.version < step.version)) {
+        db.exec(earlier.sql);
+        db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+          earlier.version,
+          earlier.name,
+          new Date().toISOString()
+        );
+      }
+      const insert = db.prepare(
+        `INSERT INTO vpcs (${VPC_COLUMNS_BEFORE_ATTRIBUTES}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+      );
+      for (const { row } of vpcs) insert.run(...row.map((v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v)));
+    } finally {
+      db.close();
+    }
+    const store = new SqliteStore({ path });
+    try {
+      for (const { expected } of vpcs)
+        assert.deepEqual(await store.transaction((tx) => tx.getVpc(expected.id)), expected);
     } finally {
       await store.close();
     }

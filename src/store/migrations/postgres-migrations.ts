@@ -159,5 +159,18 @@ export const postgresMigrations: readonly { version: number; name: string; sql: 
       -- instances stored before this step, which views show with the defaults.
       ALTER TABLE instances ADD COLUMN launch_json json;
     `
+  },
+  {
+    version: 4,
+    name: 'vpc-attributes',
+    sql: `
+      -- DescribeVpcAttribute / ModifyVpcAttribute. VPCs stored before this step get EC2's defaults: DNS support on,
+      -- DNS hostnames on for the default VPC only, Network Address Usage metrics off.
+      ALTER TABLE vpcs
+        ADD COLUMN enable_dns_support boolean NOT NULL DEFAULT true,
+        ADD COLUMN enable_dns_hostnames boolean NOT NULL DEFAULT false,
+        ADD COLUMN enable_network_address_usage_metrics boolean NOT NULL DEFAULT false;
+      UPDATE vpcs SET enable_dns_hostnames = true WHERE is_default;
+    `
   }
 ];

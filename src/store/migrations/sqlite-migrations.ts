@@ -152,5 +152,17 @@ export const sqliteMigrations: readonly { version: number; name: string; sql: st
       -- instances stored before this step, which views show with the defaults.
       ALTER TABLE instances ADD COLUMN launch_json TEXT;
     `
+  },
+  {
+    version: 5,
+    name: 'vpc-attributes',
+    sql: `
+      -- DescribeVpcAttribute / ModifyVpcAttribute. VPCs stored before this step get EC2's defaults: DNS support on,
+      -- DNS hostnames on for the default VPC only, Network Address Usage metrics off.
+      ALTER TABLE vpcs ADD COLUMN enable_dns_support INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE vpcs ADD COLUMN enable_dns_hostnames INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE vpcs ADD COLUMN enable_network_address_usage_metrics INTEGER NOT NULL DEFAULT 0;
+      UPDATE vpcs SET enable_dns_hostnames = 1 WHERE is_default = 1;
+    `
   }
 ];
