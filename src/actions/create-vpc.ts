@@ -2,7 +2,7 @@ import { newId } from '../domain/ids.js';
 import { type Cidr, formatCidr, parseCidr } from '../domain/ipv4.js';
 import type { Vpc } from '../domain/model.js';
 import { errors } from '../protocol/error-codes.js';
-import { dryRun, member, string, structure, tagSpecifications } from '../protocol/input-spec.js';
+import { boolean, dryRun, member, string, structure, tagSpecifications } from '../protocol/input-spec.js';
 import { out } from '../protocol/output-spec.js';
 import { vpcShape } from '../protocol/resource-shapes.js';
 import type { StoreTx } from '../store/store.js';
@@ -12,6 +12,7 @@ import { vpcView } from './views.js';
 
 interface CreateVpcInput {
   CidrBlock?: string;
+  AmazonProvidedIpv6CidrBlock?: boolean;
   InstanceTenancy?: string;
   TagSpecifications?: TagSpecification[];
   DryRun?: boolean;
@@ -67,6 +68,8 @@ export const createVpc = defineAction<CreateVpcInput>({
   input: structure({
     CidrBlock: member('CidrBlock', string()),
     InstanceTenancy: member('InstanceTenancy', string({ enum: ['default', 'dedicated', 'host'] })),
+    // Terraform's aws_vpc always sends it, false unless assign_generated_ipv6_cidr_block is set.
+    AmazonProvidedIpv6CidrBlock: member('AmazonProvidedIpv6CidrBlock', boolean()),
     TagSpecifications: tagSpecifications,
     DryRun: dryRun
   }),
@@ -74,6 +77,7 @@ export const createVpc = defineAction<CreateVpcInput>({
   async run(tx, input, context) {
     // [OBS] EC2's answer when neither a CIDR nor an IPAM pool is given.
     if (input.CidrBlock === undefined) throw errors.missingVpcCidr();
+    if (input.AmazonProvidedIpv6CidrBlock === true) throw errors.ipv6NotModelled('AmazonProvidedIpv6CidrBlock');
     const vpc = await createVpcRecord(tx, input.CidrBlock, {
       ownerId: context.accountId,
       isDefault: false,

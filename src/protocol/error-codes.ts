@@ -213,6 +213,12 @@ export const errors = {
   /** [INF] same family as the overlap text: a reservation must lie inside its subnet's CIDR. */
   reservationOutsideSubnet: (cidr: string, subnetCidr: string) =>
     new Ec2Error('InvalidParameterValue', `Reservation CIDR ${cidr} is not within the subnet CIDR block ${subnetCidr}`),
+  /** ec2lite's own: it models IPv4 only, and says so rather than pretend to give an IPv6 block. */
+  ipv6NotModelled: (parameter: string) =>
+    new Ec2Error(
+      'InvalidParameterValue',
+      `Value (true) for parameter ${parameter} is invalid. ec2lite models IPv4 addressing only.`
+    ),
   /** [INF] ec2lite subnets have no IPv6 block, so an IPv6 reservation has nowhere to go. */
   reservationIpv6Unsupported: (cidr: string, subnetId: string) =>
     new Ec2Error(

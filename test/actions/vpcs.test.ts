@@ -115,6 +115,27 @@ describe('VPC actions', () => {
         assertCliError(await server.aws('ec2', 'create-vpc'), 'MissingParameter', message);
       });
 
+      it('takes AmazonProvidedIpv6CidrBlock=false, as Terraform sends it, and refuses true: IPv4 only', async () => {
+        const vpc = await createVpc({ CidrBlock: '10.77.0.0/16', AmazonProvidedIpv6CidrBlock: false });
+        assert.deepEqual(vpc.Ipv6CidrBlockAssociationSet, []);
+        const message =
+          'Value (true) for parameter AmazonProvidedIpv6CidrBlock is invalid. ec2lite models IPv4 addressing only.';
+        await assertSdkError(
+          createVpc({ CidrBlock: '10.78.0.0/16', AmazonProvidedIpv6CidrBlock: true }),
+          'InvalidParameterValue',
+          message
+        );
+        assertCliError(
+          await server.aws('ec2', 'create-vpc', '--cidr-block', '10.78.0.0/16', '--amazon-provided-ipv6-cidr-block'),
+          'InvalidParameterValue',
+          message
+        );
+        const { Vpcs } = await server.ec2.send(
+          new DescribeVpcsCommand({ Filters: [{ Name: 'cidr', Values: ['10.78.0.0/16'] }] })
+        );
+        assert.deepEqual(Vpcs, []);
+      });
+
       for (const cidr of ['10.0.0.0/8', '10.0.0.0/15', '10.0.0.0/29', '10.0.0.0/32', '0.0.0.0/0']) {
         it(`refuses ${cidr}: VPCs run from /16 to /28`, async () => {
           await assertSdkError(createVpc({ CidrBlock: cidr }), 'InvalidVpc.Range', `The CIDR '${cidr}' is invalid.`);
