@@ -28,6 +28,7 @@ import {
   items,
   startTestServer
 } from '../helpers/ec2lite.js';
+import { itPages } from '../helpers/paging-suite.js';
 import { type LabSubnet, VpcLab } from '../helpers/vpc-lab.js';
 
 /** DescribeNetworkAcls: a read-only view of each VPC's default network ACL, in three parts as the other actions. */
@@ -569,49 +570,16 @@ describe('DescribeNetworkAcls', () => {
         for (let i = 0; i < 6; i++) await server.ec2.send(new CreateVpcCommand({ CidrBlock: `10.30.${i * 16}.0/20` }));
       });
 
-      it('accepts MaxResults at both ends of its range', async () => {
-        const all = await describeAcls();
-        assert.ok(all.length > 5, String(all.length));
-        assert.equal((await describeAcls({ MaxResults: 5 })).length, 5);
-        assert.deepEqual(await describeAcls({ MaxResults: 1000 }), all);
-      });
-
-      it('pages with MaxResults and NextToken, through every ACL exactly once', async () => {
-        const all = await describeAcls();
-        const first = await server.ec2.send(new DescribeNetworkAclsCommand({ MaxResults: 5 }));
-        assert.equal(first.NetworkAcls?.length, 5);
-        assert.equal(typeof first.NextToken, 'string');
-        const second = await server.ec2.send(
-          new DescribeNetworkAclsCommand({ MaxResults: 5, NextToken: first.NextToken })
-        );
-        assert.deepEqual([...first.NetworkAcls, ...second.NetworkAcls!], all.slice(0, 10));
-        const seen: string[] = [];
-        for await (const page of paginateDescribeNetworkAcls({ client: server.ec2, pageSize: 5 }, {})) {
-          assert.ok((page.NetworkAcls?.length ?? 0) <= 5);
-          seen.push(...aclIds(page.NetworkAcls ?? []));
-        }
-        assert.deepEqual(seen, aclIds(all));
-      });
-
-      it('pages filtered results too', async () => {
-        const filters = [{ Name: 'default', Values: ['true'] }];
-        const all = await describeAcls({ Filters: filters });
-        assert.ok(all.length > 5);
-        const seen: string[] = [];
-        for await (const page of paginateDescribeNetworkAcls(
-          { client: server.ec2, pageSize: 5 },
-          { Filters: filters }
-        )) {
-          seen.push(...aclIds(page.NetworkAcls ?? []));
-        }
-        assert.deepEqual(seen, aclIds(all));
-      });
-
-      it('lets the AWS CLI follow the pages itself', async () => {
-        const all = await describeAcls();
-        const result = await server.aws('ec2', 'describe-network-acls', '--page-size', '5');
-        assert.equal(result.code, 0, result.stderr);
-        assert.deepEqual(result.json.NetworkAcls, all);
+      itPages({
+        server: () => server,
+        page: async (input) => {
+          const answer = await server.ec2.send(new DescribeNetworkAclsCommand(input));
+          return { items: answer.NetworkAcls, nextToken: answer.NextToken };
+        },
+        idOf: (item) => item.NetworkAclId!,
+        maxResults: 1000,
+        filters: [{ Name: 'default', Values: ['true'] }],
+        cli: ['describe-network-acls', 'NetworkAcls']
       });
     });
   });

@@ -24,6 +24,7 @@ import {
   items,
   startTestServer
 } from '../helpers/ec2lite.js';
+import { itPages } from '../helpers/paging-suite.js';
 import { type LabSubnet, VpcLab } from '../helpers/vpc-lab.js';
 
 /** DescribeRouteTables: a read-only view of each VPC's main route table, in three parts as the other actions. */
@@ -430,49 +431,16 @@ describe('DescribeRouteTables', () => {
         for (let i = 0; i < 6; i++) await server.ec2.send(new CreateVpcCommand({ CidrBlock: `10.30.${i * 16}.0/20` }));
       });
 
-      it('accepts MaxResults at both ends of its range', async () => {
-        const all = await describeTables();
-        assert.ok(all.length > 5 && all.length <= 100, String(all.length));
-        assert.equal((await describeTables({ MaxResults: 5 })).length, 5);
-        assert.deepEqual(await describeTables({ MaxResults: 100 }), all);
-      });
-
-      it('pages with MaxResults and NextToken, through every table exactly once', async () => {
-        const all = await describeTables();
-        const first = await server.ec2.send(new DescribeRouteTablesCommand({ MaxResults: 5 }));
-        assert.equal(first.RouteTables?.length, 5);
-        assert.equal(typeof first.NextToken, 'string');
-        const second = await server.ec2.send(
-          new DescribeRouteTablesCommand({ MaxResults: 5, NextToken: first.NextToken })
-        );
-        assert.deepEqual([...first.RouteTables, ...second.RouteTables!], all.slice(0, 10));
-        const seen: string[] = [];
-        for await (const page of paginateDescribeRouteTables({ client: server.ec2, pageSize: 5 }, {})) {
-          assert.ok((page.RouteTables?.length ?? 0) <= 5);
-          seen.push(...tableIds(page.RouteTables ?? []));
-        }
-        assert.deepEqual(seen, tableIds(all));
-      });
-
-      it('pages filtered results too', async () => {
-        const filters = [{ Name: 'route.destination-cidr-block', Values: ['10.*'] }];
-        const all = await describeTables({ Filters: filters });
-        assert.ok(all.length > 5);
-        const seen: string[] = [];
-        for await (const page of paginateDescribeRouteTables(
-          { client: server.ec2, pageSize: 5 },
-          { Filters: filters }
-        )) {
-          seen.push(...tableIds(page.RouteTables ?? []));
-        }
-        assert.deepEqual(seen, tableIds(all));
-      });
-
-      it('lets the AWS CLI follow the pages itself', async () => {
-        const all = await describeTables();
-        const result = await server.aws('ec2', 'describe-route-tables', '--page-size', '5');
-        assert.equal(result.code, 0, result.stderr);
-        assert.deepEqual(result.json.RouteTables, all);
+      itPages({
+        server: () => server,
+        page: async (input) => {
+          const answer = await server.ec2.send(new DescribeRouteTablesCommand(input));
+          return { items: answer.RouteTables, nextToken: answer.NextToken };
+        },
+        idOf: (item) => item.RouteTableId!,
+        maxResults: 100,
+        filters: [{ Name: 'route.destination-cidr-block', Values: ['10.*'] }],
+        cli: ['describe-route-tables', 'RouteTables']
       });
     });
   });
