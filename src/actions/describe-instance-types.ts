@@ -1,5 +1,5 @@
 import { type Filter, compileFilters } from '../domain/filters.js';
-import { type InstanceTypeInfo, instanceTypes } from '../domain/instance-types.js';
+import { type InstanceTypeInfo, defaultCpuCredits, instanceTypes } from '../domain/instance-types.js';
 import { paginate } from '../domain/paging.js';
 import { errors } from '../protocol/error-codes.js';
 import { dryRun, filters, list, maxResults, member, nextToken, string, structure } from '../protocol/input-spec.js';
@@ -34,6 +34,7 @@ const instanceTypeShape = out.structure(
   out.member('InstanceType', 'instanceType'),
   out.member('BareMetal', 'bareMetal', 'boolean'),
   out.member('Hypervisor', 'hypervisor'),
+  out.member('BurstablePerformanceSupported', 'burstablePerformanceSupported', 'boolean'),
   out.member(
     'NetworkInfo',
     'networkInfo',
@@ -52,6 +53,8 @@ export function instanceTypeView(t: InstanceTypeInfo): object {
     InstanceType: t.instanceType,
     BareMetal: t.bareMetal,
     Hypervisor: t.hypervisor,
+    // Terraform reads it to decide whether to ask DescribeInstanceCreditSpecifications.
+    BurstablePerformanceSupported: defaultCpuCredits(t.instanceType) !== undefined,
     NetworkInfo: {
       MaximumNetworkInterfaces: t.maximumNetworkInterfaces,
       MaximumNetworkCards: t.networkCards.length,
@@ -66,7 +69,7 @@ export function instanceTypeView(t: InstanceTypeInfo): object {
 }
 
 /**
- * DescribeInstanceTypes over the catalogue. Only the network limits, hypervisor and bare-metal flag are known;
+ * DescribeInstanceTypes over the catalogue. Only the network limits, hypervisor, bare-metal and burstable flags are known;
  * members ec2lite does not know (vCPU, memory, IPv6) are left out rather than invented.
  */
 export const describeInstanceTypes = defineAction<DescribeInstanceTypesInput>({

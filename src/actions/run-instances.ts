@@ -8,10 +8,23 @@ import {
 } from '../domain/block-devices.js';
 import { type CpuOptionsRequest, decideCpuOptions } from '../domain/cpu-options.js';
 import { isWellFormedId, newId } from '../domain/ids.js';
-import { type InstanceTypeInfo, instanceType, supportsPrefixDelegation } from '../domain/instance-types.js';
+import {
+  type InstanceTypeInfo,
+  defaultCpuCredits,
+  instanceType,
+  supportsPrefixDelegation
+} from '../domain/instance-types.js';
 import { parseIpv4 } from '../domain/ipv4.js';
 import { checkPrefixDelegation } from '../domain/limits.js';
-import type { Attachment, Instance, MetadataOptions, NetworkInterface, Subnet, Tag } from '../domain/model.js';
+import type {
+  Attachment,
+  Instance,
+  LaunchSettings,
+  MetadataOptions,
+  NetworkInterface,
+  Subnet,
+  Tag
+} from '../domain/model.js';
 import { errors } from '../protocol/error-codes.js';
 import { Ec2Error } from '../protocol/errors.js';
 import {
@@ -72,6 +85,25 @@ interface RunInstancesInput {
   BlockDeviceMappings?: BlockDeviceMappingSpec[];
   CpuOptions?: CpuOptionsRequest;
   LaunchTemplate?: { LaunchTemplateId?: string; LaunchTemplateName?: string; Version?: string };
+  UserData?: string;
+  EbsOptimized?: boolean;
+  DisableApiTermination?: boolean;
+  DisableApiStop?: boolean;
+  InstanceInitiatedShutdownBehavior?: 'stop' | 'terminate';
+  Monitoring?: { Enabled?: boolean };
+  CreditSpecification?: { CpuCredits?: 'standard' | 'unlimited' };
+  HibernationOptions?: { Configured?: boolean };
+  EnclaveOptions?: { Enabled?: boolean };
+  MaintenanceOptions?: { AutoRecovery?: 'disabled' | 'default' };
+  CapacityReservationSpecification?: {
+    CapacityReservationPreference?: string;
+    CapacityReservationTarget?: { CapacityReservationId?: string; CapacityReservationResourceGroupArn?: string };
+  };
+  PrivateDnsNameOptions?: {
+    HostnameType?: string;
+    EnableResourceNameDnsARecord?: boolean;
+    EnableResourceNameDnsAAAARecord?: boolean;
+  };
   DryRun?: boolean;
 }
 
@@ -188,8 +220,9 @@ const input = structure({
       InstanceMetadataTags: member('InstanceMetadataTags', string({ enum: ['enabled', 'disabled'] }))
     })
   ),
-  // Accepted as real clients send them (Terraform, the CLI); they change nothing ec2lite models.
+  // Accepted as real clients send them (Terraform, the CLI); ec2lite keeps no key pairs or instance profiles.
   KeyName: member('KeyName', string()),
+  // Kept for DescribeInstanceAttribute userData.
   UserData: member('UserData', string({ maxLength: 65536 })),
   EbsOptimized: member('EbsOptimized', boolean()),
   DisableApiTermination: member('DisableApiTermination', boolean()),
@@ -203,9 +236,101 @@ const input = structure({
     'IamInstanceProfile',
     structure({ Arn: member('Arn', string()), Name: member('Name', string()) })
   ),
-  CreditSpecification: member('CreditSpecification', structure({ CpuCredits: member('CpuCredits', string()) })),
+  // Launch settings as the EC2 model names them (RunInstancesRequest, the SDK's Query wire names). What the
+  // instance shows back is kept (launchSettingsOf); what ec2lite cannot honour is refused (checkLaunchSettings).
+  CreditSpecification: member(
+    'CreditSpecification',
+    structure({ CpuCredits: member('CpuCredits', string({ enum: ['standard', 'unlimited'] })) })
+  ),
+  HibernationOptions: member('HibernationOptions', structure({ Configured: member('Configured', boolean()) })),
+  EnclaveOptions: member('EnclaveOptions', structure({ Enabled: member('Enabled', boolean()) })),
+  MaintenanceOptions: member(
+    'MaintenanceOptions',
+    structure({ AutoRecovery: member('AutoRecovery', string({ enum: ['disabled', 'default'] })) })
+  ),
+  CapacityReservationSpecification: member(
+    'CapacityReservationSpecification',
+    structure({
+      CapacityReservationPreference: member(
+        'CapacityReservationPreference',
+        string({ enum: ['capacity-reservations-only', 'open', 'none'] })
+      ),
+      CapacityReservationTarget: member(
+        'CapacityReservationTarget',
+        structure({
+          CapacityReservationId: member('CapacityReservationId', string()),
+          CapacityReservationResourceGroupArn: member('CapacityReservationResourceGroupArn', string())
+        })
+      )
+    })
+  ),
+  PrivateDnsNameOptions: member(
+    'PrivateDnsNameOptions',
+    structure({
+      HostnameType: member('HostnameType', string({ enum: ['ip-name', 'resource-name'] })),
+      EnableResourceNameDnsARecord: member('EnableResourceNameDnsARecord', boolean()),
+      EnableResourceNameDnsAAAARecord: member('EnableResourceNameDnsAAAARecord', boolean())
+    })
+  ),
   DryRun: dryRun
 });
+
+/**
+ * Launch settings whose only honest value here is EC2's default: ec2lite has no termination or stop protection
+ * (TerminateInstances and StopInstances always go ahead), no hibernation, no Nitro Enclaves, no capacity
+ * reservations and no resource-name hostnames (private DNS names are always ip-name). The default is accepted, as
+ * Terraform sends it on every launch; anything else is refused rather than dropped.
+ */
+function checkLaunchSettings(request: RunInstancesInput, type: InstanceTypeInfo): void {
+  const refuse = (parameter: string, what: string, value: unknown) =>
+    errors.launchSettingNotModelled(parameter, String(value), what);
+  if (request.DisableApiTermination === true) throw refuse('DisableApiTermination', 'termination protection', true);
+  if (request.DisableApiStop === true) throw refuse('DisableApiStop', 'stop protection', true);
+  if (request.HibernationOptions?.Configured === true)
+    throw refuse('HibernationOptions.Configured', 'hibernation', true);
+  if (request.EnclaveOptions?.Enabled === true) throw refuse('EnclaveOptions.Enabled', 'Nitro Enclaves', true);
+  const capacity = request.CapacityReservationSpecification;
+  if (capacity?.CapacityReservationPreference === 'capacity-reservations-only') {
+    throw refuse(
+      'CapacityReservationSpecification.CapacityReservationPreference',
+      'capacity reservations',
+      capacity.CapacityReservationPreference
+    );
+  }
+  if (capacity?.CapacityReservationTarget !== undefined) {
+    const target = capacity.CapacityReservationTarget;
+    throw refuse(
+      'CapacityReservationSpecification.CapacityReservationTarget',
+      'capacity reservations',
+      target.CapacityReservationId ?? target.CapacityReservationResourceGroupArn ?? ''
+    );
+  }
+  const dns = request.PrivateDnsNameOptions;
+  if (dns?.HostnameType === 'resource-name')
+    throw refuse('PrivateDnsNameOptions.HostnameType', 'resource-name hostnames', dns.HostnameType);
+  if (dns?.EnableResourceNameDnsARecord === true)
+    throw refuse('PrivateDnsNameOptions.EnableResourceNameDnsARecord', 'resource-name DNS records', true);
+  if (dns?.EnableResourceNameDnsAAAARecord === true)
+    throw refuse('PrivateDnsNameOptions.EnableResourceNameDnsAAAARecord', 'resource-name DNS records', true);
+  // CPU credits belong to the burstable T2, T3, T3a and T4g types only (burstable performance instances guide).
+  if (request.CreditSpecification?.CpuCredits !== undefined && defaultCpuCredits(type.instanceType) === undefined)
+    throw errors.creditSpecificationUnsupported(type.instanceType);
+}
+
+/** What the instance keeps of its launch settings, each as given or EC2's default. */
+function launchSettingsOf(request: RunInstancesInput, typeName: string): LaunchSettings {
+  const cpuCredits = request.CreditSpecification?.CpuCredits ?? defaultCpuCredits(typeName);
+  const preference = request.CapacityReservationSpecification?.CapacityReservationPreference;
+  return {
+    ebsOptimized: request.EbsOptimized ?? false,
+    monitoring: request.Monitoring?.Enabled ?? false,
+    instanceInitiatedShutdownBehavior: request.InstanceInitiatedShutdownBehavior ?? 'stop',
+    capacityReservationPreference: preference === 'none' ? 'none' : 'open',
+    autoRecovery: request.MaintenanceOptions?.AutoRecovery ?? 'default',
+    ...(cpuCredits !== undefined ? { cpuCredits } : {}),
+    ...(request.UserData !== undefined && request.UserData !== '' ? { userData: request.UserData } : {})
+  };
+}
 
 /** Launch template names: 3 to 128 of letters, digits and ( ) . - / _ (CreateLaunchTemplate LaunchTemplateName). */
 const LAUNCH_TEMPLATE_NAME = /^[a-zA-Z0-9().\-/_]{3,128}$/;
@@ -332,7 +457,8 @@ async function planInterfaces(
         }
       ];
   checkInterfaceLayout(specs, type);
-  const wantedZone = request.Placement?.AvailabilityZone;
+  // An empty zone is no zone: Terraform sends Placement.AvailabilityZone= when none is configured, and EC2 launches.
+  const wantedZone = request.Placement?.AvailabilityZone || undefined;
   if (wantedZone !== undefined && !context.availabilityZones.includes(wantedZone))
     throw errors.unknownAvailabilityZone(wantedZone);
   const planned: (PlannedInterface | undefined)[] = [];
@@ -538,7 +664,9 @@ export const runInstances = defineAction<RunInstancesInput>({
     const type = instanceType(typeName);
     // [OBS] getmoto/moto #1695 quoting EC2.
     if (!type) throw errors.invalidInstanceTypeValue(typeName);
+    checkLaunchSettings(request, type);
     const cpuOptions = decideCpuOptions(type, request.CpuOptions);
+    const launchSettings = launchSettingsOf(request, typeName);
     const rootDeviceName = rootDeviceNameFor(request.BlockDeviceMappings);
     const plan = await planInterfaces(tx, context, request, type);
     const reservationId = newId('r');
@@ -588,7 +716,8 @@ export const runInstances = defineAction<RunInstancesInput>({
         tags: instanceTags,
         rootDeviceName,
         blockDevices: launchBlockDevices(request.BlockDeviceMappings, rootDeviceName, context.now),
-        ...(cpuOptions ? { cpuOptions } : {})
+        ...(cpuOptions ? { cpuOptions } : {}),
+        launchSettings
       };
       await tx.insertInstance(instance);
       if (volumeTags.length > 0)

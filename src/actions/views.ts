@@ -9,6 +9,7 @@ import {
   type Instance,
   type InstanceBlockDevice,
   type InstanceStateName,
+  type LaunchSettings,
   type MetadataOptions,
   type NetworkInterface,
   type Subnet,
@@ -265,12 +266,48 @@ export function instanceView(
     VirtualizationType: 'hvm',
     CpuOptions: cpuOptionsView(instance.cpuOptions ?? defaultCpuOptions(instanceType(instance.instanceType))),
     // RunInstances answers the options still pending, as it does the instance [INF].
-    MetadataOptions: metadataOptionsView(instance.metadataOptions, shownState === 'pending' ? 'pending' : 'applied')
+    MetadataOptions: metadataOptionsView(instance.metadataOptions, shownState === 'pending' ? 'pending' : 'applied'),
+    ...launchSettingsView(launchSettingsOf(instance), shownState)
   };
 }
 
+/** EC2's defaults, for instances stored before ec2lite kept their launch settings. */
+const DEFAULT_LAUNCH_SETTINGS: LaunchSettings = {
+  ebsOptimized: false,
+  monitoring: false,
+  instanceInitiatedShutdownBehavior: 'stop',
+  capacityReservationPreference: 'open',
+  autoRecovery: 'default'
+};
+
+/**
+ * The launch settings DescribeInstances shows. Hibernation, enclaves and resource-name DNS are refused at launch, so
+ * they show EC2's defaults; detailed monitoring is "pending" in RunInstances' answer, as the instance is [INF].
+ */
+function launchSettingsView(settings: LaunchSettings, shownState: InstanceStateName): object {
+  const monitoring = settings.monitoring ? (shownState === 'pending' ? 'pending' : 'enabled') : 'disabled';
+  return {
+    EbsOptimized: settings.ebsOptimized,
+    Monitoring: { State: monitoring },
+    CapacityReservationSpecification: { CapacityReservationPreference: settings.capacityReservationPreference },
+    HibernationOptions: { Configured: false },
+    EnclaveOptions: { Enabled: false },
+    MaintenanceOptions: { AutoRecovery: settings.autoRecovery },
+    PrivateDnsNameOptions: {
+      HostnameType: 'ip-name',
+      EnableResourceNameDnsARecord: false,
+      EnableResourceNameDnsAAAARecord: false
+    }
+  };
+}
+
+/** An instance's launch settings, or EC2's defaults where it has none stored. */
+export function launchSettingsOf(instance: Instance): LaunchSettings {
+  return instance.launchSettings ?? DEFAULT_LAUNCH_SETTINGS;
+}
+
 /** An EBS volume under an instance (InstanceBlockDeviceMapping): attached since the launch. */
-function blockDeviceView(device: InstanceBlockDevice): object {
+export function blockDeviceView(device: InstanceBlockDevice): object {
   return {
     DeviceName: device.deviceName,
     Ebs: {

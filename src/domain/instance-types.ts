@@ -73,3 +73,15 @@ export function instanceType(name: string): InstanceTypeInfo | undefined {
 export function supportsPrefixDelegation(type: InstanceTypeInfo): boolean {
   return type.hypervisor === 'nitro' || type.bareMetal;
 }
+
+/**
+ * The credit option a burstable performance type launches with: "T4g, T3a and T3 instances launch as unlimited by
+ * default … T2 instances launch as standard by default" (EC2 User Guide, burstable performance instances) [DOC].
+ * Undefined for every other type: they have no CPU credits.
+ */
+export function defaultCpuCredits(typeName: string): 'standard' | 'unlimited' | undefined {
+  const family = typeName.split('.')[0];
+  if (family === 't2') return 'standard';
+  if (family === 't3' || family === 't3a' || family === 't4g') return 'unlimited';
+  return undefined;
+}

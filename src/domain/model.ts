@@ -139,6 +139,23 @@ export interface CpuOptions {
   readonly nestedVirtualization?: 'enabled' | 'disabled';
 }
 
+/**
+ * Launch settings EC2 shows back (DescribeInstances, DescribeInstanceAttribute, DescribeInstanceCreditSpecifications)
+ * as the launch gave them. Settings ec2lite cannot honour (termination or stop protection, hibernation, enclaves)
+ * are refused at launch, so they are always EC2's defaults and not kept.
+ */
+export interface LaunchSettings {
+  readonly ebsOptimized: boolean;
+  readonly monitoring: boolean;
+  readonly instanceInitiatedShutdownBehavior: 'stop' | 'terminate';
+  readonly capacityReservationPreference: 'open' | 'none';
+  readonly autoRecovery: 'default' | 'disabled';
+  /** Burstable (T) types only: `standard` or `unlimited`. */
+  readonly cpuCredits?: 'standard' | 'unlimited';
+  /** Base64 text as the launch gave it. */
+  readonly userData?: string;
+}
+
 export interface Instance {
   readonly id: string;
   readonly reservationId: string;
@@ -164,6 +181,8 @@ export interface Instance {
   readonly rootDeviceName?: string;
   readonly blockDevices?: readonly InstanceBlockDevice[];
   readonly cpuOptions?: CpuOptions;
+  /** Absent on instances stored before ec2lite kept them: views show EC2's defaults. */
+  readonly launchSettings?: LaunchSettings;
 }
 
 /** An Elastic IP address (Domain vpc); associated with one private address of one interface at most. */

@@ -27,6 +27,8 @@ import { modifyNetworkInterfaceAttribute } from '../actions/modify-network-inter
 import { describeInstanceTypes } from '../actions/describe-instance-types.js';
 import { describeImages } from '../actions/describe-images.js';
 import { describeInstances } from '../actions/describe-instances.js';
+import { describeInstanceAttribute } from '../actions/describe-instance-attribute.js';
+import { describeInstanceCreditSpecifications } from '../actions/describe-instance-credit-specifications.js';
 import { describeVolumes } from '../actions/describe-volumes.js';
 import { runInstances } from '../actions/run-instances.js';
 import { startInstances } from '../actions/start-instances.js';
@@ -70,6 +72,8 @@ export const actions: ReadonlyMap<string, Action<never>> = new Map(
     describeInstanceTypes,
     runInstances,
     describeInstances,
+    describeInstanceAttribute,
+    describeInstanceCreditSpecifications,
     describeVolumes,
     describeImages,
     stopInstances,

@@ -424,6 +424,32 @@ export const errors = {
   /** [OBS] "Invalid value 'x' for InstanceType." (RunInstances with an unknown type). */
   invalidInstanceTypeValue: (name: string) =>
     new Ec2Error('InvalidParameterValue', `Invalid value '${name}' for InstanceType.`),
+  /**
+   * [INF] A launch setting ec2lite cannot honour (termination protection, hibernation, …): refused, never dropped.
+   * Code as EC2 answers an unsupported value; the text says why.
+   */
+  launchSettingNotModelled: (parameter: string, value: string, what: string) =>
+    new Ec2Error(
+      'InvalidParameterValue',
+      `Value (${value}) for parameter ${parameter} is not supported: ec2lite does not model ${what}.`
+    ),
+  /** [INF] CreditSpecification on a type without CPU credits (only T2, T3, T3a and T4g have them, User Guide [DOC]). */
+  creditSpecificationUnsupported: (type: string) =>
+    new Ec2Error(
+      'InvalidParameterCombination',
+      `The instance type ${type} does not support CPU credits: CreditSpecification applies to burstable performance instances only.`
+    ),
+  /**
+   * DescribeInstanceCreditSpecifications naming an instance outside T2/T3/T3a/T4g: the code [OBS]
+   * terraform-provider-aws #8055 ("AWS Standard will return InstanceCreditSpecification.NotSupported errors for EC2
+   * Instance IDs outside T2 and T3 instance types"), also the model's UnsuccessfulInstanceCreditSpecificationErrorCode
+   * [DOC]; text [INF].
+   */
+  instanceCreditSpecificationUnsupported: (id: string, type: string) =>
+    new Ec2Error(
+      'InstanceCreditSpecification.NotSupported',
+      `The instance ID '${id}' is of type ${type}, which does not support CPU credit specifications.`
+    ),
   /** [DOC] InvalidInstanceID.Malformed; text [MODEL comment]. */
   instanceIdMalformed: (value: string) =>
     new Ec2Error('InvalidInstanceID.Malformed', `Invalid id: "${value}" (expecting "i-...")`),

@@ -223,7 +223,31 @@ export const instanceShape = out.structure(
   out.member('Tags', 'tagSet', tagList),
   out.member('VirtualizationType', 'virtualizationType'),
   out.member('CpuOptions', 'cpuOptions', cpuOptionsShape),
-  out.member('MetadataOptions', 'metadataOptions', instanceMetadataOptionsShape)
+  out.member('MetadataOptions', 'metadataOptions', instanceMetadataOptionsShape),
+  // Launch settings (Instance of the EC2 model; element names from locationName).
+  out.member('EbsOptimized', 'ebsOptimized', 'boolean'),
+  out.member('Monitoring', 'monitoring', out.structure(out.member('State', 'state'))),
+  out.member(
+    'CapacityReservationSpecification',
+    'capacityReservationSpecification',
+    out.structure(out.member('CapacityReservationPreference', 'capacityReservationPreference'))
+  ),
+  out.member(
+    'HibernationOptions',
+    'hibernationOptions',
+    out.structure(out.member('Configured', 'configured', 'boolean'))
+  ),
+  out.member('EnclaveOptions', 'enclaveOptions', out.structure(out.member('Enabled', 'enabled', 'boolean'))),
+  out.member('MaintenanceOptions', 'maintenanceOptions', out.structure(out.member('AutoRecovery', 'autoRecovery'))),
+  out.member(
+    'PrivateDnsNameOptions',
+    'privateDnsNameOptions',
+    out.structure(
+      out.member('HostnameType', 'hostnameType'),
+      out.member('EnableResourceNameDnsARecord', 'enableResourceNameDnsARecord', 'boolean'),
+      out.member('EnableResourceNameDnsAAAARecord', 'enableResourceNameDnsAAAARecord', 'boolean')
+    )
+  )
 );
 
 /** Reservation: the shape of RunInstances' answer and of each DescribeInstances reservationSet item. */

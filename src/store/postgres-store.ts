@@ -686,6 +686,12 @@ class PgTx implements StoreTx {
     await this.lockSubnetSet();
     await this.lockSubnets([id]);
     this.forgetPrefetched();
+    // Terminated instances EC2 still lists go with their subnet: DeleteSubnet has already refused live ones.
+    await this.q(
+      "DELETE FROM tags WHERE resource_id IN (SELECT id FROM instances WHERE subnet_id = $1 AND state = 'terminated')",
+      [id]
+    );
+    await this.q("DELETE FROM instances WHERE subnet_id = $1 AND state = 'terminated'", [id]);
     await this.q('DELETE FROM tags WHERE resource_id = $1', [id]);
     await this.q('DELETE FROM subnets WHERE id = $1', [id]);
     this.maps.delete(id);

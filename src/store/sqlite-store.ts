@@ -527,6 +527,16 @@ export class SqliteStore implements Store {
       },
       async deleteSubnet(id) {
         store.changed(id);
+        // Terminated instances EC2 still lists go with their subnet: DeleteSubnet has already refused live ones.
+        const gone = store
+          .sql("SELECT id FROM instances WHERE subnet_id = ? AND state = 'terminated'")
+          .raw()
+          .all(id) as [string][];
+        for (const [instanceId] of gone) {
+          store.changed(instanceId);
+          store.sql('DELETE FROM tags WHERE resource_id = ?').run(instanceId);
+        }
+        store.sql("DELETE FROM instances WHERE subnet_id = ? AND state = 'terminated'").run(id);
         store.sql('DELETE FROM tags WHERE resource_id = ?').run(id);
         store.sql('DELETE FROM subnets WHERE id = ?').run(id);
         store.maps.delete(id);

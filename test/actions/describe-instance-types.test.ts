@@ -57,6 +57,7 @@ describe('DescribeInstanceTypes', () => {
         InstanceType: 'm5.large',
         BareMetal: false,
         Hypervisor: 'nitro',
+        BurstablePerformanceSupported: false,
         NetworkInfo: {
           MaximumNetworkInterfaces: 3,
           MaximumNetworkCards: 1,

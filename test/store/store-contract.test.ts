@@ -113,7 +113,10 @@ function makeEni(
   };
 }
 
-/** An instance in `subnet`; `launch` adds its root device, EBS volumes and CPU options as RunInstances sets them. */
+/**
+ * An instance in `subnet`; `launch` adds its root device, EBS volumes, CPU options and launch settings as
+ * RunInstances sets them.
+ */
 function makeInstance(subnet: Subnet, launch = false): Instance {
   const launchTime = new Date('2026-01-02T03:04:05.678Z');
   return {
@@ -151,7 +154,16 @@ function makeInstance(subnet: Subnet, launch = false): Instance {
               snapshotId: 'snap-0123456789abcdef0'
             }
           ],
-          cpuOptions: { coreCount: 1, threadsPerCore: 1, amdSevSnp: 'disabled' as const }
+          cpuOptions: { coreCount: 1, threadsPerCore: 1, amdSevSnp: 'disabled' as const },
+          launchSettings: {
+            ebsOptimized: true,
+            monitoring: true,
+            instanceInitiatedShutdownBehavior: 'terminate' as const,
+            capacityReservationPreference: 'none' as const,
+            autoRecovery: 'disabled' as const,
+            cpuCredits: 'standard' as const,
+            userData: 'IyEvYmluL3No'
+          }
         }
       : {})
   };
@@ -310,6 +322,14 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         assert.deepEqual(await read((tx) => tx.listSubnets()), []);
         await store.transaction((tx) => tx.insertSubnet({ ...subnet, tags: [] }));
         assert.deepEqual((await read((tx) => tx.getSubnet(subnet.id)))?.tags, []);
+      });
+
+      it('deletes the terminated instances of a deleted subnet with it', async () => {
+        const instance = { ...makeInstance(subnet, true), state: 'terminated' as const };
+        await store.transaction((tx) => tx.insertInstance(instance));
+        await store.transaction((tx) => tx.deleteSubnet(subnet.id));
+        assert.equal(await read((tx) => tx.getInstance(instance.id)), undefined);
+        assert.deepEqual(await read((tx) => tx.listInstances()), []);
       });
 
       it('gives a fresh occupancy to a subnet deleted and created again with the same id', async () => {
