@@ -691,6 +691,11 @@ class PgTx implements StoreTx {
       "DELETE FROM tags WHERE resource_id IN (SELECT id FROM instances WHERE subnet_id = $1 AND state = 'terminated')",
       [id]
     );
+    await this.q(
+      `DELETE FROM instance_metadata_journal
+       WHERE instance_id IN (SELECT id FROM instances WHERE subnet_id = $1 AND state = 'terminated')`,
+      [id]
+    );
     await this.q("DELETE FROM instances WHERE subnet_id = $1 AND state = 'terminated'", [id]);
     await this.q('DELETE FROM tags WHERE resource_id = $1', [id]);
     await this.q('DELETE FROM subnets WHERE id = $1', [id]);

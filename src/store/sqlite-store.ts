@@ -535,6 +535,7 @@ export class SqliteStore implements Store {
         for (const [instanceId] of gone) {
           store.changed(instanceId);
           store.sql('DELETE FROM tags WHERE resource_id = ?').run(instanceId);
+          store.sql('DELETE FROM instance_metadata_journal WHERE instance_id = ?').run(instanceId);
         }
         store.sql("DELETE FROM instances WHERE subnet_id = ? AND state = 'terminated'").run(id);
         store.sql('DELETE FROM tags WHERE resource_id = ?').run(id);

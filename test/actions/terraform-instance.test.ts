@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
+  CreateTagsCommand,
   DescribeInstanceAttributeCommand,
   DescribeInstanceCreditSpecificationsCommand,
   DescribeInstanceTypesCommand,
   DescribeSubnetsCommand,
+  DescribeTagsCommand,
+  DescribeVolumesCommand,
   DeleteSubnetCommand,
   TerminateInstancesCommand
 } from '@aws-sdk/client-ec2';
@@ -450,6 +453,33 @@ describe('Terraform aws_instance: launch settings, DescribeInstanceAttribute, De
         400,
         'InvalidInstanceID.NotFound',
         `The instance ID '${instance.InstanceId}' does not exist`
+      );
+    });
+
+    it('takes the volumes the terminated instances kept, and their tags, with it', async () => {
+      const own = await lab.subnet();
+      const instance = await launch({
+        InstanceType: 'm5.large',
+        SubnetId: own.id,
+        BlockDeviceMappings: [{ DeviceName: '/dev/sdf', Ebs: { VolumeSize: 10, DeleteOnTermination: false } }]
+      });
+      const volumeId = (await describeInstance(instance.InstanceId!)).BlockDeviceMappings!.find(
+        (d) => d.DeviceName === '/dev/sdf'
+      )!.Ebs!.VolumeId!;
+      await server.ec2.send(new TerminateInstancesCommand({ InstanceIds: [instance.InstanceId!] }));
+      // Kept by the termination (DeleteOnTermination false), available until the subnet goes.
+      const { Volumes } = await server.ec2.send(new DescribeVolumesCommand({ VolumeIds: [volumeId] }));
+      assert.equal(Volumes?.[0]?.State, 'available');
+      await server.ec2.send(new CreateTagsCommand({ Resources: [volumeId], Tags: [{ Key: 'Name', Value: 'kept' }] }));
+      await server.ec2.send(new DeleteSubnetCommand({ SubnetId: own.id }));
+      const { Tags } = await server.ec2.send(
+        new DescribeTagsCommand({ Filters: [{ Name: 'resource-id', Values: [volumeId] }] })
+      );
+      assert.deepEqual(Tags, []);
+      await assertSdkError(
+        server.ec2.send(new DescribeVolumesCommand({ VolumeIds: [volumeId] })),
+        'InvalidVolume.NotFound',
+        `The volume '${volumeId}' does not exist.`
       );
     });
   });

@@ -326,10 +326,17 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
 
       it('deletes the terminated instances of a deleted subnet with it', async () => {
         const instance = { ...makeInstance(subnet, true), state: 'terminated' as const };
-        await store.transaction((tx) => tx.insertInstance(instance));
+        await store.transaction(async (tx) => {
+          await tx.insertInstance(instance);
+          await tx.setTags(instance.id, 'instance', [{ Key: 'Name', Value: 'gone' }]);
+          await tx.appendMetadataJournal(instance.id, 0, 'its last snapshot');
+        });
         await store.transaction((tx) => tx.deleteSubnet(subnet.id));
         assert.equal(await read((tx) => tx.getInstance(instance.id)), undefined);
         assert.deepEqual(await read((tx) => tx.listInstances()), []);
+        // Nothing of it stays behind: its tags and its metadata journal go too.
+        assert.deepEqual(await read((tx) => tx.tagsOf(instance.id)), []);
+        assert.deepEqual(await read((tx) => tx.listMetadataJournal(instance.id)), []);
       });
 
       it('gives a fresh occupancy to a subnet deleted and created again with the same id', async () => {
