@@ -1,10 +1,17 @@
+import { primaryInterfaceOf } from '../domain/attachment.js';
 import { isWellFormedId } from '../domain/ids.js';
+import { AMI_ROOT_DEVICE_NAME } from '../domain/images.js';
 import { errors } from '../protocol/error-codes.js';
 import { dryRun, member, string, structure } from '../protocol/input-spec.js';
-import { type OutputStructure, out } from '../protocol/output-spec.js';
-import { groupIdentifierShape, instanceBlockDeviceMappingShape } from '../protocol/resource-shapes.js';
+import { out } from '../protocol/output-spec.js';
+import {
+  attributeBooleanValueShape,
+  attributeValueShape,
+  groupIdentifierShape,
+  instanceBlockDeviceMappingShape
+} from '../protocol/resource-shapes.js';
 import { defineAction } from './action.js';
-import { blockDeviceView, launchSettingsOf } from './views.js';
+import { blockDeviceView, groupIdentifiers, launchSettingsOf } from './views.js';
 
 /** The EC2 model's InstanceAttributeName enum, in its order. */
 export const INSTANCE_ATTRIBUTE_NAMES = [
@@ -33,11 +40,6 @@ interface DescribeInstanceAttributeInput {
   DryRun?: boolean;
 }
 
-/** AttributeBooleanValue: `<value>true</value>`. */
-const booleanValue: OutputStructure = out.structure(out.member('Value', 'value', 'boolean'));
-/** AttributeValue: `<value>text</value>`, empty when the instance has none. */
-const stringValue: OutputStructure = out.structure(out.member('Value', 'value'));
-
 /**
  * DescribeInstanceAttribute: one attribute per call, answered with the instance id and that attribute alone
  * (InstanceAttribute of the EC2 model; API reference samples). ec2lite's instances are HVM from an AMI it does not
@@ -55,20 +57,20 @@ export const describeInstanceAttribute = defineAction<DescribeInstanceAttributeI
   output: out.structure(
     out.member('InstanceId', 'instanceId'),
     out.member('BlockDeviceMappings', 'blockDeviceMapping', out.list(instanceBlockDeviceMappingShape)),
-    out.member('DisableApiTermination', 'disableApiTermination', booleanValue),
-    out.member('EnaSupport', 'enaSupport', booleanValue),
+    out.member('DisableApiTermination', 'disableApiTermination', attributeBooleanValueShape),
+    out.member('EnaSupport', 'enaSupport', attributeBooleanValueShape),
     out.member('EnclaveOptions', 'enclaveOptions', out.structure(out.member('Enabled', 'enabled', 'boolean'))),
-    out.member('EbsOptimized', 'ebsOptimized', booleanValue),
-    out.member('InstanceInitiatedShutdownBehavior', 'instanceInitiatedShutdownBehavior', stringValue),
-    out.member('InstanceType', 'instanceType', stringValue),
-    out.member('KernelId', 'kernel', stringValue),
+    out.member('EbsOptimized', 'ebsOptimized', attributeBooleanValueShape),
+    out.member('InstanceInitiatedShutdownBehavior', 'instanceInitiatedShutdownBehavior', attributeValueShape),
+    out.member('InstanceType', 'instanceType', attributeValueShape),
+    out.member('KernelId', 'kernel', attributeValueShape),
     out.member('ProductCodes', 'productCodes', out.list(out.structure())),
-    out.member('RamdiskId', 'ramdisk', stringValue),
-    out.member('RootDeviceName', 'rootDeviceName', stringValue),
-    out.member('SourceDestCheck', 'sourceDestCheck', booleanValue),
-    out.member('SriovNetSupport', 'sriovNetSupport', stringValue),
-    out.member('UserData', 'userData', stringValue),
-    out.member('DisableApiStop', 'disableApiStop', booleanValue),
+    out.member('RamdiskId', 'ramdisk', attributeValueShape),
+    out.member('RootDeviceName', 'rootDeviceName', attributeValueShape),
+    out.member('SourceDestCheck', 'sourceDestCheck', attributeBooleanValueShape),
+    out.member('SriovNetSupport', 'sriovNetSupport', attributeValueShape),
+    out.member('UserData', 'userData', attributeValueShape),
+    out.member('DisableApiStop', 'disableApiStop', attributeBooleanValueShape),
     out.member('Groups', 'groupSet', out.list(groupIdentifierShape))
   ),
   check(input) {
@@ -81,9 +83,7 @@ export const describeInstanceAttribute = defineAction<DescribeInstanceAttributeI
     const terminated = instance.state === 'terminated';
     const primary =
       input.Attribute === 'sourceDestCheck'
-        ? (await tx.listAttachedNetworkInterfaces(instance.id)).find(
-            (e) => e.attachment?.deviceIndex === 0 && e.attachment.networkCardIndex === 0
-          )
+        ? primaryInterfaceOf(await tx.listAttachedNetworkInterfaces(instance.id))
         : undefined;
     const attribute = (): [string, unknown] => {
       switch (input.Attribute) {
@@ -104,7 +104,7 @@ export const describeInstanceAttribute = defineAction<DescribeInstanceAttributeI
         case 'instanceInitiatedShutdownBehavior':
           return ['InstanceInitiatedShutdownBehavior', { Value: settings.instanceInitiatedShutdownBehavior }];
         case 'rootDeviceName':
-          return ['RootDeviceName', { Value: instance.rootDeviceName ?? '/dev/xvda' }];
+          return ['RootDeviceName', { Value: instance.rootDeviceName ?? AMI_ROOT_DEVICE_NAME }];
         case 'blockDeviceMapping':
           return ['BlockDeviceMappings', terminated ? [] : (instance.blockDevices ?? []).map(blockDeviceView)];
         case 'productCodes':
@@ -113,7 +113,7 @@ export const describeInstanceAttribute = defineAction<DescribeInstanceAttributeI
         case 'sourceDestCheck':
           return ['SourceDestCheck', { Value: primary?.sourceDestCheck ?? true }];
         case 'groupSet':
-          return ['Groups', instance.groups.map((g) => ({ GroupName: g.groupName, GroupId: g.groupId }))];
+          return ['Groups', groupIdentifiers(instance.groups)];
         case 'ebsOptimized':
           return ['EbsOptimized', { Value: settings.ebsOptimized }];
         case 'sriovNetSupport':

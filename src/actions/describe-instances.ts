@@ -1,4 +1,6 @@
+import { primaryInterfaceOf } from '../domain/attachment.js';
 import type { Filter } from '../domain/filters.js';
+import { AMI_ROOT_DEVICE_NAME } from '../domain/images.js';
 import { formatIpv4 } from '../domain/ipv4.js';
 import {
   type ElasticIp,
@@ -64,7 +66,7 @@ const each = (read: (e: NetworkInterface) => readonly (string | undefined)[]) =>
 const addresses = each((e) => e.privateIpAddresses.map((a) => formatIpv4(a.address)));
 /** The primary address of the instance: that of its interface at device index 0 on card 0. */
 const primaryAddresses = (i: InstanceWithInterfaces): number[] => {
-  const eni = i.interfaces.find((e) => e.attachment?.deviceIndex === 0 && e.attachment.networkCardIndex === 0);
+  const eni = primaryInterfaceOf(i.interfaces);
   const primary = eni?.privateIpAddresses.find((a) => a.primary);
   return primary ? [primary.address] : [];
 };
@@ -106,7 +108,7 @@ const instanceFilters = (region: string) => ({
   'instance.group-id': (i: InstanceWithInterfaces) => i.groups.map((g) => g.groupId),
   'metadata-options.http-tokens': (i: InstanceWithInterfaces) => [i.metadataOptions.httpTokens],
   'metadata-options.http-endpoint': (i: InstanceWithInterfaces) => [i.metadataOptions.httpEndpoint],
-  'root-device-name': (i: InstanceWithInterfaces) => [i.rootDeviceName ?? '/dev/xvda'],
+  'root-device-name': (i: InstanceWithInterfaces) => [i.rootDeviceName ?? AMI_ROOT_DEVICE_NAME],
   'root-device-type': () => ['ebs'],
   'block-device-mapping.device-name': volumes((d) => d.deviceName),
   'block-device-mapping.volume-id': volumes((d) => d.volumeId),

@@ -1,5 +1,6 @@
 import { dryRun, member, string, structure } from '../protocol/input-spec.js';
-import { type OutputStructure, out } from '../protocol/output-spec.js';
+import { out } from '../protocol/output-spec.js';
+import { attributeBooleanValueShape } from '../protocol/resource-shapes.js';
 import { defineAction } from './action.js';
 import { requireVpc } from './common.js';
 
@@ -16,9 +17,6 @@ interface DescribeVpcAttributeInput {
   Attribute: VpcAttributeName;
   DryRun?: boolean;
 }
-
-/** AttributeBooleanValue: `<value>true</value>`. */
-const attributeBooleanValue: OutputStructure = out.structure(out.member('Value', 'value', 'boolean'));
 
 /** The SDK member name of each attribute in DescribeVpcAttributeResult; its XML element is the attribute's name. */
 const RESULT_MEMBERS: Readonly<Record<VpcAttributeName, string>> = {
@@ -43,9 +41,9 @@ export const describeVpcAttribute = defineAction<DescribeVpcAttributeInput>({
   // vpcId first, then the attribute, as in the API reference's sample response.
   output: out.structure(
     out.member('VpcId', 'vpcId'),
-    out.member('EnableDnsHostnames', 'enableDnsHostnames', attributeBooleanValue),
-    out.member('EnableDnsSupport', 'enableDnsSupport', attributeBooleanValue),
-    out.member('EnableNetworkAddressUsageMetrics', 'enableNetworkAddressUsageMetrics', attributeBooleanValue)
+    out.member('EnableDnsHostnames', 'enableDnsHostnames', attributeBooleanValueShape),
+    out.member('EnableDnsSupport', 'enableDnsSupport', attributeBooleanValueShape),
+    out.member('EnableNetworkAddressUsageMetrics', 'enableNetworkAddressUsageMetrics', attributeBooleanValueShape)
   ),
   async run(tx, input) {
     const vpc = await requireVpc(tx, input.VpcId);

@@ -1,3 +1,4 @@
+import { primaryInterfaceOf } from '../domain/attachment.js';
 import { slotsUsed } from '../domain/assignment.js';
 import {
   type BlockDeviceMappingSpec,
@@ -696,7 +697,7 @@ export const runInstances = defineAction<RunInstancesInput>({
         if (index >= request.MinCount && isCapacityError(error)) break;
         throw error;
       }
-      const primary = interfaces.find((e) => e.attachment?.deviceIndex === 0 && e.attachment.networkCardIndex === 0)!;
+      const primary = primaryInterfaceOf(interfaces)!;
       const instance: Instance = {
         id,
         reservationId,

@@ -1,4 +1,6 @@
+import { primaryInterfaceOf } from '../domain/attachment.js';
 import { defaultCpuOptions, isGraviton } from '../domain/cpu-options.js';
+import { AMI_ROOT_DEVICE_NAME } from '../domain/images.js';
 import { instanceType } from '../domain/instance-types.js';
 import { formatCidr, formatIpv4 } from '../domain/ipv4.js';
 import {
@@ -25,6 +27,13 @@ import type { ActionContext } from './action.js';
  * EC2 leaves `tagSet` out of an untagged VPC, subnet, instance or address, so clients see no Tags key at all;
  * network interfaces are the exception and always carry `tagSet` (`"TagSet": []` in the CLI's output).
  */
+/** GroupIdentifier items of the EC2 model, as interfaces and instances list their security groups. */
+export function groupIdentifiers(
+  groups: readonly { readonly groupId: string; readonly groupName?: string }[]
+): object[] {
+  return groups.map((g) => ({ GroupName: g.groupName, GroupId: g.groupId }));
+}
+
 function tagSetOf(tags: readonly Tag[]): readonly Tag[] | undefined {
   return tags.length > 0 ? tags : undefined;
 }
@@ -151,7 +160,7 @@ export function networkInterfaceView(
     },
     AvailabilityZone: eni.availabilityZone,
     Description: eni.description,
-    Groups: eni.groups.map((g) => ({ GroupName: g.groupName, GroupId: g.groupId })),
+    Groups: groupIdentifiers(eni.groups),
     InterfaceType: eni.interfaceType,
     Ipv6Addresses: [],
     MacAddress: eni.macAddress,
@@ -192,7 +201,7 @@ export function instanceView(
   context: ActionContext,
   shownState: InstanceStateName = instance.state
 ): object {
-  const primaryEni = interfaces.find((e) => e.attachment?.deviceIndex === 0 && e.attachment.networkCardIndex === 0);
+  const primaryEni = primaryInterfaceOf(interfaces);
   const primaryAddress = primaryEni?.privateIpAddresses.find((a) => a.primary)?.address;
   const primaryEip =
     primaryEni && elasticIps.get(primaryEni.id)?.find((e) => e.association?.privateIpAddress === primaryAddress);
@@ -236,7 +245,7 @@ export function instanceView(
             Association: publicView(elasticIpOn(eips, primary.address)),
             Attachment: eni.attachment && attachmentView(eni.attachment),
             Description: eni.description,
-            Groups: eni.groups.map((g) => ({ GroupName: g.groupName, GroupId: g.groupId })),
+            Groups: groupIdentifiers(eni.groups),
             Ipv6Addresses: [],
             MacAddress: eni.macAddress,
             NetworkInterfaceId: eni.id,
@@ -258,9 +267,9 @@ export function instanceView(
           };
         }),
     // Instances stored before ec2lite kept it were all launched from the same kind of AMI: an EBS root at /dev/xvda.
-    RootDeviceName: instance.rootDeviceName ?? '/dev/xvda',
+    RootDeviceName: instance.rootDeviceName ?? AMI_ROOT_DEVICE_NAME,
     RootDeviceType: 'ebs',
-    SecurityGroups: instance.groups.map((g) => ({ GroupName: g.groupName, GroupId: g.groupId })),
+    SecurityGroups: groupIdentifiers(instance.groups),
     SourceDestCheck: primaryEni?.sourceDestCheck ?? true,
     Tags: tagSetOf(instance.tags),
     VirtualizationType: 'hvm',

@@ -60,3 +60,10 @@ export function checkAttachment(
 export function isPrimaryAttachment(slot: AttachmentSlot): boolean {
   return slot.deviceIndex === 0 && slot.networkCardIndex === 0;
 }
+
+/** The primary interface among an instance's attached interfaces. */
+export function primaryInterfaceOf<T extends { readonly attachment?: AttachmentSlot }>(
+  interfaces: readonly T[]
+): T | undefined {
+  return interfaces.find((e) => e.attachment !== undefined && isPrimaryAttachment(e.attachment));
+}

@@ -5,6 +5,10 @@ import { out } from './output-spec.js';
 export const tagShape = out.structure(out.member('Key', 'key'), out.member('Value', 'value'));
 export const tagList = out.list(tagShape);
 
+/** AttributeBooleanValue and AttributeValue of the EC2 model, as the Describe*Attribute actions answer them. */
+export const attributeBooleanValueShape = out.structure(out.member('Value', 'value', 'boolean'));
+export const attributeValueShape = out.structure(out.member('Value', 'value'));
+
 export const vpcShape = out.structure(
   out.member('CidrBlock', 'cidrBlock'),
   out.member('DhcpOptionsId', 'dhcpOptionsId'),
